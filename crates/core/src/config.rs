@@ -1,0 +1,239 @@
+//! `pipeline.toml`: what the data pipeline does, as serde structs with a default for
+//! every key.
+//!
+//! These types only describe; each stage crate validates its table and builds its
+//! runtime stage from it. Threads, progress and verbosity are command-line flags, not
+//! configuration, because they change how a run goes and never what it produces.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The whole `pipeline.toml`. An empty file is a valid configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Directory read recursively for input files.
+    pub input_dir: PathBuf,
+    /// Directory the Parquet tables and the manifest are written to.
+    pub output_dir: PathBuf,
+    pub decode: DecodeConfig,
+    pub boilerplate: StageSwitch,
+    pub dedup: StageSwitch,
+    pub entities: StageSwitch,
+    pub export: ExportConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            input_dir: PathBuf::from("raw"),
+            output_dir: PathBuf::from("processed"),
+            decode: DecodeConfig::default(),
+            boilerplate: StageSwitch::default(),
+            dedup: StageSwitch::default(),
+            entities: StageSwitch::default(),
+            export: ExportConfig::default(),
+        }
+    }
+}
+
+/// `[decode]`: bytes to clean UTF-8.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DecodeConfig {
+    /// File name extensions read as input, each optionally followed by `.gz` or `.zst`.
+    pub extensions: Vec<String>,
+    /// Largest input accepted, compressed or decompressed, in bytes.
+    pub max_bytes: u64,
+    /// Share of U+FFFD replacement characters above which a text counts as undecodable.
+    pub max_replacement_ratio: f64,
+    /// Share of control bytes above which a file counts as binary.
+    pub max_control_ratio: f64,
+    /// Repair UTF-8 that was decoded as windows-1252 or latin-1 and saved again.
+    pub repair_mojibake: bool,
+}
+
+impl Default for DecodeConfig {
+    fn default() -> Self {
+        DecodeConfig {
+            extensions: vec!["txt".into(), "text".into()],
+            max_bytes: 16 * 1024 * 1024,
+            max_replacement_ratio: 0.01,
+            max_control_ratio: 0.05,
+            repair_mojibake: true,
+        }
+    }
+}
+
+/// The table of a stage that can be switched off and has no other settings yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StageSwitch {
+    pub enabled: bool,
+}
+
+impl Default for StageSwitch {
+    fn default() -> Self {
+        StageSwitch { enabled: true }
+    }
+}
+
+/// `[export]`: how the Parquet tables are written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportConfig {
+    /// zstd level for every column.
+    pub compression_level: i32,
+    /// Rows per Parquet row group, which is also the runner's batch size.
+    pub row_group_size: usize,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        ExportConfig {
+            compression_level: 3,
+            row_group_size: 4096,
+        }
+    }
+}
+
+/// A configuration file that could not be read or does not describe a valid pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid value in [{table}] {key}: {message}")]
+    Invalid {
+        table: &'static str,
+        key: &'static str,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads and parses a configuration file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+            path: path.to_owned(),
+            message,
+        })
+    }
+
+    /// Parses configuration text. The error message names the line and the key, as
+    /// the `toml` crate reports them.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())
+    }
+
+    /// A stable hash of the configuration as used, recorded in the outputs so a
+    /// notebook can tell which settings produced a file.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        blake3::hash(json.as_bytes()).to_hex()[..16].to_owned()
+    }
+
+    /// Checks the values serde cannot check by type alone.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let ratio_ok = |r: f64| (0.0..=1.0).contains(&r);
+        if self.decode.extensions.is_empty() {
+            return Err(invalid("decode", "extensions", "must list at least one"));
+        }
+        if self.decode.max_bytes == 0 {
+            return Err(invalid("decode", "max_bytes", "must be greater than 0"));
+        }
+        if !ratio_ok(self.decode.max_replacement_ratio) {
+            return Err(invalid(
+                "decode",
+                "max_replacement_ratio",
+                "must be between 0 and 1",
+            ));
+        }
+        if !ratio_ok(self.decode.max_control_ratio) {
+            return Err(invalid(
+                "decode",
+                "max_control_ratio",
+                "must be between 0 and 1",
+            ));
+        }
+        if !(1..=22).contains(&self.export.compression_level) {
+            return Err(invalid(
+                "export",
+                "compression_level",
+                "must be a zstd level from 1 to 22",
+            ));
+        }
+        if self.export.row_group_size == 0 {
+            return Err(invalid(
+                "export",
+                "row_group_size",
+                "must be greater than 0",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(table: &'static str, key: &'static str, message: &str) -> ConfigError {
+    ConfigError::Invalid {
+        table,
+        key,
+        message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_the_defaults() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn a_stage_can_be_switched_off() {
+        let config = Config::from_toml("[dedup]\nenabled = false\n").unwrap();
+        assert!(!config.dedup.enabled);
+        assert!(config.boilerplate.enabled);
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_the_line() {
+        let err = Config::from_toml("[decode]\nmax_bytes = 10\nmax_byte = 3\n").unwrap_err();
+        assert!(err.contains("max_byte"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_and_the_line() {
+        let err = Config::from_toml("\n[export]\nrow_group_size = \"big\"\n").unwrap_err();
+        assert!(err.contains("row_group_size"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected() {
+        let config = Config::from_toml("[decode]\nmax_replacement_ratio = 1.5\n").unwrap();
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("max_replacement_ratio"), "{err}");
+    }
+
+    #[test]
+    fn hash_changes_with_the_settings() {
+        let a = Config::default();
+        let mut b = Config::default();
+        b.export.compression_level = 9;
+        assert_ne!(a.hash(), b.hash());
+        assert_eq!(a.hash(), Config::default().hash());
+    }
+}

@@ -1,0 +1,189 @@
+//! The document that flows through the stages, and the record of one that was turned away.
+
+use std::fmt;
+
+/// One input file on its way through the pipeline.
+///
+/// Decode creates it; each later stage reads the fields of the stages before it and
+/// fills in its own. Nothing flows backwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Stable identifier: derived from `source_path`, so the same input path gets the
+    /// same id on every run.
+    pub doc_id: String,
+    /// Path relative to the input directory, `/`-separated on every platform.
+    pub source_path: String,
+    /// Size of the input file on disk (compressed size for `.gz`/`.zst`).
+    pub source_bytes: u64,
+    /// The WHATWG name of the encoding the bytes were decoded with, e.g. `UTF-8`.
+    pub encoding: String,
+    /// How that encoding was chosen.
+    pub encoding_source: EncodingSource,
+    /// Characters rewritten by mojibake repair (0 when the text was clean).
+    pub mojibake_repairs: u64,
+    /// The current text: decoded and normalised, then cleaned further by later stages.
+    pub text: String,
+}
+
+impl Document {
+    /// The stable id of the document read from `source_path`: the first 64 bits of the
+    /// BLAKE3 hash of the relative path, in hex.
+    pub fn id_for_path(source_path: &str) -> String {
+        let hash = blake3::hash(source_path.as_bytes());
+        hex(&hash.as_bytes()[..8])
+    }
+
+    /// Hash of the text as it stands, for exact comparisons across runs and tools:
+    /// BLAKE3 truncated to 128 bits, in hex.
+    pub fn content_hash(&self) -> String {
+        let hash = blake3::hash(self.text.as_bytes());
+        hex(&hash.as_bytes()[..16])
+    }
+
+    /// Whitespace-separated words, counted the way `wc -w` counts them.
+    pub fn n_words(&self) -> u64 {
+        self.text.split_whitespace().count() as u64
+    }
+
+    /// Length of the text in Unicode code points, the unit notebooks index strings by.
+    pub fn n_chars(&self) -> u64 {
+        self.text.chars().count() as u64
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// How the decode stage chose the encoding of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// A byte-order mark at the start of the file.
+    Bom,
+    /// UTF-16 recognised from the pattern of zero bytes, without a BOM.
+    Utf16Sniffed,
+    /// The bytes were valid UTF-8.
+    Utf8,
+    /// A `charset=` declaration inside the text.
+    Declared,
+    /// Statistical detection (chardetng).
+    Detected,
+}
+
+impl EncodingSource {
+    /// The code written to the `encoding_source` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodingSource::Bom => "bom",
+            EncodingSource::Utf16Sniffed => "utf16_sniffed",
+            EncodingSource::Utf8 => "utf8",
+            EncodingSource::Declared => "declared",
+            EncodingSource::Detected => "detected",
+        }
+    }
+}
+
+/// Why a document was quarantined. The codes are part of the output contract
+/// (`quarantine.parquet`'s `reason` column) and documented in `docs/schema.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The file holds no bytes, or only whitespace.
+    Empty,
+    /// NUL bytes or mostly control bytes: not text.
+    Binary,
+    /// Decoding left too many replacement characters.
+    Undecodable,
+    /// The file, or its decompressed content, exceeds `max_bytes`.
+    TooLarge,
+    /// The file could not be opened or read.
+    Unreadable,
+    /// A `.gz` or `.zst` stream is broken.
+    BadCompression,
+    /// A symbolic link that leads outside the input directory.
+    OutsideInput,
+}
+
+impl Reason {
+    /// The short code written to the `reason` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Empty => "empty",
+            Reason::Binary => "binary",
+            Reason::Undecodable => "undecodable",
+            Reason::TooLarge => "too_large",
+            Reason::Unreadable => "unreadable",
+            Reason::BadCompression => "bad_compression",
+            Reason::OutsideInput => "outside_input",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stage's verdict that a document cannot go on: a reason code and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: Reason,
+    pub detail: String,
+}
+
+impl Rejection {
+    pub fn new(reason: Reason, detail: impl Into<String>) -> Self {
+        Rejection {
+            reason,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// One row of `quarantine.parquet`: a document that was read but not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantineRecord {
+    pub source_path: String,
+    /// The stage that turned the document away.
+    pub stage: &'static str,
+    pub reason: Reason,
+    pub detail: String,
+    pub source_bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_id_depends_on_the_path_alone() {
+        let a = Document::id_for_path("bbc/osh.txt");
+        assert_eq!(a, Document::id_for_path("bbc/osh.txt"));
+        assert_ne!(a, Document::id_for_path("bbc/osh.txt.gz"));
+        assert_eq!(a.len(), 16);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn counts_words_and_code_points() {
+        let doc = Document {
+            doc_id: String::new(),
+            source_path: String::new(),
+            source_bytes: 0,
+            encoding: "UTF-8".into(),
+            encoding_source: EncodingSource::Utf8,
+            mojibake_repairs: 0,
+            text: "Jalal-Abad, “Osh”\nand  Bishkek".into(),
+        };
+        assert_eq!(doc.n_words(), 4);
+        assert_eq!(doc.n_chars(), 30);
+        assert_eq!(doc.content_hash().len(), 32);
+    }
+}

@@ -1,0 +1,246 @@
+//! Finding the input files: a recursive walk of the input directory in sorted order,
+//! which never follows a symbolic link out of it.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::document::{QuarantineRecord, Reason};
+
+/// How an input file's bytes are wrapped, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+/// One file to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Where to open it.
+    pub path: PathBuf,
+    /// Path relative to the input directory, `/`-separated.
+    pub rel_path: String,
+    /// Size on disk.
+    pub size: u64,
+    pub compression: Compression,
+}
+
+/// What a walk of the input directory found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// The files to read, sorted by relative path so that every run sees the same order.
+    pub files: Vec<InputFile>,
+    /// Inputs turned away before reading: links leading outside, unreadable entries.
+    pub rejected: Vec<QuarantineRecord>,
+    /// Files whose names do not match the input extensions.
+    pub ignored: u64,
+}
+
+/// The input directory cannot be walked at all.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("input directory {path} does not exist")]
+    Missing { path: PathBuf },
+    #[error("input path {path} is not a directory")]
+    NotADirectory { path: PathBuf },
+    #[error("cannot resolve input directory {path}: {source}")]
+    Resolve {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Walks `root` recursively and returns the files whose names end in one of
+/// `extensions` (optionally followed by `.gz` or `.zst`).
+///
+/// Symbolic links are followed only while they resolve inside `root`; a link that leads
+/// outside is reported as rejected with reason `outside_input`, so a hostile corpus
+/// cannot make the run read `/etc/passwd`.
+pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputError> {
+    if !root.exists() {
+        return Err(InputError::Missing {
+            path: root.to_owned(),
+        });
+    }
+    if !root.is_dir() {
+        return Err(InputError::NotADirectory {
+            path: root.to_owned(),
+        });
+    }
+    let canonical_root = root.canonicalize().map_err(|source| InputError::Resolve {
+        path: root.to_owned(),
+        source,
+    })?;
+
+    let mut found = Discovery::default();
+    let mut outside = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if !entry.path_is_symlink() {
+                return true;
+            }
+            let inside = entry
+                .path()
+                .canonicalize()
+                .map(|target| target.starts_with(&canonical_root))
+                .unwrap_or(false);
+            if !inside {
+                outside.push(entry.path().to_owned());
+            }
+            inside
+        });
+
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map(Path::to_owned).unwrap_or_default();
+                found.rejected.push(QuarantineRecord {
+                    source_path: relative(root, &path),
+                    stage: "decode",
+                    reason: Reason::Unreadable,
+                    detail: format!("cannot walk this entry: {err}"),
+                    source_bytes: 0,
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(compression) =
+            input_kind(entry.file_name().to_string_lossy().as_ref(), extensions)
+        else {
+            found.ignored += 1;
+            continue;
+        };
+        found.files.push(InputFile {
+            path: entry.path().to_owned(),
+            rel_path: relative(root, entry.path()),
+            size: entry.metadata().map(|m| m.len()).unwrap_or(0),
+            compression,
+        });
+    }
+
+    for path in outside {
+        found.rejected.push(QuarantineRecord {
+            source_path: relative(root, &path),
+            stage: "decode",
+            reason: Reason::OutsideInput,
+            detail: "symbolic link leads outside the input directory and was not followed"
+                .to_owned(),
+            source_bytes: 0,
+        });
+    }
+    found.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    found
+        .rejected
+        .sort_by(|a, b| a.source_path.cmp(&b.source_path));
+    Ok(found)
+}
+
+/// `Some(compression)` when the file name is an input, judged by its extensions.
+fn input_kind(name: &str, extensions: &[String]) -> Option<Compression> {
+    let lower = name.to_ascii_lowercase();
+    let (stem, compression) = if let Some(stem) = lower.strip_suffix(".gz") {
+        (stem, Compression::Gzip)
+    } else if let Some(stem) = lower.strip_suffix(".zst") {
+        (stem, Compression::Zstd)
+    } else {
+        (lower.as_str(), Compression::None)
+    };
+    let (_, ext) = stem.rsplit_once('.')?;
+    extensions
+        .iter()
+        .any(|wanted| wanted.eq_ignore_ascii_case(ext))
+        .then_some(compression)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn exts() -> Vec<String> {
+        vec!["txt".into(), "text".into()]
+    }
+
+    #[test]
+    fn recognises_inputs_by_extension_and_compression() {
+        assert_eq!(input_kind("a.txt", &exts()), Some(Compression::None));
+        assert_eq!(input_kind("a.TEXT", &exts()), Some(Compression::None));
+        assert_eq!(input_kind("a.txt.gz", &exts()), Some(Compression::Gzip));
+        assert_eq!(input_kind("a.text.zst", &exts()), Some(Compression::Zstd));
+        assert_eq!(input_kind("a.gz", &exts()), None);
+        assert_eq!(input_kind("NOTICE.md", &exts()), None);
+        assert_eq!(input_kind("txt", &exts()), None);
+    }
+
+    #[test]
+    fn walks_recursively_in_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("b/c")).unwrap();
+        fs::write(dir.path().join("b/c/z.txt"), "z").unwrap();
+        fs::write(dir.path().join("a.txt.gz"), "a").unwrap();
+        fs::write(dir.path().join("b/m.text"), "m").unwrap();
+        fs::write(dir.path().join("README.md"), "not an input").unwrap();
+        let found = discover(dir.path(), &exts()).unwrap();
+        let paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(paths, ["a.txt.gz", "b/c/z.txt", "b/m.text"]);
+        assert_eq!(found.ignored, 1);
+        assert!(found.rejected.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_outside_the_input_are_rejected_and_inside_ones_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("real.txt"), "real").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            dir.path().join("leak.txt"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("leakdir")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real.txt"), dir.path().join("alias.txt"))
+            .unwrap();
+        let found = discover(dir.path(), &exts()).unwrap();
+        let paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(paths, ["alias.txt", "real.txt"]);
+        let rejected: Vec<_> = found
+            .rejected
+            .iter()
+            .map(|r| (r.source_path.as_str(), r.reason))
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                ("leak.txt", Reason::OutsideInput),
+                ("leakdir", Reason::OutsideInput)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = discover(&dir.path().join("nope"), &exts()).unwrap_err();
+        assert!(err.to_string().contains("does not exist"));
+    }
+}

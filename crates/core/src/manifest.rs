@@ -1,0 +1,79 @@
+//! `manifest.json`: what a run read, wrote and quarantined, with which settings and how
+//! long each part took. A scheduler or a notebook reads it to check a run at a glance.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::runner::{PassReport, RunReport, StageReport};
+
+/// The manifest of one run. Field names are part of the output contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub newsprep_version: String,
+    pub schema_version: u32,
+    pub started_at: String,
+    pub finished_at: String,
+    pub wall_ms: u64,
+    pub threads: usize,
+    pub input_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub config_hash: String,
+    pub config: Config,
+    /// `read = written + quarantined` (+ duplicates, once dedup drops any).
+    pub counts: Counts,
+    pub quarantined_by_reason: BTreeMap<String, u64>,
+    pub stages: Vec<StageReport>,
+    pub passes: Vec<PassReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub read: u64,
+    pub written: u64,
+    pub quarantined: u64,
+    pub files_ignored: u64,
+}
+
+/// What the manifest needs beyond the run report.
+pub struct RunContext {
+    pub config: Config,
+    pub schema_version: u32,
+    pub threads: usize,
+    pub started: SystemTime,
+    pub finished: SystemTime,
+}
+
+impl Manifest {
+    pub fn new(
+        ctx: RunContext,
+        report: RunReport,
+        quarantined_by_reason: BTreeMap<String, u64>,
+    ) -> Manifest {
+        let wall = ctx.finished.duration_since(ctx.started).unwrap_or_default();
+        Manifest {
+            newsprep_version: crate::VERSION.to_owned(),
+            schema_version: ctx.schema_version,
+            started_at: humantime::format_rfc3339_millis(ctx.started).to_string(),
+            finished_at: humantime::format_rfc3339_millis(ctx.finished).to_string(),
+            wall_ms: wall.as_millis() as u64,
+            threads: ctx.threads,
+            input_dir: ctx.config.input_dir.clone(),
+            output_dir: ctx.config.output_dir.clone(),
+            config_hash: ctx.config.hash(),
+            config: ctx.config,
+            counts: Counts {
+                read: report.read,
+                written: report.written,
+                quarantined: report.quarantined,
+                files_ignored: report.files_ignored,
+            },
+            quarantined_by_reason,
+            stages: report.stages,
+            passes: report.passes,
+        }
+    }
+}

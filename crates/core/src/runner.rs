@@ -1,0 +1,472 @@
+//! The streaming runner: reads the inputs in batches, runs the stages over each batch
+//! with Rayon, and hands the results to a sink in input order.
+//!
+//! A corpus stage needs every document observed before any is changed, so the runner
+//! makes one observing pass per corpus stage (decoding again and applying the stages
+//! before it), lets the stage decide, and then one final pass that applies every stage
+//! and streams into the sink. Only one batch of texts and the corpus stages' summaries
+//! are in memory at any time. Decoding again is cheap next to keeping every text.
+
+use std::any::Any;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tracing::{info, warn};
+
+use crate::document::{Document, QuarantineRecord};
+use crate::input::{Discovery, InputFile};
+use crate::stage::{Decode, Stage};
+
+/// Where finished documents and quarantine records go, batch by batch, in input order.
+pub trait Sink {
+    fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError>;
+    fn write_quarantine(&mut self, records: Vec<QuarantineRecord>) -> Result<(), BoxError>;
+}
+
+/// Any error a sink reports; it must name the file it concerns.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Hears how far a run has got. The CLI draws progress bars with it; library code
+/// never touches the terminal.
+pub trait Progress: Sync {
+    /// A pass over `total` input files begins.
+    fn begin(&self, pass: &str, total: u64);
+    /// `n` more files are done.
+    fn advance(&self, n: u64);
+    /// The pass is over.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn begin(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// The run itself failed (as opposed to a document failing, which is quarantined).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("writing output failed: {0}")]
+    Sink(BoxError),
+}
+
+/// What happened in a run, for the manifest.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunReport {
+    /// Input files found, whatever became of them.
+    pub read: u64,
+    /// Documents handed to the sink.
+    pub written: u64,
+    /// Documents quarantined, by any stage or before reading.
+    pub quarantined: u64,
+    /// Files in the input directory whose names are not inputs.
+    pub files_ignored: u64,
+    /// One entry per stage, decode first.
+    pub stages: Vec<StageReport>,
+    /// One entry per pass over the inputs.
+    pub passes: Vec<PassReport>,
+}
+
+/// Counts and time of one stage in the final pass.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageReport {
+    pub name: String,
+    pub docs_in: u64,
+    pub docs_out: u64,
+    pub quarantined: u64,
+    /// Time spent inside the stage, summed over all threads.
+    pub busy_ms: u64,
+}
+
+/// Wall time of one pass over the inputs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PassReport {
+    pub name: String,
+    pub wall_ms: u64,
+}
+
+/// The decode stage, the stages after it in order, and the batch size.
+pub struct Pipeline {
+    decode: Box<dyn Decode>,
+    stages: Vec<Stage>,
+    batch_size: usize,
+}
+
+impl Pipeline {
+    pub fn new(decode: impl Decode + 'static, batch_size: usize) -> Pipeline {
+        Pipeline {
+            decode: Box::new(decode),
+            stages: Vec::new(),
+            batch_size: batch_size.max(1),
+        }
+    }
+
+    /// Appends a stage; stages run in the order they are added.
+    pub fn with_stage(mut self, stage: Stage) -> Pipeline {
+        self.stages.push(stage);
+        self
+    }
+
+    /// The names of the stages, decode first.
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        std::iter::once("decode")
+            .chain(self.stages.iter().map(Stage::name))
+            .collect()
+    }
+
+    /// Runs every stage over the discovered inputs and streams the results into `sink`.
+    /// Parallel work runs on the current Rayon pool.
+    pub fn run(
+        &mut self,
+        discovery: Discovery,
+        sink: &mut dyn Sink,
+        progress: &dyn Progress,
+    ) -> Result<RunReport, RunError> {
+        let Discovery {
+            files,
+            rejected,
+            ignored,
+        } = discovery;
+        let mut report = RunReport {
+            read: (files.len() + rejected.len()) as u64,
+            files_ignored: ignored,
+            ..RunReport::default()
+        };
+
+        for k in 0..self.stages.len() {
+            if matches!(self.stages[k], Stage::Corpus(_)) {
+                let pass = self.observe_pass(k, &files, progress);
+                report.passes.push(pass);
+            }
+        }
+
+        let started = Instant::now();
+        let stats: Vec<StageStats> = self
+            .stage_names()
+            .iter()
+            .map(|_| StageStats::default())
+            .collect();
+        progress.begin(&self.stage_names().join(" → "), files.len() as u64);
+        for record in &rejected {
+            log_quarantine(record);
+        }
+        report.quarantined += rejected.len() as u64;
+        sink.write_quarantine(rejected).map_err(RunError::Sink)?;
+
+        for batch in files.chunks(self.batch_size) {
+            let results: Vec<Result<Document, QuarantineRecord>> = batch
+                .par_iter()
+                .map(|file| self.process(file, &stats))
+                .collect();
+            progress.advance(batch.len() as u64);
+            let mut docs = Vec::with_capacity(results.len());
+            let mut quarantined = Vec::new();
+            for result in results {
+                match result {
+                    Ok(doc) => docs.push(doc),
+                    Err(record) => {
+                        log_quarantine(&record);
+                        quarantined.push(record);
+                    }
+                }
+            }
+            report.written += docs.len() as u64;
+            report.quarantined += quarantined.len() as u64;
+            sink.write_quarantine(quarantined).map_err(RunError::Sink)?;
+            sink.write_documents(docs).map_err(RunError::Sink)?;
+        }
+        progress.finish();
+
+        report.stages = self
+            .stage_names()
+            .into_iter()
+            .zip(&stats)
+            .map(|(name, s)| s.report(name))
+            .collect();
+        report.passes.push(PassReport {
+            name: "final".to_owned(),
+            wall_ms: started.elapsed().as_millis() as u64,
+        });
+        info!(
+            read = report.read,
+            written = report.written,
+            quarantined = report.quarantined,
+            "Run finished."
+        );
+        Ok(report)
+    }
+
+    /// Decodes every input, brings it up to corpus stage `k` and lets that stage
+    /// observe it, then lets the stage decide on all the summaries.
+    fn observe_pass(
+        &mut self,
+        k: usize,
+        files: &[InputFile],
+        progress: &dyn Progress,
+    ) -> PassReport {
+        let started = Instant::now();
+        let name = format!("{} (observe)", self.stages[k].name());
+        progress.begin(&name, files.len() as u64);
+        let mut summaries: Vec<Box<dyn Any + Send>> = Vec::new();
+        for batch in files.chunks(self.batch_size) {
+            let observed: Vec<Option<Box<dyn Any + Send>>> = batch
+                .par_iter()
+                .map(|file| {
+                    let mut doc = self.decode.decode(file).ok()?;
+                    for stage in &self.stages[..k] {
+                        stage.apply(&mut doc).ok()?;
+                    }
+                    match &self.stages[k] {
+                        Stage::Corpus(stage) => Some(stage.observe(&doc)),
+                        Stage::Document(_) => None,
+                    }
+                })
+                .collect();
+            progress.advance(batch.len() as u64);
+            summaries.extend(observed.into_iter().flatten());
+        }
+        if let Stage::Corpus(stage) = &mut self.stages[k] {
+            stage.decide(summaries);
+        }
+        progress.finish();
+        PassReport {
+            name,
+            wall_ms: started.elapsed().as_millis() as u64,
+        }
+    }
+
+    /// Runs decode and every stage over one input.
+    fn process(
+        &self,
+        file: &InputFile,
+        stats: &[StageStats],
+    ) -> Result<Document, QuarantineRecord> {
+        let reject = |stage: &'static str, r: crate::Rejection| QuarantineRecord {
+            source_path: file.rel_path.clone(),
+            stage,
+            reason: r.reason,
+            detail: r.detail,
+            source_bytes: file.size,
+        };
+        let mut doc = stats[0]
+            .time(|| self.decode.decode(file))
+            .map_err(|r| reject("decode", r))?;
+        for (stage, stat) in self.stages.iter().zip(&stats[1..]) {
+            stat.time(|| stage.apply(&mut doc))
+                .map_err(|r| reject(stage.name(), r))?;
+        }
+        Ok(doc)
+    }
+}
+
+fn log_quarantine(record: &QuarantineRecord) {
+    warn!(
+        path = %record.source_path,
+        stage = record.stage,
+        reason = %record.reason,
+        "Quarantined: {}.",
+        record.detail.trim_end_matches('.')
+    );
+}
+
+#[derive(Default)]
+struct StageStats {
+    docs_in: AtomicU64,
+    docs_out: AtomicU64,
+    quarantined: AtomicU64,
+    busy_ns: AtomicU64,
+}
+
+impl StageStats {
+    fn time<T, E>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let started = Instant::now();
+        let result = f();
+        self.busy_ns
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        self.docs_in.fetch_add(1, Ordering::Relaxed);
+        let counter = if result.is_ok() {
+            &self.docs_out
+        } else {
+            &self.quarantined
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        result
+    }
+
+    fn report(&self, name: &str) -> StageReport {
+        StageReport {
+            name: name.to_owned(),
+            docs_in: self.docs_in.load(Ordering::Relaxed),
+            docs_out: self.docs_out.load(Ordering::Relaxed),
+            quarantined: self.quarantined.load(Ordering::Relaxed),
+            busy_ms: self.busy_ns.load(Ordering::Relaxed) / 1_000_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{EncodingSource, Reason, Rejection};
+    use crate::input::Compression;
+    use crate::stage::{CorpusStage, DocStage};
+    use std::collections::HashMap;
+
+    /// Decodes the file name itself into the text, so tests need no files.
+    struct NameDecoder;
+
+    impl Decode for NameDecoder {
+        fn decode(&self, input: &InputFile) -> Result<Document, Rejection> {
+            let text = input.rel_path.trim_end_matches(".txt").to_owned();
+            if text.starts_with("bad") {
+                return Err(Rejection::new(Reason::Binary, "named bad"));
+            }
+            Ok(Document {
+                doc_id: Document::id_for_path(&input.rel_path),
+                source_path: input.rel_path.clone(),
+                source_bytes: input.size,
+                encoding: "UTF-8".into(),
+                encoding_source: EncodingSource::Utf8,
+                mojibake_repairs: 0,
+                text,
+            })
+        }
+    }
+
+    struct Upper;
+
+    impl DocStage for Upper {
+        fn name(&self) -> &'static str {
+            "upper"
+        }
+        fn process(&self, doc: &mut Document) -> Result<(), Rejection> {
+            doc.text = doc.text.to_uppercase();
+            Ok(())
+        }
+    }
+
+    /// Rejects every document whose text occurs more than once in the corpus.
+    #[derive(Default)]
+    struct DropRepeated {
+        counts: HashMap<String, usize>,
+    }
+
+    impl CorpusStage for DropRepeated {
+        type Summary = String;
+        fn name(&self) -> &'static str {
+            "drop_repeated"
+        }
+        fn observe(&self, doc: &Document) -> String {
+            doc.text.clone()
+        }
+        fn decide(&mut self, summaries: Vec<String>) {
+            for s in summaries {
+                *self.counts.entry(s).or_default() += 1;
+            }
+        }
+        fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+            match self.counts.get(&doc.text) {
+                Some(&n) if n > 1 => Err(Rejection::new(Reason::Empty, "repeated")),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    #[derive(Default)]
+    struct Collect {
+        docs: Vec<Document>,
+        quarantine: Vec<QuarantineRecord>,
+    }
+
+    impl Sink for Collect {
+        fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
+            self.docs.extend(docs);
+            Ok(())
+        }
+        fn write_quarantine(&mut self, records: Vec<QuarantineRecord>) -> Result<(), BoxError> {
+            self.quarantine.extend(records);
+            Ok(())
+        }
+    }
+
+    fn inputs(names: &[&str]) -> Discovery {
+        Discovery {
+            files: names
+                .iter()
+                .map(|n| InputFile {
+                    path: n.into(),
+                    rel_path: n.to_string(),
+                    size: 1,
+                    compression: Compression::None,
+                })
+                .collect(),
+            ..Discovery::default()
+        }
+    }
+
+    #[test]
+    fn corpus_stage_sees_earlier_stages_and_every_document() {
+        // "a" and "A" only collide after `upper` has run, which proves the corpus stage
+        // observes documents as the stages before it left them.
+        let names = ["a.txt", "A.txt", "b.txt", "bad1.txt", "c.txt"];
+        let mut pipeline = Pipeline::new(NameDecoder, 2)
+            .with_stage(Stage::document(Upper))
+            .with_stage(Stage::corpus(DropRepeated::default()));
+        let mut sink = Collect::default();
+        let report = pipeline
+            .run(inputs(&names), &mut sink, &NoProgress)
+            .unwrap();
+
+        let kept: Vec<_> = sink.docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(kept, ["B", "C"]);
+        let rejected: Vec<_> = sink
+            .quarantine
+            .iter()
+            .map(|q| (q.source_path.as_str(), q.stage))
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                ("a.txt", "drop_repeated"),
+                ("A.txt", "drop_repeated"),
+                ("bad1.txt", "decode")
+            ]
+        );
+        assert_eq!(report.read, 5);
+        assert_eq!(report.read, report.written + report.quarantined);
+        let decode = &report.stages[0];
+        assert_eq!(
+            (decode.docs_in, decode.docs_out, decode.quarantined),
+            (5, 4, 1)
+        );
+        assert_eq!(report.passes.len(), 2);
+    }
+
+    #[test]
+    fn output_order_is_input_order_whatever_the_threads() {
+        let names: Vec<String> = (0..200).map(|i| format!("{i:03}.txt")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut sink = Collect::default();
+                Pipeline::new(NameDecoder, 7)
+                    .run(inputs(&names), &mut sink, &NoProgress)
+                    .unwrap();
+                sink.docs
+            })
+        };
+        let one = run(1);
+        assert_eq!(one, run(4));
+        assert_eq!(one.len(), 200);
+        assert_eq!(one[0].text, "000");
+    }
+}

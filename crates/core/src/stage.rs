@@ -1,0 +1,111 @@
+//! The contracts every stage implements: how decode creates a document, how a
+//! per-document stage changes one, and how a corpus stage looks at all of them first.
+//!
+//! Prefer [`DocStage`]: it is a pure function of one document and runs under Rayon in
+//! any order. Use [`CorpusStage`] only when a decision needs evidence from the whole
+//! corpus (dedup's signatures, boilerplate's cross-document line counts).
+
+use std::any::Any;
+
+use crate::document::{Document, Rejection};
+use crate::input::InputFile;
+
+/// The first stage: turns one input file into a document.
+///
+/// Required: [`Decode::decode`], which reads the file and returns the decoded document,
+/// or the reason it cannot become one. A rejected file is quarantined; the run goes on.
+pub trait Decode: Send + Sync {
+    fn decode(&self, input: &InputFile) -> Result<Document, Rejection>;
+}
+
+/// A stage that needs nothing but the document in front of it.
+///
+/// Required: [`DocStage::name`], used in progress bars, logs and the manifest, and
+/// [`DocStage::process`], which changes the document in place or rejects it.
+pub trait DocStage: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn process(&self, doc: &mut Document) -> Result<(), Rejection>;
+}
+
+/// A stage that must see every document before it can decide about any of them.
+///
+/// The runner calls it in three steps, so that the texts are never all in memory:
+/// 1. [`CorpusStage::observe`] reduces each document to a small summary (in parallel);
+/// 2. [`CorpusStage::decide`] receives every summary, in input order, and settles
+///    whatever needs the whole corpus;
+/// 3. [`CorpusStage::apply`] then changes or rejects each document, like a
+///    [`DocStage`], using what `decide` settled.
+///
+/// Documents rejected by an earlier stage are neither observed nor applied.
+pub trait CorpusStage: Send + Sync {
+    /// What one document is reduced to; keep it small and fixed-size.
+    type Summary: Send + 'static;
+
+    fn name(&self) -> &'static str;
+    fn observe(&self, doc: &Document) -> Self::Summary;
+    fn decide(&mut self, summaries: Vec<Self::Summary>);
+    fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
+}
+
+/// A stage of either kind, as the runner holds it.
+pub enum Stage {
+    Document(Box<dyn DocStage>),
+    Corpus(Box<dyn ErasedCorpusStage>),
+}
+
+impl Stage {
+    pub fn document(stage: impl DocStage + 'static) -> Stage {
+        Stage::Document(Box::new(stage))
+    }
+
+    pub fn corpus<S: CorpusStage + 'static>(stage: S) -> Stage {
+        Stage::Corpus(Box::new(stage))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Stage::Document(s) => s.name(),
+            Stage::Corpus(s) => s.name(),
+        }
+    }
+
+    /// Runs the per-document part of the stage: `process`, or a corpus stage's `apply`.
+    pub fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        match self {
+            Stage::Document(s) => s.process(doc),
+            Stage::Corpus(s) => s.apply(doc),
+        }
+    }
+}
+
+/// [`CorpusStage`] with its summary type hidden, so stages with different summaries sit
+/// in one list. Implemented for every `CorpusStage`; not meant to be implemented by hand.
+pub trait ErasedCorpusStage: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn observe(&self, doc: &Document) -> Box<dyn Any + Send>;
+    fn decide(&mut self, summaries: Vec<Box<dyn Any + Send>>);
+    fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
+}
+
+impl<S: CorpusStage> ErasedCorpusStage for S {
+    fn name(&self) -> &'static str {
+        CorpusStage::name(self)
+    }
+
+    fn observe(&self, doc: &Document) -> Box<dyn Any + Send> {
+        Box::new(CorpusStage::observe(self, doc))
+    }
+
+    fn decide(&mut self, summaries: Vec<Box<dyn Any + Send>>) {
+        // Every box came from `observe` above, so every downcast succeeds.
+        let summaries = summaries
+            .into_iter()
+            .filter_map(|b| b.downcast::<S::Summary>().ok().map(|b| *b))
+            .collect();
+        CorpusStage::decide(self, summaries)
+    }
+
+    fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        CorpusStage::apply(self, doc)
+    }
+}

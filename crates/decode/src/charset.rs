@@ -1,0 +1,173 @@
+//! Choosing the encoding of a file and decoding it: a byte-order mark first, then the
+//! zero-byte pattern of BOM-less UTF-16, then valid UTF-8, then a `charset=` declared in
+//! the text, and last statistical detection with chardetng.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use newsprep_core::document::{EncodingSource, Reason, Rejection};
+
+/// Text decoded from bytes, with the encoding used and how it was chosen.
+#[derive(Debug)]
+pub struct DecodedText {
+    pub text: String,
+    pub encoding: &'static Encoding,
+    pub source: EncodingSource,
+}
+
+/// Decodes `bytes`, or rejects them as `binary` when they are not text at all.
+pub fn decode(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejection> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(with(encoding, &bytes[bom_len..], EncodingSource::Bom));
+    }
+    if let Some(encoding) = sniff_utf16(bytes) {
+        return Ok(with(encoding, bytes, EncodingSource::Utf16Sniffed));
+    }
+    reject_binary(bytes, max_control_ratio)?;
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(DecodedText {
+            text: text.to_owned(),
+            encoding: UTF_8,
+            source: EncodingSource::Utf8,
+        });
+    }
+    if let Some(encoding) = declared_charset(bytes) {
+        return Ok(with(encoding, bytes, EncodingSource::Declared));
+    }
+    // Scraped text is not a web page that runs scripts, so ISO-2022-JP may be guessed;
+    // UTF-8 may not, since the bytes were just shown to be invalid as UTF-8.
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    Ok(with(encoding, bytes, EncodingSource::Detected))
+}
+
+fn with(encoding: &'static Encoding, bytes: &[u8], source: EncodingSource) -> DecodedText {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    DecodedText {
+        text: text.into_owned(),
+        encoding,
+        source,
+    }
+}
+
+/// UTF-16 without a BOM: Latin-script text has a zero in every other byte. CJK text
+/// in BOM-less UTF-16 is not recognised here and falls through to detection.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let zeros_at = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    // Thresholds leave room for non-Latin characters and digits mixed into the text.
+    let mostly = |n: usize| n * 10 >= pairs * 3;
+    let rarely = |n: usize| n * 20 <= pairs;
+    if mostly(odd) && rarely(even) {
+        Some(UTF_16LE)
+    } else if mostly(even) && rarely(odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// NUL bytes, or too many other control bytes, mean the file is not text. ESC is
+/// allowed: ISO-2022-JP uses it.
+fn reject_binary(bytes: &[u8], max_control_ratio: f64) -> Result<(), Rejection> {
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Rejection::new(
+            Reason::Binary,
+            format!("NUL byte at offset {offset}: not a text file"),
+        ));
+    }
+    let controls = bytes
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count();
+    if controls as f64 / bytes.len() as f64 > max_control_ratio {
+        return Err(Rejection::new(
+            Reason::Binary,
+            format!(
+                "{controls} of {} bytes are control bytes: not a text file",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A `charset=NAME` (HTTP header, HTML meta tag) in the first 4 KiB, when it names an
+/// encoding other than UTF-8 or UTF-16: text that claims UTF-8 but is not valid UTF-8
+/// is better served by detection, and UTF-16 was already handled by its byte pattern.
+fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let needle = b"charset=";
+    let start = head
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))?
+        + needle.len();
+    let rest = &head[start..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')))
+        .unwrap_or(rest.len());
+    let encoding = Encoding::for_label(&rest[..end])?;
+    (encoding != UTF_8 && encoding != UTF_16LE && encoding != UTF_16BE).then_some(encoding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_wins_over_everything() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("Osh".encode_utf16().flat_map(u16::to_le_bytes));
+        let d = decode(&bytes, 0.05).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.source),
+            ("Osh", UTF_16LE, EncodingSource::Bom)
+        );
+        let d = decode(b"\xEF\xBB\xBFhello", 0.05).unwrap();
+        assert_eq!((d.text.as_str(), d.source), ("hello", EncodingSource::Bom));
+    }
+
+    #[test]
+    fn bomless_utf16_is_sniffed_in_both_byte_orders() {
+        let text = "Protests in Osh and Jalal-Abad, 21 March 2005.";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&le, 0.05).unwrap().text, text);
+        let d = decode(&be, 0.05).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (text, UTF_16BE));
+    }
+
+    #[test]
+    fn declared_charset_is_used_when_not_utf8() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251
+            .encode("Content-Type: text/plain; charset=\"windows-1251\"\n\nОш");
+        let d = decode(&bytes, 0.05).unwrap();
+        assert_eq!(d.source, EncodingSource::Declared);
+        assert!(d.text.ends_with("Ош"));
+    }
+
+    #[test]
+    fn nul_bytes_and_control_noise_are_binary() {
+        let err = decode(b"PK\x03\x04\x00\x00binary", 0.05).unwrap_err();
+        assert_eq!(err.reason, Reason::Binary);
+        assert!(err.detail.contains("offset 4"), "{}", err.detail);
+        let noise: Vec<u8> = (1u8..=8).cycle().take(200).collect();
+        assert_eq!(decode(&noise, 0.05).unwrap_err().reason, Reason::Binary);
+    }
+}

@@ -1,0 +1,141 @@
+//! The decode stage: bytes in any encoding, plain or compressed, to clean UTF-8.
+//!
+//! One file goes through four steps, each in its own module, in this order:
+//! [`read`] (decompress within the size cap), [`charset`] (choose the encoding and
+//! decode), [`mojibake`] (undo UTF-8 read as windows-1252) and [`normalize`] (NFC,
+//! line endings, control characters, spaces, blank lines). Any step may reject the file;
+//! the runner then quarantines it with the reason.
+
+pub mod charset;
+pub mod mojibake;
+pub mod normalize;
+pub mod read;
+
+use newsprep_core::config::DecodeConfig;
+use newsprep_core::document::{Document, Reason, Rejection};
+use newsprep_core::input::InputFile;
+use newsprep_core::Decode;
+
+/// The decode stage, built from `[decode]`.
+#[derive(Debug, Clone)]
+pub struct Decoder {
+    max_bytes: u64,
+    max_replacement_ratio: f64,
+    max_control_ratio: f64,
+    repair_mojibake: bool,
+}
+
+impl Decoder {
+    /// Builds the stage; the config must already be validated.
+    pub fn new(config: &DecodeConfig) -> Decoder {
+        Decoder {
+            max_bytes: config.max_bytes,
+            max_replacement_ratio: config.max_replacement_ratio,
+            max_control_ratio: config.max_control_ratio,
+            repair_mojibake: config.repair_mojibake,
+        }
+    }
+
+    /// Decodes bytes already read into memory; `decode` is this after [`read::read_capped`].
+    pub fn decode_bytes(&self, bytes: &[u8]) -> Result<Decoded, Rejection> {
+        if bytes.is_empty() {
+            return Err(Rejection::new(Reason::Empty, "file is empty"));
+        }
+        let decoded = charset::decode(bytes, self.max_control_ratio)?;
+        let replacements = decoded.text.chars().filter(|&c| c == '\u{FFFD}').count();
+        let chars = decoded.text.chars().count().max(1);
+        if replacements as f64 / chars as f64 > self.max_replacement_ratio {
+            return Err(Rejection::new(
+                Reason::Undecodable,
+                format!(
+                    "{replacements} of {chars} characters did not decode as {}",
+                    decoded.encoding.name()
+                ),
+            ));
+        }
+        let (text, mojibake_repairs) = if self.repair_mojibake {
+            mojibake::repair(&decoded.text)
+        } else {
+            (decoded.text.as_str().into(), 0)
+        };
+        let text = normalize::normalize(&text);
+        if text.is_empty() {
+            return Err(Rejection::new(Reason::Empty, "file holds only whitespace"));
+        }
+        Ok(Decoded {
+            text,
+            encoding: decoded.encoding.name(),
+            encoding_source: decoded.source,
+            mojibake_repairs,
+        })
+    }
+}
+
+/// The outcome of decoding one file's bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+    pub encoding_source: newsprep_core::document::EncodingSource,
+    pub mojibake_repairs: u64,
+}
+
+impl Decode for Decoder {
+    fn decode(&self, input: &InputFile) -> Result<Document, Rejection> {
+        let bytes = read::read_capped(input, self.max_bytes)?;
+        let decoded = self.decode_bytes(&bytes)?;
+        Ok(Document {
+            doc_id: Document::id_for_path(&input.rel_path),
+            source_path: input.rel_path.clone(),
+            source_bytes: input.size,
+            encoding: decoded.encoding.to_owned(),
+            encoding_source: decoded.encoding_source,
+            mojibake_repairs: decoded.mojibake_repairs,
+            text: decoded.text,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsprep_core::config::DecodeConfig;
+
+    fn decoder() -> Decoder {
+        Decoder::new(&DecodeConfig::default())
+    }
+
+    #[test]
+    fn empty_and_blank_files_are_rejected_as_empty() {
+        assert_eq!(
+            decoder().decode_bytes(b"").unwrap_err().reason,
+            Reason::Empty
+        );
+        assert_eq!(
+            decoder().decode_bytes(b" \r\n\t\n  ").unwrap_err().reason,
+            Reason::Empty
+        );
+    }
+
+    #[test]
+    fn many_replacement_characters_make_a_text_undecodable() {
+        let text = "ok \u{FFFD}\u{FFFD}\u{FFFD} text".repeat(10);
+        let err = decoder().decode_bytes(text.as_bytes()).unwrap_err();
+        assert_eq!(err.reason, Reason::Undecodable);
+        assert!(err.detail.contains("UTF-8"), "{}", err.detail);
+    }
+
+    #[test]
+    fn mojibake_is_repaired_and_counted() {
+        let decoded = decoder()
+            .decode_bytes(
+                "â€œIt is spinning out of control,â€\u{9d} said the cafÃ© owner.".as_bytes(),
+            )
+            .unwrap();
+        assert_eq!(
+            decoded.text,
+            "“It is spinning out of control,” said the café owner."
+        );
+        assert_eq!(decoded.mojibake_repairs, 3);
+    }
+}
