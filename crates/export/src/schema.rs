@@ -1,0 +1,95 @@
+//! The one place that names every output column and its type. `docs/schema.md`
+//! describes the same columns for readers; a change here is a schema version bump.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use newsprep_core::document::{Document, QuarantineRecord};
+
+/// Bumped whenever a column is added, removed, renamed or retyped.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `documents.parquet`: one row per document kept.
+pub fn documents() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("doc_id", DataType::Utf8, false),
+        Field::new("source_path", DataType::Utf8, false),
+        Field::new("source_bytes", DataType::Int64, false),
+        Field::new("encoding", DataType::Utf8, false),
+        Field::new("encoding_source", DataType::Utf8, false),
+        Field::new("mojibake_repairs", DataType::Int64, false),
+        Field::new("text", DataType::Utf8, false),
+        Field::new("n_chars", DataType::Int64, false),
+        Field::new("n_words", DataType::Int64, false),
+        Field::new("content_hash", DataType::Utf8, false),
+    ]))
+}
+
+/// `quarantine.parquet`: one row per input that was not kept, and why.
+pub fn quarantine() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("source_path", DataType::Utf8, false),
+        Field::new("stage", DataType::Utf8, false),
+        Field::new("reason", DataType::Utf8, false),
+        Field::new("detail", DataType::Utf8, false),
+        Field::new("source_bytes", DataType::Int64, false),
+    ]))
+}
+
+/// Columns with few distinct values, worth dictionary encoding; the rest are nearly
+/// unique per row, where a dictionary only costs memory and time.
+pub const DICTIONARY_COLUMNS: &[&str] = &["encoding", "encoding_source", "stage", "reason"];
+
+/// The rows of `documents.parquet` for `docs`, in their order.
+pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
+    let strings = |f: fn(&Document) -> &str| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(docs.iter().map(f)))
+    };
+    let ints = |f: fn(&Document) -> u64| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(
+            docs.iter().map(|d| to_i64(f(d))),
+        ))
+    };
+    let hashes: Vec<String> = docs.iter().map(Document::content_hash).collect();
+    RecordBatch::try_new(
+        documents(),
+        vec![
+            strings(|d| &d.doc_id),
+            strings(|d| &d.source_path),
+            ints(|d| d.source_bytes),
+            strings(|d| &d.encoding),
+            strings(|d| d.encoding_source.as_str()),
+            ints(|d| d.mojibake_repairs),
+            strings(|d| &d.text),
+            ints(Document::n_chars),
+            ints(Document::n_words),
+            Arc::new(StringArray::from_iter_values(hashes)),
+        ],
+    )
+}
+
+/// The rows of `quarantine.parquet` for `records`, in their order.
+pub fn quarantine_batch(records: &[QuarantineRecord]) -> Result<RecordBatch, ArrowError> {
+    let strings = |f: fn(&QuarantineRecord) -> &str| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(records.iter().map(f)))
+    };
+    RecordBatch::try_new(
+        quarantine(),
+        vec![
+            strings(|r| &r.source_path),
+            strings(|r| r.stage),
+            strings(|r| r.reason.as_str()),
+            strings(|r| &r.detail),
+            Arc::new(Int64Array::from_iter_values(
+                records.iter().map(|r| to_i64(r.source_bytes)),
+            )),
+        ],
+    )
+}
+
+/// Counts are stored as signed 64-bit integers, the integer type every notebook tool
+/// and Spark read without surprises; no real count comes near the limit.
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
