@@ -1,1 +1,6 @@
-fn main() {}
+//! Integration tests: each drives the `newsprep` binary on fixtures in a fresh
+//! temporary directory and checks the files it wrote.
+
+mod cli;
+mod decode;
+mod util;

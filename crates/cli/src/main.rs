@@ -1,1 +1,80 @@
-fn main() {}
+//! The `newsprep` binary: parses the command line, sets up logging, and maps every
+//! outcome to an exit code a scheduler can act on.
+
+mod progress;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turns a folder of raw scraped news documents into a clean Parquet dataset.
+#[derive(Debug, Parser)]
+#[command(name = "newsprep", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the pipeline: read the input directory, write Parquet tables and a manifest.
+    Run(RunArgs),
+}
+
+/// Options of `newsprep run`. Flags override the values in the config file.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Pipeline configuration file. Without it, ./pipeline.toml is used when present,
+    /// else the built-in defaults.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory read recursively for *.txt and *.text files, plain, .gz or .zst
+    /// [config: input_dir, default: raw]
+    #[arg(long, value_name = "DIR")]
+    input: Option<PathBuf>,
+    /// Directory the Parquet tables and manifest.json are written to
+    /// [config: output_dir, default: processed]
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Worker threads for per-document work [default: one per CPU core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Show no progress bars and log only warnings and errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Log more detail (debug level).
+    #[arg(long, short, conflicts_with = "quiet")]
+    verbose: bool,
+}
+
+/// How the process ends; each variant is one documented exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// The run finished, possibly with some documents quarantined.
+    Success,
+    /// The run itself failed: output could not be written, for instance.
+    Failure,
+    /// The command line or the configuration is wrong; nothing was run.
+    UsageError,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> ExitCode {
+        ExitCode::from(match status {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::UsageError => 2,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    // clap itself exits with 2 on a usage error and 0 for --help and --version.
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Run(args) => run::run(args),
+    };
+    status.into()
+}

@@ -135,10 +135,17 @@ impl Config {
         toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())
     }
 
-    /// A stable hash of the configuration as used, recorded in the outputs so a
-    /// notebook can tell which settings produced a file.
+    /// A stable hash of the settings that shape the output, recorded in the outputs so
+    /// a notebook can tell which settings produced a file. The input and output
+    /// directories are left out: the same corpus processed from another place, into
+    /// another place, gives the same files.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
+        let settings = Config {
+            input_dir: PathBuf::new(),
+            output_dir: PathBuf::new(),
+            ..self.clone()
+        };
+        let json = serde_json::to_string(&settings).unwrap_or_default();
         blake3::hash(json.as_bytes()).to_hex()[..16].to_owned()
     }
 
@@ -201,6 +208,14 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_pipeline_toml_lists_the_defaults() {
+        // The sample file documents every key with its default; a default changed in
+        // code must be changed there too.
+        let sample = include_str!("../../../pipeline.toml");
+        assert_eq!(Config::from_toml(sample).unwrap(), Config::default());
+    }
+
+    #[test]
     fn a_stage_can_be_switched_off() {
         let config = Config::from_toml("[dedup]\nenabled = false\n").unwrap();
         assert!(!config.dedup.enabled);
@@ -235,5 +250,10 @@ mod tests {
         b.export.compression_level = 9;
         assert_ne!(a.hash(), b.hash());
         assert_eq!(a.hash(), Config::default().hash());
+        let moved = Config {
+            output_dir: "elsewhere".into(),
+            ..Config::default()
+        };
+        assert_eq!(a.hash(), moved.hash());
     }
 }

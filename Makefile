@@ -1,0 +1,42 @@
+# newsprep: `make pipeline` runs the job on the sample corpus, `make test` runs every check.
+# Both use the dev profile, so the one build serves both; `make bench` builds release.
+
+CARGO  ?= cargo
+PYTHON ?= python3
+VENV   := .venv
+BIN    := target/debug/newsprep
+
+.PHONY: pipeline build test fmt-check clippy rust-test py-test venv clean
+
+pipeline: build
+	$(BIN) run --config pipeline.toml
+
+build:
+	$(CARGO) build --locked --bin newsprep
+
+test: fmt-check clippy rust-test py-test
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+rust-test:
+	$(CARGO) test --locked --workspace
+
+# The Python tests read the output the way notebooks do (pyarrow, polars).
+py-test: build venv
+	NEWSPREP_BIN=$(BIN) $(VENV)/bin/python -m pytest -q tests/python
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/python/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r tests/python/requirements.txt
+	touch $@
+
+clean:
+	$(CARGO) clean
+	rm -rf $(VENV) processed

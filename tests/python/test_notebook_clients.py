@@ -1,0 +1,110 @@
+"""The output as a notebook sees it: the tables read with pyarrow and polars, with the
+types and values a data scientist relies on.
+
+The binary runs on the sample corpus in raw/ (plus a few bad files) into a temporary
+directory; nothing is written into the source tree.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep"))
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    root = tmp_path_factory.mktemp("run")
+    corpus = root / "input"
+    shutil.copytree(REPO / "raw", corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00")
+    (corpus / "latin1.txt").write_bytes("Le café à Osh était fermé.".encode("cp1252"))
+    out = root / "output"
+    run = subprocess.run(
+        [BINARY, "run", "--quiet", "--input", corpus, "--output", out],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_documents_schema_in_pyarrow(output):
+    table = pq.read_table(output / "documents.parquet")
+    expected = pa.schema(
+        [
+            pa.field("doc_id", pa.string(), nullable=False),
+            pa.field("source_path", pa.string(), nullable=False),
+            pa.field("source_bytes", pa.int64(), nullable=False),
+            pa.field("encoding", pa.string(), nullable=False),
+            pa.field("encoding_source", pa.string(), nullable=False),
+            pa.field("mojibake_repairs", pa.int64(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("n_chars", pa.int64(), nullable=False),
+            pa.field("n_words", pa.int64(), nullable=False),
+            pa.field("content_hash", pa.string(), nullable=False),
+        ]
+    )
+    assert table.schema.remove_metadata() == expected
+    assert table.num_rows == 6
+    meta = pq.read_metadata(output / "documents.parquet").metadata
+    assert meta[b"newsprep.schema_version"] == b"1"
+    assert meta[b"newsprep.config_hash"]
+
+
+def test_documents_values_in_polars(output):
+    docs = pl.read_parquet(output / "documents.parquet")
+    assert docs["source_path"].to_list() == [
+        "000_0b339d3020d50040.txt",
+        "001_e235f158d9148f5d.txt",
+        "002_dc011476645fddff.txt",
+        "003_d687500d7c2a08b1.txt",
+        "004_7c9b3d24237c106f.txt",
+        "latin1.txt",
+    ]
+    latin = docs.filter(pl.col("source_path") == "latin1.txt").row(0, named=True)
+    assert latin["text"] == "Le café à Osh était fermé."
+    assert latin["encoding"] == "windows-1252"
+    assert latin["encoding_source"] == "detected"
+
+    # Lengths are in code points: they agree with Python's own string length.
+    sizes = {p.name: p.stat().st_size for p in (output.parent / "input").iterdir()}
+    for row in docs.iter_rows(named=True):
+        assert row["n_chars"] == len(row["text"])
+        assert row["n_words"] == len(row["text"].split())
+        assert row["source_bytes"] == sizes[row["source_path"]]
+    assert docs["doc_id"].n_unique() == 6
+    assert docs["content_hash"].str.len_chars().to_list() == [32] * 6
+    seed = docs.row(0, named=True)["text"]
+    assert "“The situation is spinning out of control." in seed
+
+
+def test_quarantine_in_both_clients(output):
+    table = pq.read_table(output / "quarantine.parquet")
+    assert table.schema.names == ["source_path", "stage", "reason", "detail", "source_bytes"]
+    assert table.schema.field("source_bytes").type == pa.int64()
+    rows = pl.read_parquet(output / "quarantine.parquet").sort("source_path")
+    assert rows.select("source_path", "reason").rows() == [
+        ("binary.txt", "binary"),
+        ("empty.txt", "empty"),
+    ]
+    assert all(rows["stage"] == "decode")
+
+
+def test_manifest_counts_add_up(output):
+    manifest = json.loads((output / "manifest.json").read_text())
+    counts = manifest["counts"]
+    assert counts == {"read": 8, "written": 6, "quarantined": 2, "files_ignored": 0}
+    assert counts["read"] == counts["written"] + counts["quarantined"]
+    assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1}
+    assert manifest["schema_version"] == 1
+    assert [s["name"] for s in manifest["stages"]] == ["decode"]
