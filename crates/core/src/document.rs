@@ -6,7 +6,7 @@ use std::fmt;
 ///
 /// Decode creates it; each later stage reads the fields of the stages before it and
 /// fills in its own. Nothing flows backwards.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     /// Stable identifier: derived from `source_path`, so the same input path gets the
     /// same id on every run.
@@ -23,6 +23,30 @@ pub struct Document {
     pub mojibake_repairs: u64,
     /// The current text: decoded and normalised, then cleaned further by later stages.
     pub text: String,
+    /// Headline, publication time and attribution, where a stage found them.
+    pub meta: Metadata,
+    /// What boilerplate removal took out; `None` when that stage did not run.
+    pub boilerplate: Option<BoilerplateNote>,
+}
+
+/// Facts about the article found on the page around it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The headline, not the site's name.
+    pub title: Option<String>,
+    /// Publication time the page states, in microseconds since the Unix epoch, UTC.
+    pub published: Option<i64>,
+    /// Who the text is credited to: `Reuters`, `Al Jazeera and agencies`.
+    pub attribution: Option<String>,
+}
+
+/// The record boilerplate removal keeps of what it removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoilerplateNote {
+    /// Non-blank lines removed.
+    pub removed_lines: u64,
+    /// The removed lines themselves, one per line, when the user asked to keep them.
+    pub removed_text: Option<String>,
 }
 
 impl Document {
@@ -62,13 +86,14 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// How the decode stage chose the encoding of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EncodingSource {
     /// A byte-order mark at the start of the file.
     Bom,
     /// UTF-16 recognised from the pattern of zero bytes, without a BOM.
     Utf16Sniffed,
     /// The bytes were valid UTF-8.
+    #[default]
     Utf8,
     /// A `charset=` declaration inside the text.
     Declared,
@@ -108,6 +133,8 @@ pub enum Reason {
     BadCompression,
     /// A symbolic link that leads outside the input directory.
     OutsideInput,
+    /// Boilerplate removal left no article, or one shorter than `min_words`.
+    NoArticle,
 }
 
 impl Reason {
@@ -121,6 +148,7 @@ impl Reason {
             Reason::Unreadable => "unreadable",
             Reason::BadCompression => "bad_compression",
             Reason::OutsideInput => "outside_input",
+            Reason::NoArticle => "no_article",
         }
     }
 }
@@ -174,13 +202,8 @@ mod tests {
     #[test]
     fn counts_words_and_code_points() {
         let doc = Document {
-            doc_id: String::new(),
-            source_path: String::new(),
-            source_bytes: 0,
-            encoding: "UTF-8".into(),
-            encoding_source: EncodingSource::Utf8,
-            mojibake_repairs: 0,
             text: "Jalal-Abad, “Osh”\nand  Bishkek".into(),
+            ..Document::default()
         };
         assert_eq!(doc.n_words(), 4);
         assert_eq!(doc.n_chars(), 30);

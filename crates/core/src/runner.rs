@@ -202,7 +202,7 @@ impl Pipeline {
     }
 
     /// Decodes every input, brings it up to corpus stage `k` and lets that stage
-    /// observe it, then lets the stage decide on all the summaries.
+    /// observe and absorb it batch by batch, then lets the stage decide.
     fn observe_pass(
         &mut self,
         k: usize,
@@ -212,7 +212,6 @@ impl Pipeline {
         let started = Instant::now();
         let name = format!("{} (observe)", self.stages[k].name());
         progress.begin(&name, files.len() as u64);
-        let mut summaries: Vec<Box<dyn Any + Send>> = Vec::new();
         for batch in files.chunks(self.batch_size) {
             let observed: Vec<Option<Box<dyn Any + Send>>> = batch
                 .par_iter()
@@ -228,10 +227,12 @@ impl Pipeline {
                 })
                 .collect();
             progress.advance(batch.len() as u64);
-            summaries.extend(observed.into_iter().flatten());
+            if let Stage::Corpus(stage) = &mut self.stages[k] {
+                stage.absorb(observed.into_iter().flatten().collect());
+            }
         }
         if let Stage::Corpus(stage) = &mut self.stages[k] {
-            stage.decide(summaries);
+            stage.decide();
         }
         progress.finish();
         PassReport {
@@ -312,7 +313,7 @@ impl StageStats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{EncodingSource, Reason, Rejection};
+    use crate::document::{Reason, Rejection};
     use crate::input::Compression;
     use crate::stage::{CorpusStage, DocStage};
     use std::collections::HashMap;
@@ -330,10 +331,8 @@ mod tests {
                 doc_id: Document::id_for_path(&input.rel_path),
                 source_path: input.rel_path.clone(),
                 source_bytes: input.size,
-                encoding: "UTF-8".into(),
-                encoding_source: EncodingSource::Utf8,
-                mojibake_repairs: 0,
                 text,
+                ..Document::default()
             })
         }
     }
@@ -364,11 +363,12 @@ mod tests {
         fn observe(&self, doc: &Document) -> String {
             doc.text.clone()
         }
-        fn decide(&mut self, summaries: Vec<String>) {
+        fn absorb(&mut self, summaries: Vec<String>) {
             for s in summaries {
                 *self.counts.entry(s).or_default() += 1;
             }
         }
+        fn decide(&mut self) {}
         fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
             match self.counts.get(&doc.text) {
                 Some(&n) if n > 1 => Err(Rejection::new(Reason::Empty, "repeated")),

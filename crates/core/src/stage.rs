@@ -30,8 +30,10 @@ pub trait DocStage: Send + Sync {
 /// A stage that must see every document before it can decide about any of them.
 ///
 /// The runner calls it in three steps, so that the texts are never all in memory:
-/// 1. [`CorpusStage::observe`] reduces each document to a small summary (in parallel);
-/// 2. [`CorpusStage::decide`] receives every summary, in input order, and settles
+/// 1. [`CorpusStage::observe`] reduces each document to a small summary (in parallel),
+///    and [`CorpusStage::absorb`] receives the summaries batch by batch, in input
+///    order, to fold them into whatever the stage keeps;
+/// 2. [`CorpusStage::decide`] is called once every document was absorbed, and settles
 ///    whatever needs the whole corpus;
 /// 3. [`CorpusStage::apply`] then changes or rejects each document, like a
 ///    [`DocStage`], using what `decide` settled.
@@ -43,7 +45,8 @@ pub trait CorpusStage: Send + Sync {
 
     fn name(&self) -> &'static str;
     fn observe(&self, doc: &Document) -> Self::Summary;
-    fn decide(&mut self, summaries: Vec<Self::Summary>);
+    fn absorb(&mut self, summaries: Vec<Self::Summary>);
+    fn decide(&mut self);
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
 }
 
@@ -83,7 +86,8 @@ impl Stage {
 pub trait ErasedCorpusStage: Send + Sync {
     fn name(&self) -> &'static str;
     fn observe(&self, doc: &Document) -> Box<dyn Any + Send>;
-    fn decide(&mut self, summaries: Vec<Box<dyn Any + Send>>);
+    fn absorb(&mut self, summaries: Vec<Box<dyn Any + Send>>);
+    fn decide(&mut self);
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
 }
 
@@ -96,13 +100,17 @@ impl<S: CorpusStage> ErasedCorpusStage for S {
         Box::new(CorpusStage::observe(self, doc))
     }
 
-    fn decide(&mut self, summaries: Vec<Box<dyn Any + Send>>) {
+    fn absorb(&mut self, summaries: Vec<Box<dyn Any + Send>>) {
         // Every box came from `observe` above, so every downcast succeeds.
         let summaries = summaries
             .into_iter()
             .filter_map(|b| b.downcast::<S::Summary>().ok().map(|b| *b))
             .collect();
-        CorpusStage::decide(self, summaries)
+        CorpusStage::absorb(self, summaries)
+    }
+
+    fn decide(&mut self) {
+        CorpusStage::decide(self)
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {

@@ -92,6 +92,7 @@ impl Decode for Decoder {
             encoding_source: decoded.encoding_source,
             mojibake_repairs: decoded.mojibake_repairs,
             text: decoded.text,
+            ..Document::default()
         })
     }
 }

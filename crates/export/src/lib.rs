@@ -293,6 +293,7 @@ mod tests {
             encoding_source: EncodingSource::Detected,
             mojibake_repairs: 2,
             text: text.to_owned(),
+            ..Document::default()
         }
     }
 
