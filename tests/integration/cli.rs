@@ -23,10 +23,10 @@ fn copy_sample_corpus(dir: &TestDir) {
 }
 
 #[test]
-fn sample_corpus_gives_one_row_per_article() {
+fn sample_corpus_decodes_to_one_row_per_article() {
     let dir = TestDir::new();
     copy_sample_corpus(&dir);
-    dir.run_pipeline(&[]);
+    dir.run_pipeline(&["--config", dir.decode_only()]);
 
     let docs = Table::read(&dir.output().join("documents.parquet"));
     assert_eq!(
@@ -38,10 +38,15 @@ fn sample_corpus_gives_one_row_per_article() {
             "encoding",
             "encoding_source",
             "mojibake_repairs",
+            "title",
+            "published",
+            "attribution",
             "text",
             "n_chars",
             "n_words",
-            "content_hash"
+            "content_hash",
+            "boilerplate_lines",
+            "removed_text"
         ]
     );
     assert_eq!(
@@ -129,7 +134,7 @@ fn config_file_is_read_and_flags_override_it() {
     std::fs::write(dir.path().join("elsewhere/b.txt"), "Bishkek").expect("write");
     std::fs::write(
         dir.path().join("pipeline.toml"),
-        "input_dir = \"elsewhere\"\noutput_dir = \"from_config\"\n[dedup]\nenabled = false\n",
+        "input_dir = \"elsewhere\"\noutput_dir = \"from_config\"\n[boilerplate]\nenabled = false\n",
     )
     .expect("config");
 
@@ -138,10 +143,15 @@ fn config_file_is_read_and_flags_override_it() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = Table::read(&dir.path().join("from_config/documents.parquet"));
     assert_eq!(docs.strings("text"), ["Bishkek"]);
-    assert_eq!(
-        manifest(&dir.path().join("from_config"))["config"]["dedup"]["enabled"],
-        false
-    );
+    let used = manifest(&dir.path().join("from_config"));
+    assert_eq!(used["config"]["boilerplate"]["enabled"], false);
+    let stages: Vec<&str> = used["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(stages, ["decode"], "a switched-off stage does not run");
 
     // --input and --output win over the file.
     dir.run_pipeline(&[]);
@@ -150,12 +160,17 @@ fn config_file_is_read_and_flags_override_it() {
 }
 
 #[test]
-fn an_empty_config_file_is_valid() {
+fn an_empty_config_file_runs_every_stage_with_defaults() {
     let dir = TestDir::new();
-    dir.write("a.txt", "Osh");
+    copy_sample_corpus(&dir);
+    dir.write("short.txt", "Osh");
     std::fs::write(dir.path().join("empty.toml"), "").expect("config");
     dir.run_pipeline(&["--config", "empty.toml"]);
-    assert_eq!(manifest(&dir.output())["counts"]["written"], 1);
+    let manifest = manifest(&dir.output());
+    assert_eq!(manifest["counts"]["read"], 6);
+    assert_eq!(manifest["counts"]["written"], 5);
+    assert_eq!(manifest["quarantined_by_reason"]["no_article"], 1);
+    assert_eq!(manifest["stages"][1]["name"], "boilerplate");
 }
 
 #[test]

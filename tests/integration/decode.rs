@@ -144,7 +144,7 @@ fn every_encoding_and_wrapping_decodes_to_the_original() {
         dir.write(name, bytes);
     }
 
-    dir.run_pipeline(&[]);
+    dir.run_pipeline(&["--config", dir.decode_only()]);
 
     let docs = Table::read(&dir.output().join("documents.parquet"));
     let texts = docs.map("source_path", "text");
@@ -192,7 +192,7 @@ fn bad_inputs_are_quarantined_with_their_reasons() {
     .expect("symlink");
     std::fs::write(
         dir.path().join("small.toml"),
-        "[decode]\nmax_bytes = 40000\n",
+        "[decode]\nmax_bytes = 40000\n[boilerplate]\nenabled = false\n",
     )
     .expect("config");
 

@@ -1,6 +1,7 @@
 //! Integration tests: each drives the `newsprep` binary on fixtures in a fresh
 //! temporary directory and checks the files it wrote.
 
+mod boilerplate;
 mod cli;
 mod decode;
 mod util;

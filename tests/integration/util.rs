@@ -6,7 +6,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use arrow_array::{Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// A temporary directory with an `input/` folder, removed when dropped.
@@ -39,6 +39,14 @@ impl TestDir {
         std::fs::create_dir_all(path.parent().expect("input file has a parent"))
             .expect("create parent");
         std::fs::write(path, bytes).expect("write input file");
+    }
+
+    /// Writes a config that runs decode alone and returns its name, for tests of
+    /// decoding whose fixtures are too short to count as articles.
+    pub fn decode_only(&self) -> &'static str {
+        let config = "[boilerplate]\nenabled = false\n[dedup]\nenabled = false\n[entities]\nenabled = false\n";
+        std::fs::write(self.path().join("decode_only.toml"), config).expect("write config");
+        "decode_only.toml"
     }
 
     /// Runs `newsprep` with `args` in this directory.
@@ -108,6 +116,27 @@ impl Table {
         (0..array.len())
             .map(|i| array.value(i).to_owned())
             .collect()
+    }
+
+    /// A nullable string column.
+    pub fn optional_strings(&self, name: &str) -> Vec<Option<String>> {
+        let column = self.batch.column_by_name(name).expect("column exists");
+        let array = column
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .expect("string column");
+        array.iter().map(|v| v.map(str::to_owned)).collect()
+    }
+
+    /// A nullable UTC timestamp column, in microseconds since the epoch.
+    pub fn timestamps(&self, name: &str) -> Vec<Option<i64>> {
+        let column = self.batch.column_by_name(name).expect("column exists");
+        let array = column
+            .as_any()
+            .downcast_ref::<TimestampMicrosecondArray>()
+            .expect("timestamp column");
+        assert_eq!(array.timezone(), Some("UTC"));
+        array.iter().collect()
     }
 
     pub fn ints(&self, name: &str) -> Vec<i64> {

@@ -6,6 +6,7 @@ directory; nothing is written into the source tree.
 """
 
 import json
+from datetime import datetime, timezone
 import os
 import shutil
 import subprocess
@@ -17,6 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+LATIN1_TEXT = (
+    "Le gouvernement intérimaire du Kirghizistan a demandé à la Russie d’envoyer des "
+    "troupes pour mettre fin aux violences ethniques dans la ville d’Osh, où des "
+    "milliers de réfugiés ont fui vers la frontière."
+)
 BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep"))
 
 
@@ -27,7 +33,8 @@ def output(tmp_path_factory):
     shutil.copytree(REPO / "raw", corpus)
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00")
-    (corpus / "latin1.txt").write_bytes("Le café à Osh était fermé.".encode("cp1252"))
+    (corpus / "latin1.txt").write_bytes(LATIN1_TEXT.encode("cp1252"))
+    (corpus / "menu.txt").write_text("Home | News | Sport\nSign in\n* Story one\n")
     out = root / "output"
     run = subprocess.run(
         [BINARY, "run", "--quiet", "--input", corpus, "--output", out],
@@ -48,10 +55,15 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("encoding", pa.string(), nullable=False),
             pa.field("encoding_source", pa.string(), nullable=False),
             pa.field("mojibake_repairs", pa.int64(), nullable=False),
+            pa.field("title", pa.string()),
+            pa.field("published", pa.timestamp("us", tz="UTC")),
+            pa.field("attribution", pa.string()),
             pa.field("text", pa.string(), nullable=False),
             pa.field("n_chars", pa.int64(), nullable=False),
             pa.field("n_words", pa.int64(), nullable=False),
             pa.field("content_hash", pa.string(), nullable=False),
+            pa.field("boilerplate_lines", pa.int64()),
+            pa.field("removed_text", pa.string()),
         ]
     )
     assert table.schema.remove_metadata() == expected
@@ -72,7 +84,7 @@ def test_documents_values_in_polars(output):
         "latin1.txt",
     ]
     latin = docs.filter(pl.col("source_path") == "latin1.txt").row(0, named=True)
-    assert latin["text"] == "Le café à Osh était fermé."
+    assert latin["text"] == LATIN1_TEXT
     assert latin["encoding"] == "windows-1252"
     assert latin["encoding_source"] == "detected"
 
@@ -86,6 +98,20 @@ def test_documents_values_in_polars(output):
     assert docs["content_hash"].str.len_chars().to_list() == [32] * 6
     seed = docs.row(0, named=True)["text"]
     assert "“The situation is spinning out of control." in seed
+    assert not seed.endswith("More In: International | News")
+
+
+def test_metadata_columns_in_polars(output):
+    docs = pl.read_parquet(output / "documents.parquet")
+    assert docs.schema["published"] == pl.Datetime("us", "UTC")
+    bbc = docs.filter(pl.col("source_path").str.starts_with("003")).row(0, named=True)
+    assert bbc["title"] == "Kyrgyz protests hit second city"
+    assert bbc["published"] == datetime(2005, 3, 21, 10, 14, tzinfo=timezone.utc)
+    assert bbc["boilerplate_lines"] > 20
+    assert bbc["removed_text"] is None  # only with --keep-removed
+    sources = dict(docs.select("source_path", "attribution").rows())
+    assert sources["002_dc011476645fddff.txt"] == "Reuters"
+    assert sources["001_e235f158d9148f5d.txt"] == "Al Jazeera and agencies"
 
 
 def test_quarantine_in_both_clients(output):
@@ -93,19 +119,19 @@ def test_quarantine_in_both_clients(output):
     assert table.schema.names == ["source_path", "stage", "reason", "detail", "source_bytes"]
     assert table.schema.field("source_bytes").type == pa.int64()
     rows = pl.read_parquet(output / "quarantine.parquet").sort("source_path")
-    assert rows.select("source_path", "reason").rows() == [
-        ("binary.txt", "binary"),
-        ("empty.txt", "empty"),
+    assert rows.select("source_path", "stage", "reason").rows() == [
+        ("binary.txt", "decode", "binary"),
+        ("empty.txt", "decode", "empty"),
+        ("menu.txt", "boilerplate", "no_article"),
     ]
-    assert all(rows["stage"] == "decode")
 
 
 def test_manifest_counts_add_up(output):
     manifest = json.loads((output / "manifest.json").read_text())
     counts = manifest["counts"]
     # raw/NOTICE.md is not an input by its name: ignored, and counted as such.
-    assert counts == {"read": 8, "written": 6, "quarantined": 2, "files_ignored": 1}
+    assert counts == {"read": 9, "written": 6, "quarantined": 3, "files_ignored": 1}
     assert counts["read"] == counts["written"] + counts["quarantined"]
-    assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1}
+    assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
     assert manifest["schema_version"] == 1
-    assert [s["name"] for s in manifest["stages"]] == ["decode"]
+    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate"]

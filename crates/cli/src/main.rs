@@ -1,6 +1,7 @@
 //! The `newsprep` binary: parses the command line, sets up logging, and maps every
 //! outcome to an exit code a scheduler can act on.
 
+mod eval;
 mod progress;
 mod run;
 
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Run the pipeline: read the input directory, write Parquet tables and a manifest.
     Run(RunArgs),
+    /// Score boilerplate removal against gold article texts (benchmark metric).
+    EvalBoilerplate(eval::EvalArgs),
 }
 
 /// Options of `newsprep run`. Flags override the values in the config file.
@@ -41,6 +44,10 @@ pub struct RunArgs {
     /// Worker threads for per-document work [default: one per CPU core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Write the lines boilerplate removal dropped to the removed_text column
+    /// [config: boilerplate.keep_removed]
+    #[arg(long)]
+    keep_removed: bool,
     /// Show no progress bars and log only warnings and errors.
     #[arg(long, short)]
     quiet: bool,
@@ -75,6 +82,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::EvalBoilerplate(args) => eval::eval(args),
     };
     status.into()
 }

@@ -5,9 +5,11 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use anyhow::Context;
+use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
 use newsprep_core::input;
 use newsprep_core::manifest::{Manifest, RunContext};
+use newsprep_core::stage::Stage;
 use newsprep_core::Pipeline;
 use newsprep_decode::Decoder;
 use newsprep_export::{FileMetadata, ParquetSink};
@@ -66,6 +68,9 @@ fn execute(
 ) -> anyhow::Result<()> {
     let started = SystemTime::now();
     let mut pipeline = Pipeline::new(Decoder::new(&config.decode), config.export.row_group_size);
+    if config.boilerplate.enabled {
+        pipeline = pipeline.with_stage(Stage::corpus(Boilerplate::new(&config.boilerplate)));
+    }
     info!(
         input = %config.input_dir.display(),
         output = %config.output_dir.display(),
@@ -112,6 +117,9 @@ fn load_config(args: &RunArgs) -> anyhow::Result<Config> {
     }
     if let Some(output) = &args.output {
         config.output_dir = output.clone();
+    }
+    if args.keep_removed {
+        config.boilerplate.keep_removed = true;
     }
     config.validate().context("invalid configuration")?;
     Ok(config)

@@ -18,7 +18,7 @@ pub struct Config {
     /// Directory the Parquet tables and the manifest are written to.
     pub output_dir: PathBuf,
     pub decode: DecodeConfig,
-    pub boilerplate: StageSwitch,
+    pub boilerplate: BoilerplateConfig,
     pub dedup: StageSwitch,
     pub entities: StageSwitch,
     pub export: ExportConfig,
@@ -30,7 +30,7 @@ impl Default for Config {
             input_dir: PathBuf::from("raw"),
             output_dir: PathBuf::from("processed"),
             decode: DecodeConfig::default(),
-            boilerplate: StageSwitch::default(),
+            boilerplate: BoilerplateConfig::default(),
             dedup: StageSwitch::default(),
             entities: StageSwitch::default(),
             export: ExportConfig::default(),
@@ -62,6 +62,51 @@ impl Default for DecodeConfig {
             max_replacement_ratio: 0.01,
             max_control_ratio: 0.05,
             repair_mojibake: true,
+        }
+    }
+}
+
+/// `[boilerplate]`: keep the article, drop the page around it. The reasons for each
+/// default are in the sample `pipeline.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoilerplateConfig {
+    pub enabled: bool,
+    /// Articles with fewer words left are quarantined as `no_article`.
+    pub min_words: usize,
+    /// Write the removed lines to the `removed_text` column.
+    pub keep_removed: bool,
+    /// A sentence-like line with at least this many words is article text by itself.
+    pub good_min_words: usize,
+    /// Share of stop words above which a line reads as running prose.
+    pub stopword_density: f64,
+    /// Lines of at most this many words can be judged site chrome by shape or recurrence.
+    pub chrome_max_words: usize,
+    /// A chrome-shaped line found in at least this many documents is site chrome.
+    pub min_recurrence: u32,
+    /// Runs of at most this many short lines between article paragraphs are kept
+    /// (subheads); longer runs are link lists.
+    pub max_short_run: usize,
+    /// Weight of a removed line's words against the article's when the dense core of
+    /// the page is found; higher cuts the article off at smaller link blocks.
+    pub gap_weight: f64,
+    /// The same weight for lines that were only too short to stand alone.
+    pub short_gap_weight: f64,
+}
+
+impl Default for BoilerplateConfig {
+    fn default() -> Self {
+        BoilerplateConfig {
+            enabled: true,
+            min_words: 20,
+            keep_removed: false,
+            good_min_words: 10,
+            stopword_density: 0.25,
+            chrome_max_words: 12,
+            min_recurrence: 2,
+            max_short_run: 2,
+            gap_weight: 0.5,
+            short_gap_weight: 0.25,
         }
     }
 }
@@ -170,6 +215,28 @@ impl Config {
                 "decode",
                 "max_control_ratio",
                 "must be between 0 and 1",
+            ));
+        }
+        if !ratio_ok(self.boilerplate.stopword_density) {
+            return Err(invalid(
+                "boilerplate",
+                "stopword_density",
+                "must be between 0 and 1",
+            ));
+        }
+        for (key, weight) in [
+            ("gap_weight", self.boilerplate.gap_weight),
+            ("short_gap_weight", self.boilerplate.short_gap_weight),
+        ] {
+            if weight.is_nan() || weight < 0.0 {
+                return Err(invalid("boilerplate", key, "must be 0 or more"));
+            }
+        }
+        if self.boilerplate.min_recurrence < 2 {
+            return Err(invalid(
+                "boilerplate",
+                "min_recurrence",
+                "must be at least 2: one document is no recurrence",
             ));
         }
         if !(1..=22).contains(&self.export.compression_level) {

@@ -1,6 +1,7 @@
 //! Normalising decoded text so that equal texts are equal strings: Unicode NFC, `\n`
-//! line endings, no control characters but `\n` and `\t`, single spaces, no spaces at
-//! either end of a line, at most one blank line in a row and none at either end.
+//! line endings, no control characters but `\n` and `\t`, single spaces (any Unicode
+//! space, no-break included, becomes one ASCII space), no spaces at either end of a
+//! line, at most one blank line in a row and none at either end.
 //!
 //! Leading spaces go too: page dumps indent paragraphs at random depths, and the
 //! indentation carries no meaning a reader of the text needs.
@@ -51,8 +52,9 @@ fn clean_line(raw: &str, line: &mut String) {
     let mut gap: Option<char> = None;
     for c in raw.chars() {
         match c {
-            ' ' => gap = Some(gap.unwrap_or(' ')),
             '\t' => gap = Some('\t'),
+            // No-break, thin, ideographic and other Unicode spaces count as spaces.
+            _ if c.is_whitespace() => gap = Some(gap.unwrap_or(' ')),
             _ if c.is_control() || c == '\u{FEFF}' => {}
             _ => {
                 if let Some(space) = gap.take() {
@@ -85,6 +87,14 @@ mod tests {
     fn strips_controls_and_collapses_spaces() {
         let input = "    Tensions  have\u{7}  been   high \u{feff}   \n\u{1b}[0m ok\t \n";
         assert_eq!(normalize(input), "Tensions have been high\n[0m ok");
+    }
+
+    #[test]
+    fn unicode_spaces_become_one_space() {
+        assert_eq!(
+            normalize("\u{a0} Focus:\u{a0}\u{a0}Kyrgyzstan\u{2009}now\u{3000}"),
+            "Focus: Kyrgyzstan now"
+        );
     }
 
     #[test]

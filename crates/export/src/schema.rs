@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use newsprep_core::document::{Document, QuarantineRecord};
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
@@ -19,11 +19,22 @@ pub fn documents() -> SchemaRef {
         Field::new("encoding", DataType::Utf8, false),
         Field::new("encoding_source", DataType::Utf8, false),
         Field::new("mojibake_repairs", DataType::Int64, false),
+        Field::new("title", DataType::Utf8, true),
+        Field::new("published", timestamp_utc(), true),
+        Field::new("attribution", DataType::Utf8, true),
         Field::new("text", DataType::Utf8, false),
         Field::new("n_chars", DataType::Int64, false),
         Field::new("n_words", DataType::Int64, false),
         Field::new("content_hash", DataType::Utf8, false),
+        Field::new("boilerplate_lines", DataType::Int64, true),
+        Field::new("removed_text", DataType::Utf8, true),
     ]))
+}
+
+/// Microseconds since the epoch in UTC, which pandas, polars and DuckDB all read as a
+/// time-zone-aware timestamp.
+fn timestamp_utc() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
 }
 
 /// `quarantine.parquet`: one row per input that was not kept, and why.
@@ -51,7 +62,16 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
             docs.iter().map(|d| to_i64(f(d))),
         ))
     };
+    let optional = |f: fn(&Document) -> Option<&str>| -> ArrayRef {
+        Arc::new(StringArray::from_iter(docs.iter().map(f)))
+    };
     let hashes: Vec<String> = docs.iter().map(Document::content_hash).collect();
+    let published = TimestampMicrosecondArray::from_iter(docs.iter().map(|d| d.meta.published))
+        .with_timezone("UTC");
+    let boilerplate_lines = Int64Array::from_iter(
+        docs.iter()
+            .map(|d| d.boilerplate.as_ref().map(|b| to_i64(b.removed_lines))),
+    );
     RecordBatch::try_new(
         documents(),
         vec![
@@ -61,10 +81,19 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
             strings(|d| &d.encoding),
             strings(|d| d.encoding_source.as_str()),
             ints(|d| d.mojibake_repairs),
+            optional(|d| d.meta.title.as_deref()),
+            Arc::new(published),
+            optional(|d| d.meta.attribution.as_deref()),
             strings(|d| &d.text),
             ints(Document::n_chars),
             ints(Document::n_words),
             Arc::new(StringArray::from_iter_values(hashes)),
+            Arc::new(boilerplate_lines),
+            optional(|d| {
+                d.boilerplate
+                    .as_ref()
+                    .and_then(|b| b.removed_text.as_deref())
+            }),
         ],
     )
 }

@@ -1,0 +1,286 @@
+//! The boilerplate stage: keeps the article of a page dump and drops everything around
+//! it (menus, link lists, teasers, captions, footers, server errors), and pulls out
+//! the headline, the publication time and the attribution.
+//!
+//! It is a corpus stage for one piece of evidence: a short, chrome-shaped line that
+//! recurs in several documents is site chrome. Recurrence alone never removes a
+//! sentence-like line, because syndicated articles share their paragraphs.
+//! Everything else is decided per document: [`lines`] computes each line's features,
+//! [`classify`] decides which lines are the article, [`meta`] finds the metadata.
+
+pub mod classify;
+pub mod lines;
+pub mod meta;
+pub mod stopwords;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use newsprep_core::config::BoilerplateConfig;
+use newsprep_core::document::{BoilerplateNote, Document, Metadata, Reason, Rejection};
+use newsprep_core::CorpusStage;
+
+use crate::classify::Thresholds;
+use crate::lines::Line;
+use crate::stopwords::Stoplists;
+
+/// The boilerplate stage, built from `[boilerplate]`.
+pub struct Boilerplate {
+    thresholds: Thresholds,
+    min_words: usize,
+    keep_removed: bool,
+    min_recurrence: u32,
+    stoplists: Stoplists,
+    /// Documents each chrome-shaped line was seen in, while observing.
+    seen: HashMap<u64, u32>,
+    /// Chrome-shaped lines seen in at least `min_recurrence` documents.
+    recurring: HashSet<u64>,
+}
+
+/// The article found in one page, and what was removed around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    /// The article's lines, one paragraph each, separated by blank lines.
+    pub text: String,
+    /// The removed lines, in page order.
+    pub removed: Vec<String>,
+    pub meta: Metadata,
+}
+
+impl Boilerplate {
+    /// Builds the stage; the config must already be validated.
+    pub fn new(config: &BoilerplateConfig) -> Boilerplate {
+        Boilerplate {
+            thresholds: Thresholds {
+                good_min_words: config.good_min_words,
+                stopword_density: config.stopword_density,
+                chrome_max_words: config.chrome_max_words,
+                max_short_run: config.max_short_run,
+                gap_weight: config.gap_weight,
+                short_gap_weight: config.short_gap_weight,
+            },
+            min_words: config.min_words,
+            keep_removed: config.keep_removed,
+            min_recurrence: config.min_recurrence,
+            stoplists: Stoplists::new(),
+            seen: HashMap::new(),
+            recurring: HashSet::new(),
+        }
+    }
+
+    /// Finds the article in `text`, using what was learnt from the corpus so far.
+    pub fn extract(&self, text: &str) -> Extraction {
+        let stoplist = self.stoplists.detect(text);
+        let lines = lines::lines(text, stoplist, self.thresholds.chrome_max_words);
+        let forced_bad: Vec<bool> = teasers(&lines, self.thresholds.chrome_max_words)
+            .into_iter()
+            .zip(&lines)
+            .map(|(teaser, line)| teaser || self.is_recurring_chrome(line))
+            .collect();
+        let mut keep = classify::keep_lines(&lines, &forced_bad, &self.thresholds);
+
+        let core_start = keep.iter().position(|&k| k).unwrap_or(lines.len());
+        let core_end = keep.iter().rposition(|&k| k).map_or(core_start, |i| i + 1);
+        let found = meta::find(&lines, &forced_bad, core_start, core_end);
+        for &i in &found.metadata_lines {
+            keep[i] = false;
+        }
+
+        let mut article = Vec::new();
+        let mut removed = Vec::new();
+        for (line, kept) in lines.iter().zip(keep) {
+            if kept {
+                article.push(line.text);
+            } else {
+                removed.push(line.text.to_owned());
+            }
+        }
+        Extraction {
+            text: article.join("\n\n"),
+            removed,
+            meta: Metadata {
+                title: found.title,
+                published: found.published,
+                attribution: found.attribution,
+            },
+        }
+    }
+
+    fn is_recurring_chrome(&self, line: &Line<'_>) -> bool {
+        !self.recurring.is_empty()
+            && chrome_candidate(line, self.thresholds.chrome_max_words)
+            && self.recurring.contains(&line_hash(line.text))
+    }
+}
+
+/// Lines that may be judged chrome by recurrence: short, and not a sentence.
+fn chrome_candidate(line: &Line<'_>, chrome_max_words: usize) -> bool {
+    line.words <= chrome_max_words && !line.sentence_end
+}
+
+fn line_hash(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Teasers for other stories: a headline printed twice in a row, then a one-line
+/// summary. Any line that occurs twice in one page is chrome: a link to another
+/// story, a caption printed under a thumbnail and again under the photo, a block of
+/// related text rendered twice; an article does not repeat its paragraphs. The line
+/// after a short pair printed back to back is the teaser's summary.
+fn teasers(lines: &[Line<'_>], chrome_max_words: usize) -> Vec<bool> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for line in lines {
+        *counts.entry(line.text).or_default() += 1;
+    }
+    let mut teaser = vec![false; lines.len()];
+    for (i, line) in lines.iter().enumerate() {
+        if counts[line.text] < 2 || line.words < 3 {
+            continue;
+        }
+        teaser[i] = true;
+        let headline = !line.sentence_end && line.words <= 2 * chrome_max_words;
+        let pair = headline && i > 0 && lines[i - 1].text == line.text;
+        if let Some(next) = lines
+            .get(i + 1)
+            .filter(|n| pair && n.text != line.text && n.words <= 50)
+        {
+            teaser[next.index] = true;
+        }
+    }
+    teaser
+}
+
+impl CorpusStage for Boilerplate {
+    /// Hashes of the document's chrome-candidate lines, each once.
+    type Summary = Vec<u64>;
+
+    fn name(&self) -> &'static str {
+        "boilerplate"
+    }
+
+    fn observe(&self, doc: &Document) -> Vec<u64> {
+        let mut hashes: Vec<u64> = lines::lines(&doc.text, None, self.thresholds.chrome_max_words)
+            .iter()
+            .filter(|l| chrome_candidate(l, self.thresholds.chrome_max_words))
+            .map(|l| line_hash(l.text))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    }
+
+    fn absorb(&mut self, summaries: Vec<Vec<u64>>) {
+        for hash in summaries.into_iter().flatten() {
+            *self.seen.entry(hash).or_default() += 1;
+        }
+    }
+
+    fn decide(&mut self) {
+        let min = self.min_recurrence;
+        self.recurring = std::mem::take(&mut self.seen)
+            .into_iter()
+            .filter(|&(_, n)| n >= min)
+            .map(|(hash, _)| hash)
+            .collect();
+    }
+
+    fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        let extraction = self.extract(&doc.text);
+        let words = lines::count_words(&extraction.text);
+        if words < self.min_words {
+            return Err(Rejection::new(
+                Reason::NoArticle,
+                format!(
+                    "{words} article words left after removing {} boilerplate lines, fewer than min_words = {}",
+                    extraction.removed.len(),
+                    self.min_words
+                ),
+            ));
+        }
+        doc.text = extraction.text;
+        doc.meta = extraction.meta;
+        doc.boilerplate = Some(BoilerplateNote {
+            removed_lines: extraction.removed.len() as u64,
+            removed_text: self.keep_removed.then(|| extraction.removed.join("\n")),
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage() -> Boilerplate {
+        Boilerplate::new(&BoilerplateConfig::default())
+    }
+
+    const ARTICLE: &str = "Opposition activists have seized government buildings in the country's second largest city, as protests against disputed elections continue.\n\nAbout 1,000 protesters took control of the regional government building and forced the police to flee, reports said.\n\nThe opposition wants the president to resign, and says that the recent elections for parliament were unfair.";
+
+    #[test]
+    fn teaser_pairs_and_their_summaries_go() {
+        let text = format!("{ARTICLE}\n\nWomen under ISIL: The wives\n\nWomen under ISIL: The wives\n\nWomen married to ISIL fighters share accounts of being made to watch executions.\n\nHow Moscow lost Riyadh in 1938\n\nHow Moscow lost Riyadh in 1938\n\nRussian-Saudi relations could be very different today, if Stalin had acted otherwise.");
+        let out = stage().extract(&text);
+        assert_eq!(out.text, ARTICLE);
+        assert_eq!(out.removed.len(), 6);
+    }
+
+    #[test]
+    fn recurring_chrome_goes_but_recurring_paragraphs_stay() {
+        let mut stage = stage();
+        let page = |n: usize| {
+            format!("Profile: Roza Otunbayeva\nStory {n} headline\n{ARTICLE}\nInside Story")
+        };
+        let docs: Vec<Document> = (0..3)
+            .map(|n| Document {
+                text: page(n),
+                ..Document::default()
+            })
+            .collect();
+        let summaries = docs.iter().map(|d| stage.observe(d)).collect();
+        stage.absorb(summaries);
+        stage.decide();
+        let mut doc = docs[0].clone();
+        stage.apply(&mut doc).unwrap();
+        assert_eq!(doc.text, ARTICLE);
+        assert!(stage.recurring.contains(&line_hash("Inside Story")));
+        assert!(!stage.recurring.contains(&line_hash("Story 0 headline")));
+    }
+
+    #[test]
+    fn too_short_an_article_is_rejected_as_no_article() {
+        let mut doc = Document {
+            text: "Home | News | Sport\nSign in\nOnly a short line.".into(),
+            ..Document::default()
+        };
+        let err = stage().apply(&mut doc).unwrap_err();
+        assert_eq!(err.reason, Reason::NoArticle);
+    }
+
+    #[test]
+    fn removed_text_is_kept_only_on_request() {
+        let text = format!("Home | News | Sport\n{ARTICLE}");
+        let mut doc = Document {
+            text: text.clone(),
+            ..Document::default()
+        };
+        stage().apply(&mut doc).unwrap();
+        assert_eq!(doc.boilerplate.as_ref().unwrap().removed_lines, 1);
+        assert_eq!(doc.boilerplate.as_ref().unwrap().removed_text, None);
+
+        let mut keeping = Boilerplate::new(&BoilerplateConfig {
+            keep_removed: true,
+            ..BoilerplateConfig::default()
+        });
+        keeping.decide();
+        let mut doc = Document {
+            text,
+            ..Document::default()
+        };
+        keeping.apply(&mut doc).unwrap();
+        let note = doc.boilerplate.unwrap();
+        assert_eq!(note.removed_text.as_deref(), Some("Home | News | Sport"));
+    }
+}
