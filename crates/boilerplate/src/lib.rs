@@ -13,8 +13,9 @@ pub mod lines;
 pub mod meta;
 pub mod stopwords;
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use newsprep_core::config::BoilerplateConfig;
 use newsprep_core::document::{BoilerplateNote, Document, Metadata, Reason, Rejection};
@@ -32,9 +33,9 @@ pub struct Boilerplate {
     min_recurrence: u32,
     stoplists: Stoplists,
     /// Documents each chrome-shaped line was seen in, while observing.
-    seen: HashMap<u64, u32>,
+    seen: FxHashMap<u64, u32>,
     /// Chrome-shaped lines seen in at least `min_recurrence` documents.
-    recurring: HashSet<u64>,
+    recurring: FxHashSet<u64>,
 }
 
 /// The article found in one page, and what was removed around it.
@@ -63,8 +64,8 @@ impl Boilerplate {
             keep_removed: config.keep_removed,
             min_recurrence: config.min_recurrence,
             stoplists: Stoplists::new(),
-            seen: HashMap::new(),
-            recurring: HashSet::new(),
+            seen: FxHashMap::default(),
+            recurring: FxHashSet::default(),
         }
     }
 
@@ -119,7 +120,7 @@ fn chrome_candidate(line: &Line<'_>, chrome_max_words: usize) -> bool {
 }
 
 fn line_hash(text: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     text.hash(&mut hasher);
     hasher.finish()
 }
@@ -130,7 +131,7 @@ fn line_hash(text: &str) -> u64 {
 /// related text rendered twice; an article does not repeat its paragraphs. The line
 /// after a short pair printed back to back is the teaser's summary.
 fn teasers(lines: &[Line<'_>], chrome_max_words: usize) -> Vec<bool> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for line in lines {
         *counts.entry(line.text).or_default() += 1;
     }
@@ -161,10 +162,17 @@ impl CorpusStage for Boilerplate {
     }
 
     fn observe(&self, doc: &Document) -> Vec<u64> {
-        let mut hashes: Vec<u64> = lines::lines(&doc.text, None, self.thresholds.chrome_max_words)
-            .iter()
-            .filter(|l| chrome_candidate(l, self.thresholds.chrome_max_words))
-            .map(|l| line_hash(l.text))
+        // Only the two features `chrome_candidate` needs: this pass runs over the whole
+        // corpus before any document is cleaned, and the full features are not cheap.
+        let max_words = self.thresholds.chrome_max_words;
+        let mut hashes: Vec<u64> = doc
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| {
+                !l.is_empty() && !lines::ends_sentence(l) && lines::count_words(l) <= max_words
+            })
+            .map(line_hash)
             .collect();
         hashes.sort_unstable();
         hashes.dedup();

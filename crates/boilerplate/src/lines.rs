@@ -6,6 +6,10 @@
 //! group lines into blocks. Input with more structure (HTML) can fill the same
 //! features, plus its own (`link_density`), from its elements.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::stopwords::Stoplist;
 
 /// A non-blank line with its features.
@@ -45,7 +49,7 @@ pub struct Line<'a> {
 /// Splits a text into its non-blank lines and computes their features.
 pub fn lines<'a>(
     text: &'a str,
-    stoplist: Option<&Stoplist>,
+    stoplist: Option<Stoplist<'_>>,
     chrome_max_words: usize,
 ) -> Vec<Line<'a>> {
     let mut out = Vec::new();
@@ -56,33 +60,33 @@ pub fn lines<'a>(
             after_blank = true;
             continue;
         }
-        let words = count_words(line);
-        let sentence_end = ends_sentence(line);
-        let stop_density = stoplist.map(|list| {
-            let tokens = line.split_whitespace().count().max(1);
-            list.count_in(line) as f64 / tokens as f64
-        });
+        let tokens = TokenStats::of(line, stoplist);
+        let words = tokens.words;
         let mut l = Line {
             text: line,
             index: out.len(),
             starts_block: after_blank,
             words,
-            stop_density,
-            sentence_end,
+            stop_density: stoplist.map(|_| tokens.stop_words as f64 / tokens.tokens.max(1) as f64),
+            sentence_end: ends_sentence(line),
             bullet: is_bullet(line),
             starts_lower: line.chars().next().is_some_and(char::is_lowercase),
-            title_case: title_case_share(line),
+            title_case: if tokens.letter_words == 0 {
+                0.0
+            } else {
+                tokens.capitalised as f64 / tokens.letter_words as f64
+            },
             chrome_shape: false,
             opens_comments: false,
             separator: false,
             link_density: None,
         };
         l.chrome_shape = looks_like_chrome(&l, chrome_max_words);
-        let heading = heading_key(line);
-        l.opens_comments = words <= 12 && opens_comments(line, &heading);
-        l.separator = SEPARATOR_HEADINGS.contains(&heading.as_str());
-        if l.opens_comments || l.separator {
-            l.chrome_shape = true;
+        if words <= 12 {
+            let heading = heading_key(line);
+            l.opens_comments = opens_comments(line, &heading);
+            l.separator = SEPARATOR_HEADINGS.contains(&heading.as_str());
+            l.chrome_shape |= l.opens_comments || l.separator;
         }
         out.push(l);
         after_blank = false;
@@ -90,14 +94,58 @@ pub fn lines<'a>(
     out
 }
 
+/// What one pass over a line's whitespace-separated tokens finds.
+#[derive(Default)]
+struct TokenStats {
+    tokens: usize,
+    /// Tokens, with CJK runs counted at two characters a word.
+    words: usize,
+    stop_words: usize,
+    /// Words starting with a letter, lower-case function words left out.
+    letter_words: usize,
+    capitalised: usize,
+}
+
+impl TokenStats {
+    fn of(line: &str, stoplist: Option<Stoplist<'_>>) -> TokenStats {
+        let mut stats = TokenStats::default();
+        for token in line.split_whitespace() {
+            stats.tokens += 1;
+            stats.words += token_words(token);
+            if stoplist.is_some_and(|list| list.contains(token)) {
+                stats.stop_words += 1;
+            }
+            let Some(first) = token.chars().find(|c| c.is_alphanumeric()) else {
+                continue;
+            };
+            // Function words stay lower-case in titles; a capitalised one counts.
+            if !first.is_alphabetic() || (first.is_lowercase() && FUNCTION_WORDS.contains(&token)) {
+                continue;
+            }
+            stats.letter_words += 1;
+            if first.is_uppercase() {
+                stats.capitalised += 1;
+            }
+        }
+        stats
+    }
+}
+
 /// Words by whitespace, with runs of CJK characters counted at two characters a word.
 pub fn count_words(line: &str) -> usize {
-    let mut words = 0;
-    for token in line.split_whitespace() {
-        let cjk = token.chars().filter(|&c| is_cjk(c)).count();
-        words += if cjk == 0 { 1 } else { cjk.div_ceil(2) };
+    line.split_whitespace().map(token_words).sum()
+}
+
+fn token_words(token: &str) -> usize {
+    if token.is_ascii() {
+        return 1;
     }
-    words
+    let cjk = token.chars().filter(|&c| is_cjk(c)).count();
+    if cjk == 0 {
+        1
+    } else {
+        cjk.div_ceil(2)
+    }
 }
 
 fn is_cjk(c: char) -> bool {
@@ -131,28 +179,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with",
     "de", "la", "le", "el", "y", "und", "der", "die", "das",
 ];
-
-fn title_case_share(line: &str) -> f64 {
-    let mut letters = 0usize;
-    let mut upper = 0usize;
-    for word in line.split_whitespace() {
-        let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else {
-            continue;
-        };
-        if !first.is_alphabetic() || FUNCTION_WORDS.contains(&word.to_lowercase().as_str()) {
-            continue;
-        }
-        letters += 1;
-        if first.is_uppercase() {
-            upper += 1;
-        }
-    }
-    if letters == 0 {
-        0.0
-    } else {
-        upper as f64 / letters as f64
-    }
-}
 
 /// A heading reduced to its words: lower case, without a leading count, trailing
 /// punctuation or a count in brackets ("34 Comments", "Related:", "Comments (12)").
@@ -334,13 +360,28 @@ const SEPARATOR_HEADINGS: &[&str] = &[
     "what to read next",
 ];
 
+/// The phrase lists as automata: one pass over a line finds any of them, whatever
+/// the case of its ASCII letters.
+static RENDERING_MARKER_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(RENDERING_MARKERS).expect("valid patterns"));
+static CHROME_SENTENCE_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| phrase_matcher(CHROME_SENTENCES));
+static CHROME_PHRASE_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| phrase_matcher(CHROME_PHRASES));
+
+fn phrase_matcher(phrases: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(phrases)
+        .expect("the phrase lists are valid patterns")
+}
+
 fn looks_like_chrome(line: &Line<'_>, chrome_max_words: usize) -> bool {
     let text = line.text;
-    if RENDERING_MARKERS.iter().any(|m| text.contains(m)) || text.starts_with('©') {
+    if RENDERING_MARKER_MATCHER.is_match(text) || text.starts_with('©') {
         return true;
     }
-    let lower = text.to_lowercase();
-    if CHROME_SENTENCES.iter().any(|p| lower.contains(p)) {
+    if CHROME_SENTENCE_MATCHER.is_match(text) {
         return true;
     }
     if line.sentence_end || line.words > chrome_max_words * 2 {
@@ -351,7 +392,7 @@ fn looks_like_chrome(line: &Line<'_>, chrome_max_words: usize) -> bool {
     {
         return true;
     }
-    if line.words <= chrome_max_words && CHROME_PHRASES.iter().any(|p| lower.contains(p)) {
+    if line.words <= chrome_max_words && CHROME_PHRASE_MATCHER.is_match(text) {
         return true;
     }
     // A caption ending in a bracketed credit: "... amid deadly clashes [AFP]".

@@ -34,6 +34,9 @@ const AGENCIES: &[&str] = &[
     "CNN",
 ];
 
+/// Lines at the top of a page searched for the page title.
+const PAGE_TITLE_LINES: usize = 5;
+
 /// How far above the article the headline and date are looked for, in lines.
 const HEADER_WINDOW: usize = 15;
 
@@ -94,10 +97,11 @@ fn find_title(lines: &[Line<'_>], header: impl Iterator<Item = usize>) -> Option
         .map(|i| &lines[i])
         .filter(|l| headline_shaped(l))
         .collect();
+    // Text browsers print the HTML title in the first lines.
     let repeated = candidates.iter().find(|c| {
         lines
             .iter()
-            .take(c.index)
+            .take(c.index.min(PAGE_TITLE_LINES))
             .any(|other| other.text.len() > c.text.len() && other.text.contains(c.text))
     });
     repeated

@@ -4,7 +4,7 @@
 //! menus and link lists are not. The lists are jusText's (BSD 2-Clause), rebuilt by
 //! `scripts/build_stopwords.py`; see `data/stopwords/LICENSE-jusText.rst`.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashMap;
 
 /// (language, newline-separated lower-case words)
 const LISTS: &[(&str, &str)] = &[
@@ -53,38 +53,20 @@ const LISTS: &[(&str, &str)] = &[
 /// or a language we have no list for), and stop-word density is not used.
 const MIN_DOCUMENT_COVERAGE: f64 = 0.08;
 
-/// One language's stop words.
-#[derive(Debug)]
-pub struct Stoplist {
-    pub language: &'static str,
-    words: HashSet<&'static str>,
-}
-
-impl Stoplist {
-    /// Stop words among the whitespace-separated tokens of `text`, compared lower-case
-    /// without surrounding punctuation.
-    pub fn count_in(&self, text: &str) -> usize {
-        text.split_whitespace()
-            .filter(|token| self.contains(token))
-            .count()
-    }
-
-    fn contains(&self, token: &str) -> bool {
-        let bare = token.trim_matches(|c: char| !c.is_alphanumeric());
-        if bare.is_empty() {
-            return false;
-        }
-        if bare.chars().all(|c| !c.is_uppercase()) {
-            return self.words.contains(bare);
-        }
-        self.words.contains(bare.to_lowercase().as_str())
-    }
-}
-
-/// Every stop-word list, parsed once when the stage is built.
+/// Every stop-word list, parsed once when the stage is built into one map from word
+/// to the set of languages (a bit each) that list it, so a token costs one lookup
+/// whatever the number of languages.
 #[derive(Debug)]
 pub struct Stoplists {
-    lists: Vec<Stoplist>,
+    words: FxHashMap<&'static str, u32>,
+}
+
+/// The stop-word list of one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Stoplist<'a> {
+    pub language: &'static str,
+    bit: u32,
+    lists: &'a Stoplists,
 }
 
 impl Default for Stoplists {
@@ -95,29 +77,74 @@ impl Default for Stoplists {
 
 impl Stoplists {
     pub fn new() -> Stoplists {
-        let lists = LISTS
-            .iter()
-            .map(|(language, words)| Stoplist {
-                language,
-                words: words.lines().filter(|w| !w.is_empty()).collect(),
-            })
-            .collect();
-        Stoplists { lists }
+        let mut words: FxHashMap<&'static str, u32> = FxHashMap::default();
+        for (i, (_, list)) in LISTS.iter().enumerate() {
+            for word in list.lines().filter(|w| !w.is_empty()) {
+                *words.entry(word).or_default() |= 1 << i;
+            }
+        }
+        Stoplists { words }
+    }
+
+    /// The languages whose lists hold `token`, compared lower-case without
+    /// surrounding punctuation.
+    fn languages_of(&self, token: &str) -> u32 {
+        let bare = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if bare.is_empty() {
+            return 0;
+        }
+        if !bare.chars().any(char::is_uppercase) {
+            return self.words.get(bare).copied().unwrap_or(0);
+        }
+        // Most capitalised tokens are short ASCII words; lower-case those on the stack.
+        let mut buf = [0u8; 32];
+        if bare.is_ascii() && bare.len() <= buf.len() {
+            let lower = &mut buf[..bare.len()];
+            lower.copy_from_slice(bare.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower = std::str::from_utf8(lower).unwrap_or_default();
+            return self.words.get(lower).copied().unwrap_or(0);
+        }
+        self.words
+            .get(bare.to_lowercase().as_str())
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The list covering the most tokens of `text`, if it covers enough of them.
-    pub fn detect(&self, text: &str) -> Option<&Stoplist> {
+    pub fn detect(&self, text: &str) -> Option<Stoplist<'_>> {
         // A sample is enough to tell languages apart, and keeps long texts cheap.
-        let sample: Vec<&str> = text.split_whitespace().take(2000).collect();
-        if sample.is_empty() {
-            return None;
+        let mut hits = [0usize; LISTS.len()];
+        let mut tokens = 0usize;
+        for token in text.split_whitespace().take(2000) {
+            tokens += 1;
+            let mut mask = self.languages_of(token);
+            while mask != 0 {
+                hits[mask.trailing_zeros() as usize] += 1;
+                mask &= mask - 1;
+            }
         }
-        let (best, hits) = self
-            .lists
+        let (best, &count) = hits
             .iter()
-            .map(|list| (list, sample.iter().filter(|t| list.contains(t)).count()))
-            .max_by_key(|&(_, hits)| hits)?;
-        (hits as f64 / sample.len() as f64 >= MIN_DOCUMENT_COVERAGE).then_some(best)
+            .enumerate()
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+        (tokens > 0 && count as f64 / tokens as f64 >= MIN_DOCUMENT_COVERAGE).then_some(Stoplist {
+            language: LISTS[best].0,
+            bit: 1 << best,
+            lists: self,
+        })
+    }
+}
+
+impl Stoplist<'_> {
+    /// Whether one whitespace-separated token is a stop word of this language.
+    pub fn contains(&self, token: &str) -> bool {
+        self.lists.languages_of(token) & self.bit != 0
+    }
+
+    /// Stop words among the whitespace-separated tokens of `text`.
+    pub fn count_in(&self, text: &str) -> usize {
+        text.split_whitespace().filter(|t| self.contains(t)).count()
     }
 }
 
