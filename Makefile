@@ -5,14 +5,20 @@ CARGO  ?= cargo
 PYTHON ?= python3
 VENV   := .venv
 BIN    := target/debug/newsprep
+RELEASE_BIN := target/release/newsprep
+# Evaluation data lives beside the repository; only `make eval` reads it.
+EVAL_DIR ?= ../shared/eval/article-bench
 
-.PHONY: pipeline build test fmt-check clippy rust-test py-test venv clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval stopwords clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
 
 build:
 	$(CARGO) build --locked --bin newsprep
+
+release:
+	$(CARGO) build --release --locked --bin newsprep
 
 test: fmt-check clippy rust-test py-test
 
@@ -36,6 +42,15 @@ $(VENV)/.installed: tests/python/requirements.txt
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r tests/python/requirements.txt
 	touch $@
+
+# Boilerplate removal scored against the article-extraction benchmark's gold texts.
+eval: release
+	$(RELEASE_BIN) eval-boilerplate --raw $(EVAL_DIR)/raw --gold $(EVAL_DIR)/gold \
+		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
+
+# Rebuilds the committed stop-word lists from jusText (needs PyPI).
+stopwords:
+	$(PYTHON) scripts/build_stopwords.py
 
 clean:
 	$(CARGO) clean

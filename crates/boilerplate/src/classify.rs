@@ -44,10 +44,32 @@ const SEPARATOR_WEIGHT: f64 = 25.0;
 /// Keeps (`true`) or drops each line. `forced_bad[i]` marks lines known to be chrome
 /// from evidence beyond the line itself: recurrence across documents, teasers.
 pub fn keep_lines(lines: &[Line<'_>], forced_bad: &[bool], t: &Thresholds) -> Vec<bool> {
+    let keep = keep_lines_with(lines, forced_bad, t, true);
+    if keep.iter().any(|&k| k) {
+        return keep;
+    }
+    // Nothing reads as prose: a table of scores, a list of quotes, a language whose
+    // stop words the list misjudges. Judge by length and punctuation alone rather
+    // than return an empty article.
+    keep_lines_with(lines, forced_bad, t, false)
+}
+
+fn keep_lines_with(
+    lines: &[Line<'_>],
+    forced_bad: &[bool],
+    t: &Thresholds,
+    use_stopwords: bool,
+) -> Vec<bool> {
     let mut classes: Vec<Class> = lines
         .iter()
         .zip(forced_bad)
-        .map(|(line, &bad)| if bad { Class::Bad } else { initial(line, t) })
+        .map(|(line, &bad)| {
+            if bad {
+                Class::Bad
+            } else {
+                initial(line, t, use_stopwords)
+            }
+        })
         .collect();
     let initial_classes = classes.clone();
     resolve_near_good(&mut classes);
@@ -62,12 +84,12 @@ pub fn keep_lines(lines: &[Line<'_>], forced_bad: &[bool], t: &Thresholds) -> Ve
 }
 
 /// The class of a line judged alone.
-pub fn initial(line: &Line<'_>, t: &Thresholds) -> Class {
+pub fn initial(line: &Line<'_>, t: &Thresholds, use_stopwords: bool) -> Class {
     if line.chrome_shape || line.link_density.is_some_and(|d| d > 0.5) {
         return Class::Bad;
     }
     // Without a stop-word list (CJK, unknown language) length and punctuation decide.
-    let prose = line.stop_density.is_none_or(|d| d >= t.stopword_density);
+    let prose = !use_stopwords || line.stop_density.is_none_or(|d| d >= t.stopword_density);
     if line.bullet {
         // List items are mostly links; an item that is a whole sentence may be part of
         // the article and is left to its neighbours.
@@ -264,6 +286,15 @@ mod tests {
     fn a_caption_before_the_first_paragraph_goes() {
         let text = format!("Kyrgyz protests hit second city\nSoldiers flee from the administration building which later was captured\nSecurity forces were forced to flee the building as protests mounted\n{P1}\n\n{P2}");
         assert_eq!(kept(&text), [P1, P2]);
+    }
+
+    #[test]
+    fn a_page_without_prose_is_judged_by_punctuation_rather_than_emptied() {
+        let scores = "Palm Bay (1-0): Tolivert 25 points. Davis 17 points. Burgher 10 points. Bozeman 10 points.";
+        let other =
+            "Rockledge (0-1): Blakely 15 points. Devoe 2 points. Baker 6 points. Brown 4 points.";
+        let text = format!("Home | Sports | Scores\nGIRLS BASKETBALL\n{scores}\n{other}\n");
+        assert_eq!(kept(&text).len(), 2);
     }
 
     #[test]
