@@ -130,8 +130,15 @@ def test_manifest_counts_add_up(output):
     manifest = json.loads((output / "manifest.json").read_text())
     counts = manifest["counts"]
     # raw/NOTICE.md is not an input by its name: ignored, and counted as such.
-    assert counts == {"read": 9, "written": 6, "quarantined": 3, "files_ignored": 1}
-    assert counts["read"] == counts["written"] + counts["quarantined"]
+    assert counts == {
+        "read": 9,
+        "kept": 6,
+        "duplicates": 0,
+        "quarantined": 3,
+        "written": 6,
+        "files_ignored": 1,
+    }
+    assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
     assert manifest["schema_version"] == 1
     assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate"]

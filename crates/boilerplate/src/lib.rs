@@ -161,7 +161,7 @@ impl CorpusStage for Boilerplate {
         "boilerplate"
     }
 
-    fn observe(&self, doc: &Document) -> Vec<u64> {
+    fn observe(&self, _pass: usize, doc: &Document) -> Vec<u64> {
         // Only the two features `chrome_candidate` needs: this pass runs over the whole
         // corpus before any document is cleaned, and the full features are not cheap.
         let max_words = self.thresholds.chrome_max_words;
@@ -179,13 +179,13 @@ impl CorpusStage for Boilerplate {
         hashes
     }
 
-    fn absorb(&mut self, summaries: Vec<Vec<u64>>) {
+    fn absorb(&mut self, _pass: usize, summaries: Vec<Vec<u64>>) {
         for hash in summaries.into_iter().flatten() {
             *self.seen.entry(hash).or_default() += 1;
         }
     }
 
-    fn decide(&mut self) {
+    fn decide(&mut self, _pass: usize) {
         let min = self.min_recurrence;
         self.recurring = std::mem::take(&mut self.seen)
             .into_iter()
@@ -247,9 +247,9 @@ mod tests {
                 ..Document::default()
             })
             .collect();
-        let summaries = docs.iter().map(|d| stage.observe(d)).collect();
-        stage.absorb(summaries);
-        stage.decide();
+        let summaries = docs.iter().map(|d| stage.observe(0, d)).collect();
+        stage.absorb(0, summaries);
+        stage.decide(0);
         let mut doc = docs[0].clone();
         stage.apply(&mut doc).unwrap();
         assert_eq!(doc.text, ARTICLE);
@@ -282,7 +282,7 @@ mod tests {
             keep_removed: true,
             ..BoilerplateConfig::default()
         });
-        keeping.decide();
+        keeping.decide(0);
         let mut doc = Document {
             text,
             ..Document::default()

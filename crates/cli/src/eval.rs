@@ -139,9 +139,9 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
 
 /// Runs the stage as the pipeline does: observe every page, decide, then extract.
 fn extract_all(stage: &mut Boilerplate, docs: &[Document]) -> Vec<String> {
-    let summaries = docs.iter().map(|doc| stage.observe(doc)).collect();
-    stage.absorb(summaries);
-    stage.decide();
+    let summaries = docs.iter().map(|doc| stage.observe(0, doc)).collect();
+    stage.absorb(0, summaries);
+    stage.decide(0);
     docs.iter()
         .map(|doc| stage.extract(&doc.text).text)
         .collect()

@@ -27,6 +27,21 @@ pub struct Document {
     pub meta: Metadata,
     /// What boilerplate removal took out; `None` when that stage did not run.
     pub boilerplate: Option<BoilerplateNote>,
+    /// Where deduplication placed the document; `None` when that stage did not run.
+    pub dedup: Option<DedupNote>,
+}
+
+/// A document's place among its duplicates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DedupNote {
+    /// The `doc_id` of the kept document of its cluster (its own when it is kept).
+    pub cluster: String,
+    /// The kept document it duplicates; `None` for a kept document.
+    pub duplicate_of: Option<String>,
+    /// Jaccard similarity of its shingles to the kept document's; `None` when kept.
+    pub similarity: Option<f64>,
+    /// Leave it out of `documents.parquet` (it is still counted).
+    pub dropped: bool,
 }
 
 /// Facts about the article found on the page around it.

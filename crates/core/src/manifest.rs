@@ -23,7 +23,7 @@ pub struct Manifest {
     pub output_dir: PathBuf,
     pub config_hash: String,
     pub config: Config,
-    /// `read = written + quarantined` (+ duplicates, once dedup drops any).
+    /// `read = kept + duplicates + quarantined`.
     pub counts: Counts,
     pub quarantined_by_reason: BTreeMap<String, u64>,
     pub stages: Vec<StageReport>,
@@ -32,9 +32,16 @@ pub struct Manifest {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Counts {
+    /// Input files found.
     pub read: u64,
-    pub written: u64,
+    /// Documents that are not a duplicate of another.
+    pub kept: u64,
+    /// Documents marked as a duplicate of a kept one.
+    pub duplicates: u64,
     pub quarantined: u64,
+    /// Rows in `documents.parquet`: kept, plus duplicates unless they are dropped.
+    pub written: u64,
+    /// Files in the input directory that are not inputs by name.
     pub files_ignored: u64,
 }
 
@@ -67,8 +74,10 @@ impl Manifest {
             config: ctx.config,
             counts: Counts {
                 read: report.read,
-                written: report.written,
+                kept: report.kept,
+                duplicates: report.duplicates,
                 quarantined: report.quarantined,
+                written: report.written,
                 files_ignored: report.files_ignored,
             },
             quarantined_by_reason,

@@ -60,8 +60,12 @@ pub enum RunError {
 pub struct RunReport {
     /// Input files found, whatever became of them.
     pub read: u64,
-    /// Documents handed to the sink.
+    /// Documents handed to the sink: the kept ones, and the duplicates unless dropped.
     pub written: u64,
+    /// Documents that are not a duplicate of another.
+    pub kept: u64,
+    /// Documents marked as a duplicate of a kept one (written or dropped).
+    pub duplicates: u64,
     /// Documents quarantined, by any stage or before reading.
     pub quarantined: u64,
     /// Files in the input directory whose names are not inputs.
@@ -139,9 +143,13 @@ impl Pipeline {
         };
 
         for k in 0..self.stages.len() {
-            if matches!(self.stages[k], Stage::Corpus(_)) {
-                let pass = self.observe_pass(k, &files, progress);
-                report.passes.push(pass);
+            let passes = match &self.stages[k] {
+                Stage::Corpus(stage) => stage.passes(),
+                Stage::Document(_) => 0,
+            };
+            for pass in 0..passes {
+                let report_pass = self.observe_pass(k, pass, &files, progress);
+                report.passes.push(report_pass);
             }
         }
 
@@ -168,7 +176,17 @@ impl Pipeline {
             let mut quarantined = Vec::new();
             for result in results {
                 match result {
-                    Ok(doc) => docs.push(doc),
+                    Ok(doc) => {
+                        let dedup = doc.dedup.as_ref();
+                        if dedup.is_some_and(|d| d.duplicate_of.is_some()) {
+                            report.duplicates += 1;
+                        } else {
+                            report.kept += 1;
+                        }
+                        if !dedup.is_some_and(|d| d.dropped) {
+                            docs.push(doc);
+                        }
+                    }
                     Err(record) => {
                         log_quarantine(&record);
                         quarantined.push(record);
@@ -194,45 +212,51 @@ impl Pipeline {
         });
         info!(
             read = report.read,
-            written = report.written,
+            kept = report.kept,
+            duplicates = report.duplicates,
             quarantined = report.quarantined,
+            written = report.written,
             "Run finished."
         );
         Ok(report)
     }
 
-    /// Decodes every input, brings it up to corpus stage `k` and lets that stage
-    /// observe and absorb it batch by batch, then lets the stage decide.
+    /// Decodes every input the pass wants, brings it up to corpus stage `k` and lets
+    /// that stage observe and absorb it batch by batch, then lets the stage decide.
     fn observe_pass(
         &mut self,
         k: usize,
+        pass: usize,
         files: &[InputFile],
         progress: &dyn Progress,
     ) -> PassReport {
         let started = Instant::now();
-        let name = format!("{} (observe)", self.stages[k].name());
+        let name = format!("{} (observe, pass {})", self.stages[k].name(), pass + 1);
         progress.begin(&name, files.len() as u64);
         for batch in files.chunks(self.batch_size) {
             let observed: Vec<Option<Box<dyn Any + Send>>> = batch
                 .par_iter()
                 .map(|file| {
+                    let Stage::Corpus(observer) = &self.stages[k] else {
+                        return None;
+                    };
+                    if !observer.wants(pass, &Document::id_for_path(&file.rel_path)) {
+                        return None;
+                    }
                     let mut doc = self.decode.decode(file).ok()?;
                     for stage in &self.stages[..k] {
                         stage.apply(&mut doc).ok()?;
                     }
-                    match &self.stages[k] {
-                        Stage::Corpus(stage) => Some(stage.observe(&doc)),
-                        Stage::Document(_) => None,
-                    }
+                    Some(observer.observe(pass, &doc))
                 })
                 .collect();
             progress.advance(batch.len() as u64);
             if let Stage::Corpus(stage) = &mut self.stages[k] {
-                stage.absorb(observed.into_iter().flatten().collect());
+                stage.absorb(pass, observed.into_iter().flatten().collect());
             }
         }
         if let Stage::Corpus(stage) = &mut self.stages[k] {
-            stage.decide();
+            stage.decide(pass);
         }
         progress.finish();
         PassReport {
@@ -360,15 +384,15 @@ mod tests {
         fn name(&self) -> &'static str {
             "drop_repeated"
         }
-        fn observe(&self, doc: &Document) -> String {
+        fn observe(&self, _pass: usize, doc: &Document) -> String {
             doc.text.clone()
         }
-        fn absorb(&mut self, summaries: Vec<String>) {
+        fn absorb(&mut self, _pass: usize, summaries: Vec<String>) {
             for s in summaries {
                 *self.counts.entry(s).or_default() += 1;
             }
         }
-        fn decide(&mut self) {}
+        fn decide(&mut self, _pass: usize) {}
         fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
             match self.counts.get(&doc.text) {
                 Some(&n) if n > 1 => Err(Rejection::new(Reason::Empty, "repeated")),
@@ -438,7 +462,11 @@ mod tests {
             ]
         );
         assert_eq!(report.read, 5);
-        assert_eq!(report.read, report.written + report.quarantined);
+        assert_eq!(
+            report.read,
+            report.kept + report.duplicates + report.quarantined
+        );
+        assert_eq!(report.written, report.kept);
         let decode = &report.stages[0];
         assert_eq!(
             (decode.docs_in, decode.docs_out, decode.quarantined),

@@ -38,15 +38,31 @@ pub trait DocStage: Send + Sync {
 /// 3. [`CorpusStage::apply`] then changes or rejects each document, like a
 ///    [`DocStage`], using what `decide` settled.
 ///
+/// A stage that must look twice (dedup: signatures of all, then the shingles of the
+/// few candidate pairs) says so with [`CorpusStage::passes`]; steps 1 and 2 then run
+/// once per pass, numbered from 0, and [`CorpusStage::wants`] lets a later pass skip
+/// documents it has no use for, which the runner then does not even decode.
+///
 /// Documents rejected by an earlier stage are neither observed nor applied.
 pub trait CorpusStage: Send + Sync {
     /// What one document is reduced to; keep it small and fixed-size.
     type Summary: Send + 'static;
 
     fn name(&self) -> &'static str;
-    fn observe(&self, doc: &Document) -> Self::Summary;
-    fn absorb(&mut self, summaries: Vec<Self::Summary>);
-    fn decide(&mut self);
+
+    /// Passes over the corpus before `apply`; 1 unless the stage says otherwise.
+    fn passes(&self) -> usize {
+        1
+    }
+
+    /// Whether pass `pass` needs the document `doc_id`; every document by default.
+    fn wants(&self, _pass: usize, _doc_id: &str) -> bool {
+        true
+    }
+
+    fn observe(&self, pass: usize, doc: &Document) -> Self::Summary;
+    fn absorb(&mut self, pass: usize, summaries: Vec<Self::Summary>);
+    fn decide(&mut self, pass: usize);
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
 }
 
@@ -85,9 +101,11 @@ impl Stage {
 /// in one list. Implemented for every `CorpusStage`; not meant to be implemented by hand.
 pub trait ErasedCorpusStage: Send + Sync {
     fn name(&self) -> &'static str;
-    fn observe(&self, doc: &Document) -> Box<dyn Any + Send>;
-    fn absorb(&mut self, summaries: Vec<Box<dyn Any + Send>>);
-    fn decide(&mut self);
+    fn passes(&self) -> usize;
+    fn wants(&self, pass: usize, doc_id: &str) -> bool;
+    fn observe(&self, pass: usize, doc: &Document) -> Box<dyn Any + Send>;
+    fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>);
+    fn decide(&mut self, pass: usize);
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
 }
 
@@ -96,21 +114,29 @@ impl<S: CorpusStage> ErasedCorpusStage for S {
         CorpusStage::name(self)
     }
 
-    fn observe(&self, doc: &Document) -> Box<dyn Any + Send> {
-        Box::new(CorpusStage::observe(self, doc))
+    fn passes(&self) -> usize {
+        CorpusStage::passes(self)
     }
 
-    fn absorb(&mut self, summaries: Vec<Box<dyn Any + Send>>) {
+    fn wants(&self, pass: usize, doc_id: &str) -> bool {
+        CorpusStage::wants(self, pass, doc_id)
+    }
+
+    fn observe(&self, pass: usize, doc: &Document) -> Box<dyn Any + Send> {
+        Box::new(CorpusStage::observe(self, pass, doc))
+    }
+
+    fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>) {
         // Every box came from `observe` above, so every downcast succeeds.
         let summaries = summaries
             .into_iter()
             .filter_map(|b| b.downcast::<S::Summary>().ok().map(|b| *b))
             .collect();
-        CorpusStage::absorb(self, summaries)
+        CorpusStage::absorb(self, pass, summaries)
     }
 
-    fn decide(&mut self) {
-        CorpusStage::decide(self)
+    fn decide(&mut self, pass: usize) {
+        CorpusStage::decide(self, pass)
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
