@@ -46,7 +46,11 @@ fn sample_corpus_decodes_to_one_row_per_article() {
             "n_words",
             "content_hash",
             "boilerplate_lines",
-            "removed_text"
+            "removed_text",
+            "dup_cluster",
+            "is_duplicate",
+            "duplicate_of",
+            "dup_similarity"
         ]
     );
     assert_eq!(
@@ -151,7 +155,7 @@ fn config_file_is_read_and_flags_override_it() {
         .iter()
         .map(|s| s["name"].as_str().expect("name"))
         .collect();
-    assert_eq!(stages, ["decode"], "a switched-off stage does not run");
+    assert_eq!(stages, ["decode", "dedup"], "a switched-off stage does not run");
 
     // --input and --output win over the file.
     dir.run_pipeline(&[]);

@@ -4,4 +4,5 @@
 mod boilerplate;
 mod cli;
 mod decode;
+mod dedup;
 mod util;

@@ -6,7 +6,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use arrow_array::{Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
+use arrow_array::{
+    Array, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
+};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// A temporary directory with an `input/` folder, removed when dropped.
@@ -126,6 +129,26 @@ impl Table {
             .downcast_ref::<StringArray>()
             .expect("string column");
         array.iter().map(|v| v.map(str::to_owned)).collect()
+    }
+
+    /// A nullable boolean column.
+    pub fn booleans(&self, name: &str) -> Vec<Option<bool>> {
+        let column = self.batch.column_by_name(name).expect("column exists");
+        let array = column
+            .as_any()
+            .downcast_ref::<BooleanArray>()
+            .expect("boolean column");
+        array.iter().collect()
+    }
+
+    /// A nullable float column.
+    pub fn optional_floats(&self, name: &str) -> Vec<Option<f64>> {
+        let column = self.batch.column_by_name(name).expect("column exists");
+        let array = column
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .expect("float64 column");
+        array.iter().collect()
     }
 
     /// A nullable UTC timestamp column, in microseconds since the epoch.

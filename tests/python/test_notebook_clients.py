@@ -64,6 +64,10 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("content_hash", pa.string(), nullable=False),
             pa.field("boilerplate_lines", pa.int64()),
             pa.field("removed_text", pa.string()),
+            pa.field("dup_cluster", pa.string()),
+            pa.field("is_duplicate", pa.bool_()),
+            pa.field("duplicate_of", pa.string()),
+            pa.field("dup_similarity", pa.float64()),
         ]
     )
     assert table.schema.remove_metadata() == expected
@@ -114,6 +118,15 @@ def test_metadata_columns_in_polars(output):
     assert sources["001_e235f158d9148f5d.txt"] == "Al Jazeera and agencies"
 
 
+def test_duplicates_filter_in_polars(output):
+    docs = pl.read_parquet(output / "documents.parquet")
+    assert docs.schema["is_duplicate"] == pl.Boolean
+    # The sample corpus has no duplicates: every document leads its own cluster.
+    assert docs.filter(pl.col("is_duplicate")).height == 0
+    assert (docs["dup_cluster"] == docs["doc_id"]).all()
+    assert docs["duplicate_of"].null_count() == docs.height
+
+
 def test_quarantine_in_both_clients(output):
     table = pq.read_table(output / "quarantine.parquet")
     assert table.schema.names == ["source_path", "stage", "reason", "detail", "source_bytes"]
@@ -141,4 +154,4 @@ def test_manifest_counts_add_up(output):
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
     assert manifest["schema_version"] == 1
-    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate"]
+    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "dedup"]

@@ -12,6 +12,7 @@ use newsprep_core::manifest::{Manifest, RunContext};
 use newsprep_core::stage::Stage;
 use newsprep_core::Pipeline;
 use newsprep_decode::Decoder;
+use newsprep_dedup::Dedup;
 use newsprep_export::{FileMetadata, ParquetSink};
 use tracing::{error, info};
 use tracing_subscriber::fmt::writer::MakeWriterExt;
@@ -70,6 +71,9 @@ fn execute(
     let mut pipeline = Pipeline::new(Decoder::new(&config.decode), config.export.row_group_size);
     if config.boilerplate.enabled {
         pipeline = pipeline.with_stage(Stage::corpus(Boilerplate::new(&config.boilerplate)));
+    }
+    if config.dedup.enabled {
+        pipeline = pipeline.with_stage(Stage::corpus(Dedup::new(&config.dedup)));
     }
     info!(
         input = %config.input_dir.display(),

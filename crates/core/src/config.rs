@@ -19,7 +19,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub decode: DecodeConfig,
     pub boilerplate: BoilerplateConfig,
-    pub dedup: StageSwitch,
+    pub dedup: DedupConfig,
     pub entities: StageSwitch,
     pub export: ExportConfig,
 }
@@ -31,7 +31,7 @@ impl Default for Config {
             output_dir: PathBuf::from("processed"),
             decode: DecodeConfig::default(),
             boilerplate: BoilerplateConfig::default(),
-            dedup: StageSwitch::default(),
+            dedup: DedupConfig::default(),
             entities: StageSwitch::default(),
             export: ExportConfig::default(),
         }
@@ -107,6 +107,39 @@ impl Default for BoilerplateConfig {
             max_short_run: 2,
             gap_weight: 0.5,
             short_gap_weight: 0.25,
+        }
+    }
+}
+
+/// `[dedup]`: exact and near-duplicate documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DedupConfig {
+    pub enabled: bool,
+    /// Words per shingle.
+    pub shingle_size: usize,
+    /// MinHash functions per signature; must equal `bands * rows`.
+    pub num_hashes: usize,
+    /// LSH bands.
+    pub bands: usize,
+    /// Signature rows per band.
+    pub rows: usize,
+    /// Jaccard similarity of shingle sets at or above which two documents are duplicates.
+    pub threshold: f64,
+    /// Leave duplicates out of `documents.parquet` (they are still counted).
+    pub drop_duplicates: bool,
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig {
+            enabled: true,
+            shingle_size: 5,
+            num_hashes: 128,
+            bands: 16,
+            rows: 8,
+            threshold: 0.8,
+            drop_duplicates: false,
         }
     }
 }
@@ -239,6 +272,30 @@ impl Config {
                 "must be at least 2: one document is no recurrence",
             ));
         }
+        let dedup = &self.dedup;
+        if dedup.bands * dedup.rows != dedup.num_hashes {
+            return Err(ConfigError::Invalid {
+                table: "dedup",
+                key: "num_hashes",
+                message: format!(
+                    "bands x rows must equal num_hashes, but {} x {} != {}",
+                    dedup.bands, dedup.rows, dedup.num_hashes
+                ),
+            });
+        }
+        if dedup.num_hashes == 0 {
+            return Err(invalid("dedup", "num_hashes", "must be greater than 0"));
+        }
+        if dedup.shingle_size == 0 {
+            return Err(invalid("dedup", "shingle_size", "must be greater than 0"));
+        }
+        if dedup.threshold.is_nan() || dedup.threshold <= 0.0 || dedup.threshold > 1.0 {
+            return Err(invalid(
+                "dedup",
+                "threshold",
+                "must be above 0 and at most 1",
+            ));
+        }
         if !(1..=22).contains(&self.export.compression_level) {
             return Err(invalid(
                 "export",
@@ -308,6 +365,16 @@ mod tests {
         let config = Config::from_toml("[decode]\nmax_replacement_ratio = 1.5\n").unwrap();
         let err = config.validate().unwrap_err().to_string();
         assert!(err.contains("max_replacement_ratio"), "{err}");
+    }
+
+    #[test]
+    fn bands_times_rows_must_equal_the_hashes() {
+        let config = Config::from_toml("[dedup]\nbands = 10\nrows = 10\n").unwrap();
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("10 x 10 != 128"), "{err}");
+        let config =
+            Config::from_toml("[dedup]\nnum_hashes = 100\nbands = 20\nrows = 5\n").unwrap();
+        assert!(config.validate().is_ok());
     }
 
     #[test]

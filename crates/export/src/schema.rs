@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
+};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use newsprep_core::document::{Document, QuarantineRecord};
 
@@ -28,6 +31,10 @@ pub fn documents() -> SchemaRef {
         Field::new("content_hash", DataType::Utf8, false),
         Field::new("boilerplate_lines", DataType::Int64, true),
         Field::new("removed_text", DataType::Utf8, true),
+        Field::new("dup_cluster", DataType::Utf8, true),
+        Field::new("is_duplicate", DataType::Boolean, true),
+        Field::new("duplicate_of", DataType::Utf8, true),
+        Field::new("dup_similarity", DataType::Float64, true),
     ]))
 }
 
@@ -94,6 +101,16 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
                     .as_ref()
                     .and_then(|b| b.removed_text.as_deref())
             }),
+            optional(|d| d.dedup.as_ref().map(|n| n.cluster.as_str())),
+            Arc::new(BooleanArray::from_iter(
+                docs.iter()
+                    .map(|d| d.dedup.as_ref().map(|n| n.duplicate_of.is_some())),
+            )),
+            optional(|d| d.dedup.as_ref().and_then(|n| n.duplicate_of.as_deref())),
+            Arc::new(Float64Array::from_iter(
+                docs.iter()
+                    .map(|d| d.dedup.as_ref().and_then(|n| n.similarity)),
+            )),
         ],
     )
 }

@@ -1,0 +1,367 @@
+//! The dedup stage: marks exact and near-duplicate documents, clusters them without
+//! chaining, and collapses paragraphs a document repeats.
+//!
+//! It looks at the corpus twice. Pass 1 keeps, per document, an exact hash and the LSH
+//! band hashes of its MinHash signature (about 200 bytes); deciding finds the exact
+//! groups and the candidate pairs. Pass 2 looks again at the few documents in candidate
+//! pairs only, for their shingle sets; deciding confirms each pair by its true Jaccard
+//! similarity, so `threshold` means what it says, and places every document with
+//! [`cluster::place`]. `apply` then writes each document's placement.
+
+pub mod cluster;
+pub mod minhash;
+pub mod text;
+
+use newsprep_core::config::DedupConfig;
+use newsprep_core::document::{DedupNote, Document, Rejection};
+use newsprep_core::CorpusStage;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+
+use crate::cluster::{Member, Placement};
+use crate::minhash::MinHasher;
+
+/// The dedup stage, built from `[dedup]`.
+pub struct Dedup {
+    shingle_size: usize,
+    threshold: f64,
+    drop_duplicates: bool,
+    hasher: MinHasher,
+    /// Pass 1: one entry per document, in input order.
+    entries: Vec<Entry>,
+    /// After pass 1: exact-duplicate groups (indices into `entries`).
+    groups: Vec<Vec<usize>>,
+    /// After pass 1: candidate pairs of groups, from LSH.
+    candidates: Vec<(u32, u32)>,
+    /// After pass 1: the documents pass 2 must see (the groups' first members).
+    wanted: FxHashSet<u64>,
+    /// Pass 2: shingle sets of the wanted documents.
+    shingle_sets: FxHashMap<u64, Vec<u64>>,
+    /// After pass 2: where every document landed.
+    placements: FxHashMap<u64, Placement>,
+}
+
+/// What pass 1 keeps of a document.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    member: Member,
+    exact: u128,
+    /// Empty for an empty text, which has no shingles to compare.
+    bands: Box<[u64]>,
+}
+
+/// A document reduced for one pass.
+#[derive(Debug)]
+pub enum Summary {
+    Signature(Entry),
+    Shingles(u64, Vec<u64>),
+}
+
+impl Dedup {
+    /// Builds the stage; the config must already be validated (bands x rows = hashes).
+    pub fn new(config: &DedupConfig) -> Dedup {
+        Dedup {
+            shingle_size: config.shingle_size,
+            threshold: config.threshold,
+            drop_duplicates: config.drop_duplicates,
+            hasher: MinHasher::new(config.bands, config.rows),
+            entries: Vec::new(),
+            groups: Vec::new(),
+            candidates: Vec::new(),
+            wanted: FxHashSet::default(),
+            shingle_sets: FxHashMap::default(),
+            placements: FxHashMap::default(),
+        }
+    }
+
+    /// Pass 1's reduction of one text: exact hash and band hashes.
+    pub fn entry(&self, id: u64, text: &str, published: Option<i64>) -> Entry {
+        let shingles = text::shingles(text, self.shingle_size);
+        let bands = if shingles.is_empty() {
+            Box::default()
+        } else {
+            self.hasher
+                .band_hashes(&self.hasher.signature(&shingles))
+                .into_boxed_slice()
+        };
+        Entry {
+            member: Member {
+                id,
+                n_chars: text.chars().count() as u64,
+                published,
+            },
+            exact: text::exact_hash(text),
+            bands,
+        }
+    }
+
+    /// Candidate pairs of documents (by id) after pass 1, for measuring LSH recall.
+    pub fn candidate_pairs(&self) -> Vec<(u64, u64)> {
+        let id = |g: u32| self.entries[self.groups[g as usize][0]].member.id;
+        self.candidates
+            .iter()
+            .map(|&(a, b)| (id(a), id(b)))
+            .collect()
+    }
+
+    /// Where a document landed, once both passes are decided.
+    pub fn placement(&self, id: u64) -> Option<Placement> {
+        self.placements.get(&id).copied()
+    }
+
+    /// Groups exact duplicates, then bands the groups' signatures into buckets and
+    /// pairs up the groups that share one.
+    fn find_candidates(&mut self) {
+        let mut by_exact: FxHashMap<u128, usize> = FxHashMap::default();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let group = *by_exact.entry(entry.exact).or_insert_with(|| {
+                self.groups.push(Vec::new());
+                self.groups.len() - 1
+            });
+            self.groups[group].push(i);
+        }
+
+        let mut buckets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (g, members) in self.groups.iter().enumerate() {
+            for &band in self.entries[members[0]].bands.iter() {
+                buckets.entry(band).or_default().push(g as u32);
+            }
+        }
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for bucket in buckets.values().filter(|b| b.len() > 1) {
+            for (i, &a) in bucket.iter().enumerate() {
+                pairs.extend(bucket[i + 1..].iter().map(|&b| (a.min(b), a.max(b))));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        self.wanted = pairs
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .map(|g| self.entries[self.groups[g as usize][0]].member.id)
+            .collect();
+        self.candidates = pairs;
+        for entry in &mut self.entries {
+            entry.bands = Box::default();
+        }
+    }
+
+    /// Confirms candidate pairs by their true Jaccard similarity and places everyone.
+    fn confirm_and_place(&mut self) {
+        let first_id = |g: u32| self.entries[self.groups[g as usize][0]].member.id;
+        let edges: Vec<(usize, usize, f64)> = self
+            .candidates
+            .iter()
+            .filter_map(|&(a, b)| {
+                let sa = self.shingle_sets.get(&first_id(a))?;
+                let sb = self.shingle_sets.get(&first_id(b))?;
+                let similarity = text::jaccard(sa, sb);
+                (similarity >= self.threshold).then_some((a as usize, b as usize, similarity))
+            })
+            .collect();
+        let groups: Vec<Vec<Member>> = self
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|&i| self.entries[i].member).collect())
+            .collect();
+        self.placements = cluster::place(&groups, &edges).into_iter().collect();
+        self.entries = Vec::new();
+        self.groups = Vec::new();
+        self.candidates = Vec::new();
+        self.shingle_sets = FxHashMap::default();
+    }
+}
+
+/// The numeric form of a `doc_id`, which is 16 hex digits; anything else is hashed.
+pub fn numeric_id(doc_id: &str) -> u64 {
+    u64::from_str_radix(doc_id, 16).unwrap_or_else(|_| {
+        let mut hasher = FxHasher::default();
+        doc_id.hash(&mut hasher);
+        hasher.finish()
+    })
+}
+
+fn hex_id(id: u64) -> String {
+    format!("{id:016x}")
+}
+
+impl CorpusStage for Dedup {
+    type Summary = Summary;
+
+    fn name(&self) -> &'static str {
+        "dedup"
+    }
+
+    fn passes(&self) -> usize {
+        2
+    }
+
+    fn wants(&self, pass: usize, doc_id: &str) -> bool {
+        pass == 0 || self.wanted.contains(&numeric_id(doc_id))
+    }
+
+    fn observe(&self, pass: usize, doc: &Document) -> Summary {
+        let text = text::collapse_repeated_paragraphs(&doc.text);
+        let id = numeric_id(&doc.doc_id);
+        if pass == 0 {
+            Summary::Signature(self.entry(id, &text, doc.meta.published))
+        } else {
+            Summary::Shingles(id, text::shingles(&text, self.shingle_size))
+        }
+    }
+
+    fn absorb(&mut self, _pass: usize, summaries: Vec<Summary>) {
+        for summary in summaries {
+            match summary {
+                Summary::Signature(entry) => self.entries.push(entry),
+                Summary::Shingles(id, set) => {
+                    self.shingle_sets.insert(id, set);
+                }
+            }
+        }
+    }
+
+    fn decide(&mut self, pass: usize) {
+        if pass == 0 {
+            self.find_candidates();
+        } else {
+            self.confirm_and_place();
+        }
+    }
+
+    fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        if let std::borrow::Cow::Owned(collapsed) = text::collapse_repeated_paragraphs(&doc.text) {
+            doc.text = collapsed;
+        }
+        let id = numeric_id(&doc.doc_id);
+        let placement = self.placement(id).unwrap_or(Placement {
+            cluster: id,
+            duplicate_of: None,
+            similarity: None,
+        });
+        doc.dedup = Some(DedupNote {
+            cluster: hex_id(placement.cluster),
+            duplicate_of: placement.duplicate_of.map(hex_id),
+            similarity: placement.similarity,
+            dropped: self.drop_duplicates && placement.duplicate_of.is_some(),
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, text: &str) -> Document {
+        Document {
+            doc_id: Document::id_for_path(path),
+            source_path: path.to_owned(),
+            text: text.to_owned(),
+            ..Document::default()
+        }
+    }
+
+    /// Runs both passes and applies, as the runner does.
+    fn run(stage: &mut Dedup, docs: &mut [Document]) {
+        for pass in 0..stage.passes() {
+            let summaries = docs
+                .iter()
+                .filter(|d| stage.wants(pass, &d.doc_id))
+                .map(|d| stage.observe(pass, d))
+                .collect();
+            stage.absorb(pass, summaries);
+            stage.decide(pass);
+        }
+        for d in docs.iter_mut() {
+            stage.apply(d).unwrap();
+        }
+    }
+
+    fn article(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "Sentence number {i} tells of the events in Osh on day {}.",
+                    i % 7
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn exact_and_near_duplicates_point_to_the_longest() {
+        let base = article(60);
+        let near = base.replace("number 5 ", "figure 5 ");
+        let exact = base.to_uppercase();
+        let other =
+            "A different story about a village fete and its prize marrows, told at length. "
+                .repeat(10);
+        let mut docs = vec![
+            doc("a.txt", &near),
+            doc("b.txt", &format!("{base} Extra closing words.")),
+            doc("c.txt", &exact),
+            doc("d.txt", &other),
+        ];
+        let mut stage = Dedup::new(&DedupConfig::default());
+        run(&mut stage, &mut docs);
+        let kept = docs[1].doc_id.clone();
+        let note = |i: usize| docs[i].dedup.clone().unwrap();
+        assert_eq!(note(1).duplicate_of, None);
+        assert_eq!(note(0).duplicate_of.as_deref(), Some(kept.as_str()));
+        assert_eq!(note(2).duplicate_of.as_deref(), Some(kept.as_str()));
+        assert!(note(0).similarity.unwrap() >= 0.8 && note(0).similarity.unwrap() < 1.0);
+        assert_eq!(note(3).duplicate_of, None);
+        assert_eq!(note(3).cluster, docs[3].doc_id);
+        assert_eq!(note(2).cluster, kept);
+    }
+
+    #[test]
+    fn pass_two_reads_only_the_candidates() {
+        let mut stage = Dedup::new(&DedupConfig::default());
+        let docs = [
+            doc("a.txt", &article(30)),
+            doc("b.txt", &article(30)),
+            doc("c.txt", "Nothing alike here at all, no."),
+        ];
+        let summaries = docs.iter().map(|d| stage.observe(0, d)).collect();
+        stage.absorb(0, summaries);
+        stage.decide(0);
+        // a and b are exact duplicates: one group, nothing to confirm.
+        assert!(!stage.wants(1, &docs[2].doc_id));
+        assert!(!stage.wants(1, &docs[0].doc_id));
+    }
+
+    #[test]
+    fn drop_duplicates_marks_them_dropped() {
+        let config = DedupConfig {
+            drop_duplicates: true,
+            ..DedupConfig::default()
+        };
+        let mut stage = Dedup::new(&config);
+        let mut docs = vec![doc("a.txt", &article(20)), doc("b.txt", &article(20))];
+        run(&mut stage, &mut docs);
+        let dropped: Vec<bool> = docs
+            .iter()
+            .map(|d| d.dedup.as_ref().unwrap().dropped)
+            .collect();
+        assert_eq!(dropped.iter().filter(|&&d| d).count(), 1);
+    }
+
+    #[test]
+    fn repeated_paragraphs_are_collapsed_in_the_output() {
+        let mut stage = Dedup::new(&DedupConfig::default());
+        let para = "The government imposed a curfew in the city overnight.";
+        let mut docs = vec![doc(
+            "a.txt",
+            &format!("{para}\n\nOther words here now please.\n\n{para}"),
+        )];
+        run(&mut stage, &mut docs);
+        assert_eq!(
+            docs[0].text,
+            format!("{para}\n\nOther words here now please.")
+        );
+    }
+}
