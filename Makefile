@@ -6,10 +6,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := target/debug/newsprep
 RELEASE_BIN := target/release/newsprep
-# Evaluation data lives beside the repository; only `make eval` reads it.
+# Evaluation data lives beside the repository; only `make eval` and `make bench` read it.
 EVAL_DIR ?= ../shared/eval/article-bench
+BENCH_DIR := target/bench
+BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval stopwords clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval bench bench-dedup bench-venv stopwords clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -48,10 +50,28 @@ eval: release
 	$(RELEASE_BIN) eval-boilerplate --raw $(EVAL_DIR)/raw --gold $(EVAL_DIR)/gold \
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 
+# Benchmarks, figures in BENCHMARKS.md. Release build; the Python peers get their own venv.
+bench: eval bench-dedup
+
+# Dedup on a generated corpus of 5,000 articles with known copies, and datasketch on
+# the same files in the same run.
+bench-dedup: release bench-venv
+	$(RELEASE_BIN) gen-corpus --from $(EVAL_DIR)/gold --out $(BENCH_DIR)/dedup-corpus --docs 5000 --seed 1
+	$(RELEASE_BIN) eval-dedup --input $(BENCH_DIR)/dedup-corpus
+	$(BENCH_VENV)/bin/python bench/dedup_peer.py $(BENCH_DIR)/dedup-corpus
+
+bench-venv: $(BENCH_VENV)/.installed
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
 # Rebuilds the committed stop-word lists from jusText (needs PyPI).
 stopwords:
 	$(PYTHON) scripts/build_stopwords.py
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV) processed
+	rm -rf $(VENV) $(BENCH_VENV) processed

@@ -155,7 +155,11 @@ fn config_file_is_read_and_flags_override_it() {
         .iter()
         .map(|s| s["name"].as_str().expect("name"))
         .collect();
-    assert_eq!(stages, ["decode", "dedup"], "a switched-off stage does not run");
+    assert_eq!(
+        stages,
+        ["decode", "dedup"],
+        "a switched-off stage does not run"
+    );
 
     // --input and --output win over the file.
     dir.run_pipeline(&[]);

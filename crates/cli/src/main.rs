@@ -2,6 +2,8 @@
 //! outcome to an exit code a scheduler can act on.
 
 mod eval;
+mod eval_dedup;
+mod gen;
 mod progress;
 mod run;
 
@@ -24,6 +26,10 @@ enum Command {
     Run(RunArgs),
     /// Score boilerplate removal against gold article texts (benchmark metric).
     EvalBoilerplate(eval::EvalArgs),
+    /// Score deduplication on a folder: pairs found against brute-force Jaccard.
+    EvalDedup(eval_dedup::EvalDedupArgs),
+    /// Write a seeded corpus of articles with known exact and near copies.
+    GenCorpus(gen::GenArgs),
 }
 
 /// Options of `newsprep run`. Flags override the values in the config file.
@@ -83,6 +89,8 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Run(args) => run::run(args),
         Command::EvalBoilerplate(args) => eval::eval(args),
+        Command::EvalDedup(args) => eval_dedup::eval(args),
+        Command::GenCorpus(args) => gen::gen(args),
     };
     status.into()
 }

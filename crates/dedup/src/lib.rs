@@ -38,6 +38,10 @@ pub struct Dedup {
     wanted: FxHashSet<u64>,
     /// Pass 2: shingle sets of the wanted documents.
     shingle_sets: FxHashMap<u64, Vec<u64>>,
+    /// After pass 2: the exact groups by document id, and the confirmed pairs of
+    /// groups with their similarity.
+    group_ids: Vec<Vec<u64>>,
+    confirmed: Vec<(usize, usize, f64)>,
     /// After pass 2: where every document landed.
     placements: FxHashMap<u64, Placement>,
 }
@@ -71,18 +75,21 @@ impl Dedup {
             candidates: Vec::new(),
             wanted: FxHashSet::default(),
             shingle_sets: FxHashMap::default(),
+            group_ids: Vec::new(),
+            confirmed: Vec::new(),
             placements: FxHashMap::default(),
         }
     }
 
     /// Pass 1's reduction of one text: exact hash and band hashes.
     pub fn entry(&self, id: u64, text: &str, published: Option<i64>) -> Entry {
-        let shingles = text::shingles(text, self.shingle_size);
-        let bands = if shingles.is_empty() {
+        let words = text::word_hashes(text);
+        let bands = if words.is_empty() {
             Box::default()
         } else {
+            let shingles = text::shingle_hashes(&words, self.shingle_size);
             self.hasher
-                .band_hashes(&self.hasher.signature(&shingles))
+                .band_hashes(&self.hasher.signature(shingles))
                 .into_boxed_slice()
         };
         Entry {
@@ -91,7 +98,7 @@ impl Dedup {
                 n_chars: text.chars().count() as u64,
                 published,
             },
-            exact: text::exact_hash(text),
+            exact: text::exact_hash(&words),
             bands,
         }
     }
@@ -103,6 +110,27 @@ impl Dedup {
             .iter()
             .map(|&(a, b)| (id(a), id(b)))
             .collect()
+    }
+
+    /// Every pair of documents (by id, smaller first) found to be duplicates once both
+    /// passes are decided: within exact groups, and across confirmed pairs of groups.
+    /// Quadratic in the size of a cluster; meant for measuring, not for the pipeline.
+    pub fn found_pairs(&self) -> Vec<(u64, u64)> {
+        let mut pairs = Vec::new();
+        let ordered = |a: u64, b: u64| (a.min(b), a.max(b));
+        for ids in &self.group_ids {
+            for (i, &a) in ids.iter().enumerate() {
+                pairs.extend(ids[i + 1..].iter().map(|&b| ordered(a, b)));
+            }
+        }
+        for &(ga, gb, _) in &self.confirmed {
+            for &a in &self.group_ids[ga] {
+                pairs.extend(self.group_ids[gb].iter().map(|&b| ordered(a, b)));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
     }
 
     /// Where a document landed, once both passes are decided.
@@ -166,6 +194,11 @@ impl Dedup {
             .map(|g| g.iter().map(|&i| self.entries[i].member).collect())
             .collect();
         self.placements = cluster::place(&groups, &edges).into_iter().collect();
+        self.group_ids = groups
+            .iter()
+            .map(|g| g.iter().map(|m| m.id).collect())
+            .collect();
+        self.confirmed = edges;
         self.entries = Vec::new();
         self.groups = Vec::new();
         self.candidates = Vec::new();
@@ -207,7 +240,7 @@ impl CorpusStage for Dedup {
         if pass == 0 {
             Summary::Signature(self.entry(id, &text, doc.meta.published))
         } else {
-            Summary::Shingles(id, text::shingles(&text, self.shingle_size))
+            Summary::Shingles(id, text::text_shingles(&text, self.shingle_size))
         }
     }
 
