@@ -11,7 +11,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval bench bench-dedup bench-venv stopwords clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval bench bench-dedup bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -68,9 +68,12 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
 	touch $@
 
-# Rebuilds the committed stop-word lists from jusText (needs PyPI).
+# Rebuild the committed data files from their public sources (need PyPI).
 stopwords:
 	$(PYTHON) scripts/build_stopwords.py
+
+gazetteer:
+	$(PYTHON) scripts/build_gazetteer.py
 
 clean:
 	$(CARGO) clean

@@ -50,7 +50,8 @@ fn sample_corpus_decodes_to_one_row_per_article() {
             "dup_cluster",
             "is_duplicate",
             "duplicate_of",
-            "dup_similarity"
+            "dup_similarity",
+            "entities"
         ]
     );
     assert_eq!(
@@ -157,7 +158,7 @@ fn config_file_is_read_and_flags_override_it() {
         .collect();
     assert_eq!(
         stages,
-        ["decode", "dedup"],
+        ["decode", "dedup", "entities"],
         "a switched-off stage does not run"
     );
 

@@ -5,4 +5,5 @@ mod boilerplate;
 mod cli;
 mod decode;
 mod dedup;
+mod entities;
 mod util;

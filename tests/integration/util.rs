@@ -141,6 +141,16 @@ impl Table {
         array.iter().collect()
     }
 
+    /// A nullable integer column.
+    pub fn optional_ints(&self, name: &str) -> Vec<Option<i64>> {
+        let column = self.batch.column_by_name(name).expect("column exists");
+        let array = column
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .expect("int64 column");
+        array.iter().collect()
+    }
+
     /// A nullable float column.
     pub fn optional_floats(&self, name: &str) -> Vec<Option<f64>> {
         let column = self.batch.column_by_name(name).expect("column exists");

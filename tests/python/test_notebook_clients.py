@@ -18,6 +18,19 @@ import pyarrow.parquet as pq
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+MENTION_FIELDS = [
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("label", pa.string(), nullable=False),
+    pa.field("start", pa.int64(), nullable=False),
+    pa.field("end", pa.int64(), nullable=False),
+    pa.field("canonical", pa.string(), nullable=False),
+    pa.field("geonames_id", pa.int64()),
+    pa.field("country_code", pa.string()),
+    pa.field("lat", pa.float64()),
+    pa.field("lon", pa.float64()),
+    pa.field("value", pa.int64()),
+    pa.field("date", pa.date32()),
+]
 LATIN1_TEXT = (
     "Le gouvernement intérimaire du Kirghizistan a demandé à la Russie d’envoyer des "
     "troupes pour mettre fin aux violences ethniques dans la ville d’Osh, où des "
@@ -68,6 +81,7 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("is_duplicate", pa.bool_()),
             pa.field("duplicate_of", pa.string()),
             pa.field("dup_similarity", pa.float64()),
+            pa.field("entities", pa.list_(pa.struct(MENTION_FIELDS))),
         ]
     )
     assert table.schema.remove_metadata() == expected
@@ -127,6 +141,21 @@ def test_duplicates_filter_in_polars(output):
     assert docs["duplicate_of"].null_count() == docs.height
 
 
+def test_entities_join_documents_and_offsets_slice_python_strings(output):
+    entities = pl.read_parquet(output / "entities.parquet")
+    assert entities.columns[0] == "doc_id"
+    docs = pl.read_parquet(output / "documents.parquet").select("doc_id", "text")
+    joined = entities.join(docs, on="doc_id", how="left")
+    assert joined["text_right"].null_count() == 0
+    for row in joined.iter_rows(named=True):
+        assert row["text_right"][row["start"] : row["end"]] == row["text"]
+    osh = entities.filter((pl.col("label") == "LOC") & (pl.col("canonical") == "Osh"))
+    assert osh.height > 0 and set(osh["geonames_id"]) == {1527534}
+    # The nested column holds the same mentions.
+    nested = pl.read_parquet(output / "documents.parquet").select("doc_id", "entities").explode("entities")
+    assert nested.drop_nulls("entities").height == entities.height
+
+
 def test_quarantine_in_both_clients(output):
     table = pq.read_table(output / "quarantine.parquet")
     assert table.schema.names == ["source_path", "stage", "reason", "detail", "source_bytes"]
@@ -154,4 +183,4 @@ def test_manifest_counts_add_up(output):
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
     assert manifest["schema_version"] == 1
-    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "dedup"]
+    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "dedup", "entities"]

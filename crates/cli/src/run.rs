@@ -13,6 +13,7 @@ use newsprep_core::stage::Stage;
 use newsprep_core::Pipeline;
 use newsprep_decode::Decoder;
 use newsprep_dedup::Dedup;
+use newsprep_entities::Entities;
 use newsprep_export::{FileMetadata, ParquetSink};
 use tracing::{error, info};
 use tracing_subscriber::fmt::writer::MakeWriterExt;
@@ -41,6 +42,14 @@ pub fn run(args: RunArgs) -> ExitStatus {
             return ExitStatus::UsageError;
         }
     };
+    // Stages are built before anything runs: a bad gazetteer file is a config error.
+    let pipeline = match build_pipeline(&config) {
+        Ok(pipeline) => pipeline,
+        Err(err) => {
+            error!("{err:#}");
+            return ExitStatus::UsageError;
+        }
+    };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
@@ -52,7 +61,15 @@ pub fn run(args: RunArgs) -> ExitStatus {
         }
     };
 
-    match pool.install(|| execute(config, discovery, &bars, pool.current_num_threads())) {
+    match pool.install(|| {
+        execute(
+            config,
+            pipeline,
+            discovery,
+            &bars,
+            pool.current_num_threads(),
+        )
+    }) {
         Ok(()) => ExitStatus::Success,
         Err(err) => {
             error!("{err:#}");
@@ -61,13 +78,8 @@ pub fn run(args: RunArgs) -> ExitStatus {
     }
 }
 
-fn execute(
-    config: Config,
-    discovery: input::Discovery,
-    bars: &Bars,
-    threads: usize,
-) -> anyhow::Result<()> {
-    let started = SystemTime::now();
+/// The stages the configuration switches on, in pipeline order.
+fn build_pipeline(config: &Config) -> anyhow::Result<Pipeline> {
     let mut pipeline = Pipeline::new(Decoder::new(&config.decode), config.export.row_group_size);
     if config.boilerplate.enabled {
         pipeline = pipeline.with_stage(Stage::corpus(Boilerplate::new(&config.boilerplate)));
@@ -75,6 +87,20 @@ fn execute(
     if config.dedup.enabled {
         pipeline = pipeline.with_stage(Stage::corpus(Dedup::new(&config.dedup)));
     }
+    if config.entities.enabled {
+        pipeline = pipeline.with_stage(Stage::document(Entities::new(&config.entities)?));
+    }
+    Ok(pipeline)
+}
+
+fn execute(
+    config: Config,
+    mut pipeline: Pipeline,
+    discovery: input::Discovery,
+    bars: &Bars,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let started = SystemTime::now();
     info!(
         input = %config.input_dir.display(),
         output = %config.output_dir.display(),
@@ -96,7 +122,7 @@ fn execute(
         started,
         finished: SystemTime::now(),
     };
-    let manifest = Manifest::new(ctx, report, sink.quarantined_by_reason());
+    let manifest = Manifest::new(ctx, report, sink.tallies());
     sink.finish(&manifest)?;
     info!(
         read = manifest.counts.read,

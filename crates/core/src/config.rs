@@ -20,7 +20,7 @@ pub struct Config {
     pub decode: DecodeConfig,
     pub boilerplate: BoilerplateConfig,
     pub dedup: DedupConfig,
-    pub entities: StageSwitch,
+    pub entities: EntitiesConfig,
     pub export: ExportConfig,
 }
 
@@ -32,7 +32,7 @@ impl Default for Config {
             decode: DecodeConfig::default(),
             boilerplate: BoilerplateConfig::default(),
             dedup: DedupConfig::default(),
-            entities: StageSwitch::default(),
+            entities: EntitiesConfig::default(),
             export: ExportConfig::default(),
         }
     }
@@ -144,16 +144,33 @@ impl Default for DedupConfig {
     }
 }
 
-/// The table of a stage that can be switched off and has no other settings yet.
+/// `[entities]`: people, places, organisations, groups, dates and counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct StageSwitch {
+pub struct EntitiesConfig {
     pub enabled: bool,
+    /// Labels to tag: any of PERSON, LOC, ORG, NORP, DATE, COUNT.
+    pub labels: Vec<String>,
+    /// Places with fewer people are left out of the gazetteer.
+    pub min_population: u64,
+    /// A city named alone is a place only with this many people, or when the document
+    /// mentions its country.
+    pub min_population_alone: u64,
+    /// Extra gazetteer files, TSV with the columns of the built-in one.
+    pub gazetteer_files: Vec<PathBuf>,
 }
 
-impl Default for StageSwitch {
+impl Default for EntitiesConfig {
     fn default() -> Self {
-        StageSwitch { enabled: true }
+        EntitiesConfig {
+            enabled: true,
+            labels: ["PERSON", "LOC", "ORG", "NORP", "DATE", "COUNT"]
+                .map(String::from)
+                .to_vec(),
+            min_population: 15_000,
+            min_population_alone: 100_000,
+            gazetteer_files: Vec::new(),
+        }
     }
 }
 
@@ -295,6 +312,17 @@ impl Config {
                 "threshold",
                 "must be above 0 and at most 1",
             ));
+        }
+        if let Some(bad) = self.entities.labels.iter().find(|l| {
+            !["PERSON", "LOC", "ORG", "NORP", "DATE", "COUNT"].contains(&l.to_uppercase().as_str())
+        }) {
+            return Err(ConfigError::Invalid {
+                table: "entities",
+                key: "labels",
+                message: format!(
+                    "unknown label {bad:?}; labels are PERSON, LOC, ORG, NORP, DATE, COUNT"
+                ),
+            });
         }
         if !(1..=22).contains(&self.export.compression_level) {
             return Err(invalid(

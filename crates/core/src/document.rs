@@ -29,6 +29,70 @@ pub struct Document {
     pub boilerplate: Option<BoilerplateNote>,
     /// Where deduplication placed the document; `None` when that stage did not run.
     pub dedup: Option<DedupNote>,
+    /// Mentions found by entity tagging, in text order; `None` when that stage did not run.
+    pub entities: Option<Vec<Mention>>,
+}
+
+/// The kinds of entity mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Label {
+    Person,
+    Loc,
+    Org,
+    Norp,
+    Date,
+    Count,
+}
+
+impl Label {
+    pub const ALL: [Label; 6] = [
+        Label::Person,
+        Label::Loc,
+        Label::Org,
+        Label::Norp,
+        Label::Date,
+        Label::Count,
+    ];
+
+    /// The code written to the `label` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Person => "PERSON",
+            Label::Loc => "LOC",
+            Label::Org => "ORG",
+            Label::Norp => "NORP",
+            Label::Date => "DATE",
+            Label::Count => "COUNT",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Label> {
+        Label::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(code))
+    }
+}
+
+/// One mention of an entity in a document's text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mention {
+    /// The text as it stands in the document.
+    pub text: String,
+    pub label: Option<Label>,
+    /// Offsets into the document text in Unicode code points, end exclusive.
+    pub start: u64,
+    pub end: u64,
+    /// The one name of the entity: `Jalal-Abad` for `Jalalabad`, `Roza Otunbayeva` for
+    /// `Ms. Otunbayeva`, the counted noun for a count.
+    pub canonical: String,
+    pub geonames_id: Option<i64>,
+    pub country_code: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The number a count counts.
+    pub value: Option<i64>,
+    /// The day a date names, in days since 1970-01-01, when the text pins it down.
+    pub date: Option<i32>,
 }
 
 /// A document's place among its duplicates.
@@ -150,6 +214,8 @@ pub enum Reason {
     OutsideInput,
     /// Boilerplate removal left no article, or one shorter than `min_words`.
     NoArticle,
+    /// A stage failed on the document (a bug, reported rather than ending the run).
+    StageFailed,
 }
 
 impl Reason {
@@ -164,6 +230,7 @@ impl Reason {
             Reason::BadCompression => "bad_compression",
             Reason::OutsideInput => "outside_input",
             Reason::NoArticle => "no_article",
+            Reason::StageFailed => "stage_failed",
         }
     }
 }

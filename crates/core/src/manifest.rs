@@ -26,6 +26,8 @@ pub struct Manifest {
     /// `read = kept + duplicates + quarantined`.
     pub counts: Counts,
     pub quarantined_by_reason: BTreeMap<String, u64>,
+    /// Entity mentions written, by label.
+    pub mentions_by_label: BTreeMap<String, u64>,
     pub stages: Vec<StageReport>,
     pub passes: Vec<PassReport>,
 }
@@ -45,6 +47,13 @@ pub struct Counts {
     pub files_ignored: u64,
 }
 
+/// What the sink counted while writing.
+#[derive(Debug, Clone, Default)]
+pub struct Tallies {
+    pub quarantined_by_reason: BTreeMap<String, u64>,
+    pub mentions_by_label: BTreeMap<String, u64>,
+}
+
 /// What the manifest needs beyond the run report.
 pub struct RunContext {
     pub config: Config,
@@ -55,11 +64,7 @@ pub struct RunContext {
 }
 
 impl Manifest {
-    pub fn new(
-        ctx: RunContext,
-        report: RunReport,
-        quarantined_by_reason: BTreeMap<String, u64>,
-    ) -> Manifest {
+    pub fn new(ctx: RunContext, report: RunReport, tallies: Tallies) -> Manifest {
         let wall = ctx.finished.duration_since(ctx.started).unwrap_or_default();
         Manifest {
             newsprep_version: crate::VERSION.to_owned(),
@@ -80,7 +85,8 @@ impl Manifest {
                 written: report.written,
                 files_ignored: report.files_ignored,
             },
-            quarantined_by_reason,
+            quarantined_by_reason: tallies.quarantined_by_reason,
+            mentions_by_label: tallies.mentions_by_label,
             stages: report.stages,
             passes: report.passes,
         }

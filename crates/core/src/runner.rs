@@ -265,7 +265,9 @@ impl Pipeline {
         }
     }
 
-    /// Runs decode and every stage over one input.
+    /// Runs decode and every stage over one input. A stage that panics on a document
+    /// is a bug, but one bad document must not end the run: the document is
+    /// quarantined with reason `stage_failed` and the panic's message.
     fn process(
         &self,
         file: &InputFile,
@@ -279,14 +281,32 @@ impl Pipeline {
             source_bytes: file.size,
         };
         let mut doc = stats[0]
-            .time(|| self.decode.decode(file))
+            .time(|| guarded("decode", || self.decode.decode(file)))
             .map_err(|r| reject("decode", r))?;
         for (stage, stat) in self.stages.iter().zip(&stats[1..]) {
-            stat.time(|| stage.apply(&mut doc))
+            stat.time(|| guarded(stage.name(), || stage.apply(&mut doc)))
                 .map_err(|r| reject(stage.name(), r))?;
         }
         Ok(doc)
     }
+}
+
+/// Runs `f`, turning a panic into a rejection that names the stage and the message.
+fn guarded<T>(
+    stage: &str,
+    f: impl FnOnce() -> Result<T, crate::Rejection>,
+) -> Result<T, crate::Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(crate::Rejection::new(
+            crate::Reason::StageFailed,
+            format!("the {stage} stage failed on this document: {message}"),
+        ))
+    })
 }
 
 fn log_quarantine(record: &QuarantineRecord) {
@@ -473,6 +493,39 @@ mod tests {
             (5, 4, 1)
         );
         assert_eq!(report.passes.len(), 2);
+    }
+
+    struct PanicsOnB;
+
+    impl DocStage for PanicsOnB {
+        fn name(&self) -> &'static str {
+            "fragile"
+        }
+        fn process(&self, doc: &mut Document) -> Result<(), Rejection> {
+            assert!(doc.text != "b", "cannot handle b");
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stage_that_panics_quarantines_the_document_and_the_run_goes_on() {
+        let mut pipeline = Pipeline::new(NameDecoder, 10).with_stage(Stage::document(PanicsOnB));
+        let mut sink = Collect::default();
+        let report = pipeline
+            .run(inputs(&["a.txt", "b.txt", "c.txt"]), &mut sink, &NoProgress)
+            .unwrap();
+        assert_eq!(sink.docs.len(), 2);
+        let record = &sink.quarantine[0];
+        assert_eq!(
+            (record.source_path.as_str(), record.stage, record.reason),
+            ("b.txt", "fragile", Reason::StageFailed)
+        );
+        assert!(
+            record.detail.contains("cannot handle b"),
+            "{}",
+            record.detail
+        );
+        assert_eq!(report.quarantined, 1);
     }
 
     #[test]

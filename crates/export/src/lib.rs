@@ -7,14 +7,13 @@
 
 pub mod schema;
 
-use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use arrow_array::RecordBatch;
 use newsprep_core::config::ExportConfig;
 use newsprep_core::document::{Document, QuarantineRecord};
-use newsprep_core::manifest::Manifest;
+use newsprep_core::manifest::{Manifest, Tallies};
 use newsprep_core::runner::{BoxError, Sink};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -24,6 +23,7 @@ use parquet::schema::types::ColumnPath;
 
 pub const DOCUMENTS_FILE: &str = "documents.parquet";
 pub const QUARANTINE_FILE: &str = "quarantine.parquet";
+pub const ENTITIES_FILE: &str = "entities.parquet";
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// Arrow string arrays use 32-bit offsets; a batch of texts is split before it nears
@@ -65,7 +65,8 @@ pub struct ParquetSink {
     output_dir: PathBuf,
     documents: Table,
     quarantine: Table,
-    quarantined_by_reason: BTreeMap<String, u64>,
+    entities: Table,
+    tallies: Tallies,
 }
 
 impl ParquetSink {
@@ -88,14 +89,20 @@ impl ParquetSink {
                 schema::documents(),
                 props.clone(),
             )?,
-            quarantine: Table::create(output_dir, QUARANTINE_FILE, schema::quarantine(), props)?,
-            quarantined_by_reason: BTreeMap::new(),
+            quarantine: Table::create(
+                output_dir,
+                QUARANTINE_FILE,
+                schema::quarantine(),
+                props.clone(),
+            )?,
+            entities: Table::create(output_dir, ENTITIES_FILE, schema::entities(), props)?,
+            tallies: Tallies::default(),
         })
     }
 
-    /// Quarantine counts by reason code so far, for the manifest.
-    pub fn quarantined_by_reason(&self) -> BTreeMap<String, u64> {
-        self.quarantined_by_reason.clone()
+    /// Quarantine counts by reason and mention counts by label so far, for the manifest.
+    pub fn tallies(&self) -> Tallies {
+        self.tallies.clone()
     }
 
     /// Closes both tables, moves them to their final names and writes the manifest
@@ -105,10 +112,12 @@ impl ParquetSink {
             output_dir,
             documents,
             quarantine,
+            entities,
             ..
         } = self;
         documents.finish()?;
         quarantine.finish()?;
+        entities.finish()?;
         write_json_atomically(&output_dir.join(MANIFEST_FILE), manifest)
     }
 }
@@ -129,6 +138,22 @@ impl Sink for ParquetSink {
             self.documents.write(batch)?;
             start = end;
         }
+        let mentions: usize = docs
+            .iter()
+            .filter_map(|d| d.entities.as_ref())
+            .map(Vec::len)
+            .sum();
+        if mentions > 0 {
+            for mention in docs.iter().filter_map(|d| d.entities.as_ref()).flatten() {
+                let label = mention.label.map_or("", |l| l.as_str());
+                *self
+                    .tallies
+                    .mentions_by_label
+                    .entry(label.to_owned())
+                    .or_default() += 1;
+            }
+            self.entities.write(schema::entities_batch(&docs))?;
+        }
         Ok(())
     }
 
@@ -138,6 +163,7 @@ impl Sink for ParquetSink {
         }
         for record in &records {
             *self
+                .tallies
                 .quarantined_by_reason
                 .entry(record.reason.as_str().to_owned())
                 .or_default() += 1;
@@ -306,7 +332,7 @@ mod tests {
             started: now,
             finished: now,
         };
-        Manifest::new(ctx, RunReport::default(), BTreeMap::new())
+        Manifest::new(ctx, RunReport::default(), Tallies::default())
     }
 
     fn read_all(path: &Path) -> RecordBatch {
@@ -337,7 +363,7 @@ mod tests {
             source_bytes: 0,
         }])
         .unwrap();
-        assert_eq!(sink.quarantined_by_reason()["empty"], 1);
+        assert_eq!(sink.tallies().quarantined_by_reason["empty"], 1);
         sink.finish(&manifest()).unwrap();
 
         let docs = read_all(&dir.path().join(DOCUMENTS_FILE));
@@ -367,7 +393,15 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, [DOCUMENTS_FILE, MANIFEST_FILE, QUARANTINE_FILE]);
+        assert_eq!(
+            names,
+            [
+                DOCUMENTS_FILE,
+                ENTITIES_FILE,
+                MANIFEST_FILE,
+                QUARANTINE_FILE
+            ]
+        );
     }
 
     #[test]

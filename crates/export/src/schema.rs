@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use arrow_array::{
-    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
-    TimestampMicrosecondArray,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, RecordBatch,
+    StringArray, StructArray, TimestampMicrosecondArray,
 };
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
-use newsprep_core::document::{Document, QuarantineRecord};
+use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use newsprep_core::document::{Document, Mention, QuarantineRecord};
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -35,7 +36,107 @@ pub fn documents() -> SchemaRef {
         Field::new("is_duplicate", DataType::Boolean, true),
         Field::new("duplicate_of", DataType::Utf8, true),
         Field::new("dup_similarity", DataType::Float64, true),
+        Field::new(
+            "entities",
+            DataType::List(Arc::new(Field::new(
+                "item",
+                DataType::Struct(mention_fields()),
+                true,
+            ))),
+            true,
+        ),
     ]))
+}
+
+/// The fields of one entity mention, in `documents.entities` and `entities.parquet`.
+fn mention_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("text", DataType::Utf8, false),
+        Field::new("label", DataType::Utf8, false),
+        Field::new("start", DataType::Int64, false),
+        Field::new("end", DataType::Int64, false),
+        Field::new("canonical", DataType::Utf8, false),
+        Field::new("geonames_id", DataType::Int64, true),
+        Field::new("country_code", DataType::Utf8, true),
+        Field::new("lat", DataType::Float64, true),
+        Field::new("lon", DataType::Float64, true),
+        Field::new("value", DataType::Int64, true),
+        Field::new("date", DataType::Date32, true),
+    ])
+}
+
+/// `entities.parquet`: one row per mention, `doc_id` first for joins.
+pub fn entities() -> SchemaRef {
+    let mut fields = vec![Arc::new(Field::new("doc_id", DataType::Utf8, false))];
+    fields.extend(mention_fields().iter().cloned());
+    Arc::new(Schema::new(fields))
+}
+
+/// The mention columns for `mentions`, in their order.
+fn mention_columns(mentions: &[&Mention]) -> Vec<ArrayRef> {
+    let strings = |f: fn(&Mention) -> &str| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(mentions.iter().map(|m| f(m))))
+    };
+    vec![
+        strings(|m| &m.text),
+        strings(|m| m.label.map_or("", |l| l.as_str())),
+        Arc::new(Int64Array::from_iter_values(
+            mentions.iter().map(|m| to_i64(m.start)),
+        )),
+        Arc::new(Int64Array::from_iter_values(
+            mentions.iter().map(|m| to_i64(m.end)),
+        )),
+        strings(|m| &m.canonical),
+        Arc::new(Int64Array::from_iter(
+            mentions.iter().map(|m| m.geonames_id),
+        )),
+        Arc::new(StringArray::from_iter(
+            mentions.iter().map(|m| m.country_code.as_deref()),
+        )),
+        Arc::new(Float64Array::from_iter(mentions.iter().map(|m| m.lat))),
+        Arc::new(Float64Array::from_iter(mentions.iter().map(|m| m.lon))),
+        Arc::new(Int64Array::from_iter(mentions.iter().map(|m| m.value))),
+        Arc::new(Date32Array::from_iter(mentions.iter().map(|m| m.date))),
+    ]
+}
+
+/// The rows of `entities.parquet` for the mentions of `docs`.
+pub fn entities_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
+    let pairs: Vec<(&str, &Mention)> = docs
+        .iter()
+        .flat_map(|d| {
+            d.entities
+                .iter()
+                .flatten()
+                .map(move |m| (d.doc_id.as_str(), m))
+        })
+        .collect();
+    let mentions: Vec<&Mention> = pairs.iter().map(|(_, m)| *m).collect();
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
+        pairs.iter().map(|(id, _)| *id),
+    ))];
+    columns.extend(mention_columns(&mentions));
+    RecordBatch::try_new(entities(), columns)
+}
+
+/// The `entities` column: each document's mentions as a list; null where the stage
+/// did not run.
+fn entities_column(docs: &[Document]) -> Result<ArrayRef, ArrowError> {
+    let mentions: Vec<&Mention> = docs
+        .iter()
+        .flat_map(|d| d.entities.iter().flatten())
+        .collect();
+    let values = StructArray::try_new(mention_fields(), mention_columns(&mentions), None)?;
+    let offsets =
+        OffsetBuffer::from_lengths(docs.iter().map(|d| d.entities.as_ref().map_or(0, Vec::len)));
+    let nulls = NullBuffer::from_iter(docs.iter().map(|d| d.entities.is_some()));
+    let item = Arc::new(Field::new("item", DataType::Struct(mention_fields()), true));
+    Ok(Arc::new(ListArray::try_new(
+        item,
+        offsets,
+        Arc::new(values),
+        Some(nulls),
+    )?))
 }
 
 /// Microseconds since the epoch in UTC, which pandas, polars and DuckDB all read as a
@@ -111,6 +212,7 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
                 docs.iter()
                     .map(|d| d.dedup.as_ref().and_then(|n| n.similarity)),
             )),
+            entities_column(docs)?,
         ],
     )
 }

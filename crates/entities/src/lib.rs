@@ -1,0 +1,296 @@
+//! The entity stage: tags people, places, organisations, groups, dates and counts in
+//! the article text and resolves each mention to one canonical entity. Everything it
+//! needs ships in the repository: the GeoNames gazetteer ([`gazetteer`]) and the
+//! curated word lists ([`lexicon`]); no model is downloaded.
+//!
+//! [`names`] finds and labels capitalised names, [`patterns`] finds dates and counts;
+//! this file merges them, drops what overlaps, and turns byte offsets into the code
+//! point offsets notebooks index strings by.
+
+pub mod gazetteer;
+pub mod lexicon;
+pub mod names;
+pub mod patterns;
+
+use newsprep_core::config::EntitiesConfig;
+use newsprep_core::document::{Document, Label, Mention, Rejection};
+use newsprep_core::DocStage;
+
+use crate::gazetteer::{Gazetteer, GazetteerError};
+use crate::names::Tagger;
+use crate::patterns::Found;
+
+/// The entity stage, built from `[entities]`.
+pub struct Entities {
+    gazetteer: Gazetteer,
+    labels: Vec<Label>,
+    min_population_alone: u64,
+}
+
+impl Entities {
+    /// Loads the gazetteer (built in, then the user's files); fails on a user file
+    /// that cannot be read or parsed, naming it.
+    pub fn new(config: &EntitiesConfig) -> Result<Entities, GazetteerError> {
+        Ok(Entities {
+            gazetteer: Gazetteer::load(config.min_population, &config.gazetteer_files)?,
+            labels: config
+                .labels
+                .iter()
+                .filter_map(|l| Label::parse(l))
+                .collect(),
+            min_population_alone: config.min_population_alone,
+        })
+    }
+
+    /// Every mention in `text`, in text order, with offsets in code points.
+    pub fn tag(&self, text: &str) -> Vec<Mention> {
+        let tagger = Tagger {
+            gazetteer: &self.gazetteer,
+            min_population_alone: self.min_population_alone,
+        };
+        let mut byte_mentions: Vec<(usize, usize, Mention)> = Vec::new();
+        let wants = |label| self.labels.contains(&label);
+        if wants(Label::Date) {
+            byte_mentions.extend(
+                patterns::dates(text)
+                    .into_iter()
+                    .map(|f| found(f, Label::Date)),
+            );
+        }
+        if wants(Label::Count) {
+            byte_mentions.extend(
+                patterns::counts(text)
+                    .into_iter()
+                    .map(|f| found(f, Label::Count)),
+            );
+        }
+        for name in tagger.names(text) {
+            if !wants(name.label) {
+                continue;
+            }
+            let place = name.place;
+            byte_mentions.push((
+                name.start,
+                name.end,
+                Mention {
+                    label: Some(name.label),
+                    canonical: name.canonical,
+                    geonames_id: place.map(|p| p.geonames_id),
+                    country_code: place.map(|p| p.country_code.clone()),
+                    lat: place.and_then(|p| p.lat),
+                    lon: place.and_then(|p| p.lon),
+                    ..Mention::default()
+                },
+            ));
+        }
+        // Dates win where they overlap a name ("Saturday" opening a sentence is no
+        // one's name; "Theresa May" matches no date pattern), and over counts ("13 March").
+        byte_mentions
+            .sort_by_key(|(start, end, m)| (*start, std::cmp::Reverse(*end), priority(m.label)));
+        let mut kept: Vec<(usize, usize, Mention)> = Vec::new();
+        for mention in byte_mentions {
+            if kept.last().is_some_and(|(_, end, _)| mention.0 < *end) {
+                continue;
+            }
+            kept.push(mention);
+        }
+        with_char_offsets(text, kept)
+    }
+}
+
+fn priority(label: Option<Label>) -> u8 {
+    match label {
+        Some(Label::Date) => 0,
+        Some(Label::Count) => 2,
+        _ => 1,
+    }
+}
+
+fn found(f: Found, label: Label) -> (usize, usize, Mention) {
+    (
+        f.start,
+        f.end,
+        Mention {
+            label: Some(label),
+            canonical: f.canonical,
+            value: f.value,
+            date: f.date,
+            ..Mention::default()
+        },
+    )
+}
+
+/// Fills `text`, `start` and `end` from byte offsets, converting them to code points
+/// in one walk over the text.
+fn with_char_offsets(text: &str, mentions: Vec<(usize, usize, Mention)>) -> Vec<Mention> {
+    let mut bounds: Vec<usize> = mentions.iter().flat_map(|(s, e, _)| [*s, *e]).collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut chars_at = rustc_hash::FxHashMap::default();
+    let mut next = bounds.iter().peekable();
+    let byte_starts = text
+        .char_indices()
+        .map(|(byte, _)| byte)
+        .chain([text.len()]);
+    for (chars, byte) in byte_starts.enumerate() {
+        while next.peek().is_some_and(|&&b| b <= byte) {
+            if let Some(&b) = next.next() {
+                chars_at.insert(b, chars as u64);
+            }
+        }
+    }
+    mentions
+        .into_iter()
+        .map(|(s, e, mut m)| {
+            m.text = text[s..e].to_owned();
+            m.start = chars_at.get(&s).copied().unwrap_or(0);
+            m.end = chars_at.get(&e).copied().unwrap_or(0);
+            m
+        })
+        .collect()
+}
+
+impl DocStage for Entities {
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+
+    fn process(&self, doc: &mut Document) -> Result<(), Rejection> {
+        doc.entities = Some(self.tag(&doc.text));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn stage() -> Entities {
+        Entities::new(&EntitiesConfig::default()).unwrap()
+    }
+
+    fn find<'a>(mentions: &'a [Mention], text: &str) -> Vec<&'a Mention> {
+        mentions.iter().filter(|m| m.text == text).collect()
+    }
+
+    #[test]
+    fn offsets_are_code_points_for_every_mention_of_random_documents() {
+        // Property: for any text, text[start..end] (in code points) is the mention.
+        let pieces = [
+            "Roza Otunbayeva told reporters in Bishkek on Friday.",
+            "“The sky is grey,” said Tatyana Shapovalova from Osh — 63 people had been killed.",
+            "Ош и Жалал-Абад, 東京 ",
+            "the ICRC, Al Jazeera's Robin Forestier-Walker and 80,000 ethnic Uzbeks in Jalal'abad.",
+            "é́ 😀 ",
+            "\n\n",
+            "Mr. Bakiyev fled to Kazakhstan on April 7th.",
+        ];
+        let stage = stage();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..300 {
+            let text: String = (0..rng.random_range(1..12))
+                .map(|_| pieces[rng.random_range(0..pieces.len())])
+                .collect();
+            let chars: Vec<char> = text.chars().collect();
+            for m in stage.tag(&text) {
+                let slice: String = chars[m.start as usize..m.end as usize].iter().collect();
+                assert_eq!(slice, m.text, "in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn three_spellings_are_one_kyrgyz_city() {
+        let text = "Protests spread from Osh in Kyrgyzstan to Jalal-Abad. Refugees reached Jalal'abad, and Jalalabad was calm. Flights to Afghanistan stopped.";
+        let mentions = stage().tag(text);
+        for spelling in ["Jalal-Abad", "Jalal'abad", "Jalalabad"] {
+            let m = find(&mentions, spelling);
+            assert_eq!(m.len(), 1, "{spelling} in {mentions:?}");
+            assert_eq!(m[0].label, Some(Label::Loc));
+            assert_eq!(m[0].geonames_id, Some(1528249), "{spelling}");
+            assert_eq!(m[0].canonical, "Jalal-Abad");
+            assert_eq!(m[0].country_code.as_deref(), Some("KG"));
+        }
+    }
+
+    #[test]
+    fn people_are_found_by_cues_and_propagated() {
+        let text = "Interim President Roza Otunbayeva told reporters. Ms. Otunbayeva spoke to Russia's Prime Minister Vladimir Putin. Otunbayeva said more.";
+        let mentions = stage().tag(text);
+        let people: Vec<(&str, &str)> = mentions
+            .iter()
+            .filter(|m| m.label == Some(Label::Person))
+            .map(|m| (m.text.as_str(), m.canonical.as_str()))
+            .collect();
+        assert_eq!(
+            people,
+            [
+                ("Roza Otunbayeva", "Roza Otunbayeva"),
+                ("Otunbayeva", "Roza Otunbayeva"),
+                ("Vladimir Putin", "Vladimir Putin"),
+                ("Otunbayeva", "Roza Otunbayeva")
+            ]
+        );
+        assert_eq!(find(&mentions, "Russia")[0].label, Some(Label::Loc));
+    }
+
+    #[test]
+    fn organisations_from_lists_heads_and_acronyms() {
+        let text = "Yves Giovannoni, the head of the International Committee of the Red Cross (ICRC) delegation, spoke. The ICRC said the Kyrgyz Health Ministry and the Collective Security Treaty Organisation met, as the BBC and Reuters reported.";
+        let mentions = stage().tag(text);
+        let orgs: Vec<(&str, &str)> = mentions
+            .iter()
+            .filter(|m| m.label == Some(Label::Org))
+            .map(|m| (m.text.as_str(), m.canonical.as_str()))
+            .collect();
+        assert_eq!(
+            orgs,
+            [
+                (
+                    "International Committee of the Red Cross",
+                    "International Committee of the Red Cross"
+                ),
+                ("ICRC", "International Committee of the Red Cross"),
+                ("ICRC", "International Committee of the Red Cross"),
+                ("Kyrgyz Health Ministry", "Kyrgyz Health Ministry"),
+                (
+                    "Collective Security Treaty Organisation",
+                    "Collective Security Treaty Organisation"
+                ),
+                ("BBC", "BBC"),
+                ("Reuters", "Reuters")
+            ]
+        );
+        assert_eq!(
+            find(&mentions, "Yves Giovannoni")[0].label,
+            Some(Label::Person)
+        );
+    }
+
+    #[test]
+    fn counts_keep_the_number_and_groups_their_singular() {
+        let text = "The Kyrgyz Health Ministry said 63 people had been killed. Ethnic Uzbeks fled.";
+        let mentions = stage().tag(text);
+        let count = find(&mentions, "63 people")[0];
+        assert_eq!((count.label, count.value), (Some(Label::Count), Some(63)));
+        let uzbeks = find(&mentions, "Uzbeks")[0];
+        assert_eq!(
+            (uzbeks.label, uzbeks.canonical.as_str()),
+            (Some(Label::Norp), "Uzbek")
+        );
+    }
+
+    #[test]
+    fn labels_can_be_switched_off() {
+        let config = EntitiesConfig {
+            labels: vec!["LOC".into()],
+            ..EntitiesConfig::default()
+        };
+        let mentions = Entities::new(&config)
+            .unwrap()
+            .tag("On Friday Roza Otunbayeva said 63 people died in Osh.");
+        assert!(mentions.iter().all(|m| m.label == Some(Label::Loc)));
+        assert_eq!(mentions.len(), 1);
+    }
+}

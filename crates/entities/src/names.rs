@@ -1,0 +1,558 @@
+//! Names: capitalised spans found in the text, then labelled PERSON, LOC, ORG or NORP
+//! by the evidence around them, and resolved to one canonical name each.
+//!
+//! The order of the evidence matters and is the order of [`Tagger::label`]: known
+//! organisations and acronyms the text defines, then heads ("Ministry"), then cues of
+//! a person (a title before, a reporting verb after, an apposition, a first name),
+//! then places from the gazetteer, chosen by the countries the document talks about,
+//! then groups of people. A name seen as a person once is that person throughout.
+
+use rustc_hash::FxHashMap;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::gazetteer::{fold, Gazetteer, Place};
+use crate::lexicon::{
+    CONNECTORS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS, REPORTING_VERBS,
+    SENTENCE_STARTERS, TITLES, TITLE_MODIFIERS,
+};
+use newsprep_core::document::Label;
+
+/// Words after which "of"/"the" continue a name: organisations' heads and the
+/// heads of places' long names.
+const EXTENDERS: &[&str] = &[
+    "commonwealth",
+    "republic",
+    "kingdom",
+    "gulf",
+    "bay",
+    "sea",
+    "island",
+    "islands",
+    "province",
+    "region",
+    "city",
+    "lake",
+    "mount",
+    "state",
+    "states",
+];
+
+/// A name found in the text, with its label once decided. Offsets are in bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name<'p> {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+    pub canonical: String,
+    pub place: Option<&'p Place>,
+}
+
+/// One segment of the text by Unicode word boundaries.
+#[derive(Debug, Clone, Copy)]
+struct Seg<'a> {
+    start: usize,
+    text: &'a str,
+    word: bool,
+}
+
+impl Seg<'_> {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    fn capitalised(&self) -> bool {
+        self.word && self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+/// A capitalised span before labelling: indices of its word segments.
+#[derive(Debug, Clone)]
+struct Span {
+    words: Vec<usize>,
+    /// A title or role came right before it.
+    titled: bool,
+    /// A lower-case organisation head follows ("Ata-Meken party").
+    head_after: Option<usize>,
+}
+
+/// Finds and labels the names of one text.
+pub struct Tagger<'g> {
+    pub gazetteer: &'g Gazetteer,
+    pub min_population_alone: u64,
+}
+
+impl<'g> Tagger<'g> {
+    pub fn names(&self, text: &str) -> Vec<Name<'g>> {
+        let segs: Vec<Seg<'_>> = text
+            .split_word_bound_indices()
+            .map(|(start, s)| Seg {
+                start,
+                text: s,
+                word: s.chars().any(char::is_alphanumeric),
+            })
+            .collect();
+        let spans = spans(&segs);
+        let acronyms = defined_acronyms(&segs, &spans);
+        let evidence = self.country_evidence(&segs, &spans);
+
+        let mut names: Vec<Name<'g>> = Vec::new();
+        for span in &spans {
+            names.extend(self.label(&segs, span, &acronyms, &evidence));
+        }
+        propagate_people(&mut names, text);
+        names
+    }
+
+    /// How much the document talks about each country: a country named counts 2, a
+    /// city 1 when one reading of its name clearly dominates (five times the people of
+    /// any other), a group of people ("Kyrgyz") 1. Names as ambiguous as Jalalabad
+    /// (Kyrgyz or Afghan) give no evidence; they are what the evidence is for.
+    fn country_evidence(&self, segs: &[Seg<'_>], spans: &[Span]) -> FxHashMap<String, usize> {
+        let mut evidence: FxHashMap<String, usize> = FxHashMap::default();
+        for span in spans {
+            let text = span_text(segs, &span.words);
+            let mut places = self.gazetteer.lookup(&text);
+            places.sort_by_key(|p| {
+                (
+                    std::cmp::Reverse(p.is_country),
+                    std::cmp::Reverse(p.population),
+                )
+            });
+            if let Some(top) = places.first() {
+                let dominant = places.iter().skip(1).all(|p| {
+                    p.country_code == top.country_code
+                        || p.population.saturating_mul(5) <= top.population
+                });
+                if top.is_country || dominant {
+                    *evidence.entry(top.country_code.clone()).or_default() +=
+                        if top.is_country { 2 } else { 1 };
+                }
+            }
+            if let Some((_, Some(code))) = group(&text) {
+                *evidence.entry(code.to_owned()).or_default() += 1;
+            }
+        }
+        evidence
+    }
+
+    fn label(
+        &self,
+        segs: &[Seg<'_>],
+        span: &Span,
+        acronyms: &FxHashMap<String, String>,
+        evidence: &FxHashMap<String, usize>,
+    ) -> Vec<Name<'g>> {
+        let words = &span.words;
+        let text = span_text(segs, words);
+        // The text runs from the first word, without a final possessive.
+        let start = segs[words[0]].start;
+        let end = start + text.len();
+        let name = |label, canonical: String, place, start, end| Name {
+            start,
+            end,
+            label,
+            canonical,
+            place,
+        };
+
+        if let Some(canonical) = known(KNOWN_ORGS, &text).or_else(|| acronyms.get(&text).cloned()) {
+            return vec![name(Label::Org, canonical, None, start, end)];
+        }
+        if let Some(canonical) = known(KNOWN_PLACES, &text) {
+            return vec![name(Label::Loc, canonical, None, start, end)];
+        }
+        if let Some(head) = span.head_after {
+            let full = format!("{text} {}", segs[head].text);
+            return vec![name(Label::Org, full, None, start, segs[head].end())];
+        }
+        let lowers: Vec<String> = words.iter().map(|&w| segs[w].lower()).collect();
+        // "State Department James Ereli": an organisation's head inside a span ends the
+        // organisation, and what follows is a name of its own.
+        if let Some(k) = lowers[..lowers.len() - 1]
+            .iter()
+            .rposition(|w| ORG_HEADS.contains(&w.as_str()))
+            .filter(|&k| segs[words[k + 1]].capitalised())
+        {
+            let (org, rest) = words.split_at(k + 1);
+            let mut out = self.label(
+                segs,
+                &Span {
+                    words: org.to_vec(),
+                    titled: false,
+                    head_after: None,
+                },
+                acronyms,
+                evidence,
+            );
+            out.extend(self.label(
+                segs,
+                &Span {
+                    words: rest.to_vec(),
+                    titled: false,
+                    head_after: span.head_after,
+                },
+                acronyms,
+                evidence,
+            ));
+            return out;
+        }
+        if lowers.len() > 1 && lowers.iter().any(|w| ORG_HEADS.contains(&w.as_str())) {
+            return vec![name(Label::Org, text, None, start, end)];
+        }
+        if let Some((canonical, _)) = group(&text) {
+            return vec![name(Label::Norp, canonical.to_owned(), None, start, end)];
+        }
+        if self.looks_like_person(segs, span, &lowers) {
+            return vec![name(Label::Person, text, None, start, end)];
+        }
+        if let Some(place) = self.place(segs, span, &text, evidence) {
+            return vec![name(
+                Label::Loc,
+                place.name.clone(),
+                Some(place),
+                start,
+                end,
+            )];
+        }
+        // A span no rule names as a whole may still hold a group, a known name or a
+        // place: "Ethnic Uzbek", "Russian Interfax".
+        if words.len() > 1 {
+            let mut parts = Vec::new();
+            for &w in words {
+                let one = Span {
+                    words: vec![w],
+                    titled: false,
+                    head_after: None,
+                };
+                let part = self.label(segs, &one, acronyms, evidence);
+                parts.extend(part.into_iter().filter(|n| n.label != Label::Person));
+            }
+            return parts;
+        }
+        Vec::new()
+    }
+
+    fn looks_like_person(&self, segs: &[Seg<'_>], span: &Span, lowers: &[String]) -> bool {
+        let words = &span.words;
+        let last = *words.last().unwrap_or(&words[0]);
+        if span.titled || next_word_in(segs, last, REPORTING_VERBS) {
+            return !self.is_country(segs, span);
+        }
+        let multi = words.len() > 1;
+        if multi && FIRST_NAMES.contains(&lowers[0].as_str()) {
+            return true;
+        }
+        // "Yves Giovannoni, the head of ...", "Michael Andersen, a Danish filmmaker".
+        multi
+            && appositive_follows(segs, last)
+            && self.gazetteer.lookup(&span_text(segs, words)).is_empty()
+    }
+
+    fn is_country(&self, segs: &[Seg<'_>], span: &Span) -> bool {
+        self.gazetteer
+            .lookup(&span_text(segs, &span.words))
+            .iter()
+            .any(|p| p.is_country)
+    }
+
+    /// The place a span names, if the gazetteer knows it and the context allows it:
+    /// a country always; a city when big enough to be named alone, when the document
+    /// talks about its country, or after "in", "at", "near" and the like.
+    fn place(
+        &self,
+        segs: &[Seg<'_>],
+        span: &Span,
+        text: &str,
+        evidence: &FxHashMap<String, usize>,
+    ) -> Option<&'g Place> {
+        let candidates = self.gazetteer.lookup(text);
+        let best = candidates.into_iter().max_by_key(|p| {
+            (
+                evidence.get(&p.country_code).copied().unwrap_or(0),
+                p.is_country,
+                p.population,
+            )
+        })?;
+        let locative = previous_word(segs, span.words[0]).is_some_and(|w| {
+            ["in", "at", "near", "from", "to", "of", "outside", "across"].contains(&w.as_str())
+        });
+        let allowed = best.is_country
+            || best.population >= self.min_population_alone
+            || evidence.contains_key(&best.country_code)
+            || locative;
+        allowed.then_some(best)
+    }
+}
+
+/// Capitalised spans with their connectors, with sentence-initial common words and
+/// leading titles taken off.
+fn spans(segs: &[Seg<'_>]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < segs.len() {
+        let starts_name = segs[i].capitalised()
+            || (segs[i].word
+                && ["al", "el"].contains(&segs[i].text)
+                && segs.get(i + 1).is_some_and(|s| s.text == "-"));
+        if !starts_name {
+            i += 1;
+            continue;
+        }
+        let mut words = vec![i];
+        let mut j = i;
+        loop {
+            let current = segs[j].text;
+            let possessive = current.ends_with("'s") || current.ends_with("’s");
+            // A hyphen or apostrophe joins the next word, whatever its case.
+            if let (Some(joint), Some(next)) = (segs.get(j + 1), segs.get(j + 2)) {
+                if ["-", "'", "’"].contains(&joint.text) && next.word && !possessive {
+                    words.push(j + 2);
+                    j += 2;
+                    continue;
+                }
+            }
+            let next_cap = |k: usize| segs.get(k).is_some_and(|s| s.capitalised());
+            let space = |k: usize| segs.get(k).is_some_and(|s| s.text == " ");
+            if space(j + 1) && next_cap(j + 2) {
+                let head_next = EXTENDERS.contains(&segs[j + 2].lower().as_str())
+                    || ORG_HEADS.contains(&segs[j + 2].lower().as_str());
+                if !possessive || head_next {
+                    words.push(j + 2);
+                    j += 2;
+                    continue;
+                }
+            }
+            let extendable = {
+                let lower = segs[j].lower();
+                EXTENDERS.contains(&lower.as_str()) || ORG_HEADS.contains(&lower.as_str())
+            };
+            if extendable && space(j + 1) {
+                // "of", "of the", "for": only when a capitalised word follows.
+                let mut k = j + 2;
+                let mut joined = Vec::new();
+                while segs.get(k).is_some_and(|s| CONNECTORS.contains(&s.text)) && space(k + 1) {
+                    joined.push(k);
+                    k += 2;
+                }
+                if !joined.is_empty() && next_cap(k) {
+                    words.extend(joined);
+                    words.push(k);
+                    j = k;
+                    continue;
+                }
+            }
+            break;
+        }
+        i = j + 1;
+        if let Some(span) = trim_span(segs, words) {
+            out.push(span);
+        }
+    }
+    out
+}
+
+fn trim_span(segs: &[Seg<'_>], mut words: Vec<usize>) -> Option<Span> {
+    let mut titled = title_before(segs, *words.first()?);
+    if sentence_start(segs, words[0])
+        && SENTENCE_STARTERS.contains(&segs[words[0]].lower().as_str())
+    {
+        words.remove(0);
+    }
+    while words.len() > 1 && segs[words[0]].lower() == "the" {
+        words.remove(0);
+    }
+    while let Some(&w) = words.first() {
+        let first = segs[w].lower();
+        let first = first.trim_end_matches('.');
+        if words.len() > 1 && TITLES.contains(&first) {
+            titled = true;
+        } else if !(words.len() > 1 && TITLE_MODIFIERS.contains(&first)) {
+            break;
+        }
+        words.remove(0);
+    }
+    while words
+        .first()
+        .is_some_and(|&w| CONNECTORS.contains(&segs[w].text) || !segs[w].word)
+    {
+        words.remove(0);
+    }
+    let first = *words.first()?;
+    if TITLES.contains(&segs[first].lower().as_str()) && words.len() == 1 {
+        return None;
+    }
+    let last = *words.last()?;
+    let head_after = (segs.get(last + 1).is_some_and(|s| s.text == " ")
+        && segs.get(last + 2).is_some_and(|s| {
+            s.word
+                && [
+                    "party",
+                    "ministry",
+                    "agency",
+                    "movement",
+                    "group",
+                    "committee",
+                ]
+                .contains(&s.text)
+        }))
+    .then_some(last + 2);
+    Some(Span {
+        words,
+        titled,
+        head_after,
+    })
+}
+
+/// The text a span covers, without a final possessive `'s`.
+fn span_text(segs: &[Seg<'_>], words: &[usize]) -> String {
+    let mut text = String::new();
+    let mut previous: Option<usize> = None;
+    for &w in words {
+        if let Some(p) = previous {
+            text.push_str(&segs[p + 1..w].iter().map(|s| s.text).collect::<String>());
+        }
+        text.push_str(segs[w].text);
+        previous = Some(w);
+    }
+    strip_possessive(&text).to_owned()
+}
+
+pub fn strip_possessive(text: &str) -> &str {
+    text.strip_suffix("'s")
+        .or_else(|| text.strip_suffix("’s"))
+        .unwrap_or(text)
+}
+
+fn known(list: &[(&str, &[&str])], text: &str) -> Option<String> {
+    let key = fold(text);
+    list.iter()
+        .find(|(canonical, other)| fold(canonical) == key || other.iter().any(|o| fold(o) == key))
+        .map(|(canonical, _)| (*canonical).to_owned())
+}
+
+fn group(text: &str) -> Option<(&'static str, Option<&'static str>)> {
+    let key = fold(text);
+    GROUPS
+        .iter()
+        .find(|(canonical, other, _)| {
+            fold(canonical) == key || other.iter().any(|o| fold(o) == key)
+        })
+        .map(|(canonical, _, country)| (*canonical, *country))
+}
+
+/// Acronyms the text defines: "International Committee of the Red Cross (ICRC)".
+fn defined_acronyms(segs: &[Seg<'_>], spans: &[Span]) -> FxHashMap<String, String> {
+    let mut acronyms = FxHashMap::default();
+    for span in spans {
+        let last = *span.words.last().unwrap_or(&span.words[0]);
+        let (Some(space), Some(open), Some(acronym), Some(close)) = (
+            segs.get(last + 1),
+            segs.get(last + 2),
+            segs.get(last + 3),
+            segs.get(last + 4),
+        ) else {
+            continue;
+        };
+        let is_acronym =
+            acronym.text.len() >= 2 && acronym.text.chars().all(|c| c.is_ascii_uppercase());
+        if space.text == " " && open.text == "(" && close.text == ")" && is_acronym {
+            let long = span_text(segs, &span.words);
+            let canonical = known(KNOWN_ORGS, &long).unwrap_or(long);
+            acronyms.insert(acronym.text.to_owned(), canonical);
+        }
+    }
+    acronyms
+}
+
+fn previous_word(segs: &[Seg<'_>], i: usize) -> Option<String> {
+    segs[..i].iter().rev().find(|s| s.word).map(|s| s.lower())
+}
+
+/// A title or role right before the word, across a period or a comma:
+/// "Mr. Bakiyev", "correspondent, Monica Whitlock".
+fn title_before(segs: &[Seg<'_>], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        let s = &segs[k];
+        if s.word {
+            return TITLES.contains(&s.lower().as_str());
+        }
+        if ![" ", ".", ","].contains(&s.text) {
+            return false;
+        }
+    }
+    false
+}
+
+fn next_word_in(segs: &[Seg<'_>], i: usize, list: &[&str]) -> bool {
+    segs.get(i + 1).is_some_and(|s| s.text == " ")
+        && segs.get(i + 2).is_some_and(|s| list.contains(&s.text))
+}
+
+/// ", the ..." or ", a ..." after a name: an apposition that describes a person.
+fn appositive_follows(segs: &[Seg<'_>], i: usize) -> bool {
+    segs.get(i + 1).is_some_and(|s| s.text == ",")
+        && segs.get(i + 2).is_some_and(|s| s.text == " ")
+        && segs
+            .get(i + 3)
+            .is_some_and(|s| ["the", "a", "an", "who"].contains(&s.text))
+}
+
+/// The first word of a sentence: nothing but spaces and opening quotes since the
+/// start of the text, a line break or a sentence's final punctuation.
+fn sentence_start(segs: &[Seg<'_>], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        let t = segs[k].text;
+        if t.contains('\n') {
+            return true;
+        }
+        if [" ", "\"", "“", "'", "‘", "(", "["].contains(&t) {
+            continue;
+        }
+        if [".", "!", "?", "…"].contains(&t) {
+            // "Mr. Bakiyev": a period after a title ends no sentence.
+            return !segs[..k].iter().rev().find(|s| s.word).is_some_and(|s| {
+                TITLES.contains(&s.lower().as_str()) || s.text.chars().count() == 1
+            });
+        }
+        return false;
+    }
+    true
+}
+
+/// Once a full name is a person, its last word and the full name are that person
+/// wherever they stand; a single name of a known person takes the full name.
+fn propagate_people(names: &mut [Name<'_>], text: &str) {
+    let mut by_surname: FxHashMap<String, String> = FxHashMap::default();
+    for name in names.iter().filter(|n| n.label == Label::Person) {
+        let parts: Vec<&str> = name.canonical.split(' ').collect();
+        if parts.len() > 1 {
+            if let Some(last) = parts.last() {
+                by_surname
+                    .entry(fold(last))
+                    .or_insert_with(|| name.canonical.clone());
+            }
+            by_surname
+                .entry(fold(&name.canonical))
+                .or_insert_with(|| name.canonical.clone());
+        }
+    }
+    for name in names.iter_mut() {
+        let surface = strip_possessive(&text[name.start..name.end]);
+        if let Some(full) = by_surname.get(&fold(surface)) {
+            if name.label != Label::Person && name.place.is_some_and(|p| p.is_country) {
+                continue;
+            }
+            name.label = Label::Person;
+            name.canonical = full.clone();
+            name.place = None;
+        }
+    }
+}
