@@ -3,6 +3,7 @@
 
 mod eval;
 mod eval_dedup;
+mod eval_entities;
 mod gen;
 mod progress;
 mod run;
@@ -28,6 +29,8 @@ enum Command {
     EvalBoilerplate(eval::EvalArgs),
     /// Score deduplication on a folder: pairs found against brute-force Jaccard.
     EvalDedup(eval_dedup::EvalDedupArgs),
+    /// Score entity tagging against gold mentions of the seeds, and its speed.
+    EvalEntities(eval_entities::EvalEntitiesArgs),
     /// Write a seeded corpus of articles with known exact and near copies.
     GenCorpus(gen::GenArgs),
 }
@@ -90,6 +93,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::EvalBoilerplate(args) => eval::eval(args),
         Command::EvalDedup(args) => eval_dedup::eval(args),
+        Command::EvalEntities(args) => eval_entities::eval(args),
         Command::GenCorpus(args) => gen::gen(args),
     };
     status.into()

@@ -104,7 +104,8 @@ impl Gazetteer {
             let names = fields.get(7).map_or("", |n| *n);
             for name in std::iter::once(fields[1]).chain(names.split('|')) {
                 let key = fold(name);
-                if key.len() < 3 {
+                // Two letters name countries only ("US", "UK"); for cities they are codes.
+                if key.len() < 3 && !(place.is_country && key.len() == 2) {
                     continue;
                 }
                 let entry = self.by_name.entry(key).or_default();
@@ -129,6 +130,14 @@ impl Gazetteer {
 /// A name reduced for matching: letters and digits only, lower case, accents removed.
 /// `Jalal-Abad`, `Jalal'abad`, `JALALABAD` and `Jalālābād` all fold to `jalalabad`.
 pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        // Nothing to decompose: the common case, without the normaliser's cost.
+        return name
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     name.nfd()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

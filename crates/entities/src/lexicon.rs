@@ -338,6 +338,7 @@ pub const GROUPS: &[(&str, &[&str], Option<&str>)] = &[
     ("Republican", &["Republicans"], None),
     ("Democrat", &["Democrats"], None),
     ("European", &["Europeans"], None),
+    ("Central Asian", &["Central Asians"], None),
     ("African", &["Africans"], None),
     ("Asian", &["Asians"], None),
     ("Canadian", &["Canadians"], Some("CA")),

@@ -57,23 +57,27 @@ impl Entities {
                     .map(|f| found(f, Label::Date)),
             );
         }
+        let mut counts = Vec::new();
         if wants(Label::Count) {
-            byte_mentions.extend(
+            // A count never overlaps a date: "13 March" is a day, not 13 of March.
+            let dates = patterns::dates(text);
+            counts.extend(
                 patterns::counts(text)
                     .into_iter()
+                    .filter(|c| !dates.iter().any(|d| c.start < d.end && d.start < c.end))
                     .map(|f| found(f, Label::Count)),
             );
         }
         for name in tagger.names(text) {
-            if !wants(name.label) {
+            let Some(label) = name.label.filter(|&l| wants(l)) else {
                 continue;
-            }
+            };
             let place = name.place;
             byte_mentions.push((
                 name.start,
                 name.end,
                 Mention {
-                    label: Some(name.label),
+                    label: Some(label),
                     canonical: name.canonical,
                     geonames_id: place.map(|p| p.geonames_id),
                     country_code: place.map(|p| p.country_code.clone()),
@@ -84,7 +88,7 @@ impl Entities {
             ));
         }
         // Dates win where they overlap a name ("Saturday" opening a sentence is no
-        // one's name; "Theresa May" matches no date pattern), and over counts ("13 March").
+        // one's name; "Theresa May" matches no date pattern).
         byte_mentions
             .sort_by_key(|(start, end, m)| (*start, std::cmp::Reverse(*end), priority(m.label)));
         let mut kept: Vec<(usize, usize, Mention)> = Vec::new();
@@ -94,6 +98,9 @@ impl Entities {
             }
             kept.push(mention);
         }
+        // A count may hold a name: "80,000 ethnic Uzbeks" is a count and "Uzbeks" a group.
+        kept.extend(counts);
+        kept.sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
         with_char_offsets(text, kept)
     }
 }
@@ -101,7 +108,6 @@ impl Entities {
 fn priority(label: Option<Label>) -> u8 {
     match label {
         Some(Label::Date) => 0,
-        Some(Label::Count) => 2,
         _ => 1,
     }
 }

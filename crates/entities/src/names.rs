@@ -7,6 +7,8 @@
 //! then places from the gazetteer, chosen by the countries the document talks about,
 //! then groups of people. A name seen as a person once is that person throughout.
 
+use std::sync::LazyLock;
+
 use rustc_hash::FxHashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -42,7 +44,9 @@ const EXTENDERS: &[&str] = &[
 pub struct Name<'p> {
     pub start: usize,
     pub end: usize,
-    pub label: Label,
+    /// `None` while no rule has named it; such names are kept only until people are
+    /// propagated ("Bakiyev" alone becomes a person once "Bakiyev, who" is one).
+    pub label: Option<Label>,
     pub canonical: String,
     pub place: Option<&'p Place>,
 }
@@ -56,10 +60,6 @@ struct Seg<'a> {
 }
 
 impl Seg<'_> {
-    fn end(&self) -> usize {
-        self.start + self.text.len()
-    }
-
     fn capitalised(&self) -> bool {
         self.word && self.text.chars().next().is_some_and(char::is_uppercase)
     }
@@ -104,6 +104,7 @@ impl<'g> Tagger<'g> {
             names.extend(self.label(&segs, span, &acronyms, &evidence));
         }
         propagate_people(&mut names, text);
+        names.retain(|n| n.label.is_some());
         names
     }
 
@@ -154,20 +155,19 @@ impl<'g> Tagger<'g> {
         let name = |label, canonical: String, place, start, end| Name {
             start,
             end,
-            label,
+            label: Some(label),
             canonical,
             place,
         };
 
-        if let Some(canonical) = known(KNOWN_ORGS, &text).or_else(|| acronyms.get(&text).cloned()) {
+        if let Some(canonical) = known(&ORG_NAMES, &text).or_else(|| acronyms.get(&text).cloned()) {
             return vec![name(Label::Org, canonical, None, start, end)];
         }
-        if let Some(canonical) = known(KNOWN_PLACES, &text) {
+        if let Some(canonical) = known(&PLACE_NAMES, &text) {
             return vec![name(Label::Loc, canonical, None, start, end)];
         }
-        if let Some(head) = span.head_after {
-            let full = format!("{text} {}", segs[head].text);
-            return vec![name(Label::Org, full, None, start, segs[head].end())];
+        if span.head_after.is_some() {
+            return vec![name(Label::Org, text, None, start, end)];
         }
         let lowers: Vec<String> = words.iter().map(|&w| segs[w].lower()).collect();
         // "State Department James Ereli": an organisation's head inside a span ends the
@@ -228,12 +228,22 @@ impl<'g> Tagger<'g> {
                     titled: false,
                     head_after: None,
                 };
+                // A fragment is no person, and a place only if a country: "Russia-led"
+                // yes, "Central" of "Central Asian" no.
                 let part = self.label(segs, &one, acronyms, evidence);
-                parts.extend(part.into_iter().filter(|n| n.label != Label::Person));
+                parts.extend(part.into_iter().filter(|n| {
+                    n.label != Some(Label::Person) && n.place.is_none_or(|p| p.is_country)
+                }));
             }
             return parts;
         }
-        Vec::new()
+        vec![Name {
+            start,
+            end,
+            label: None,
+            canonical: text,
+            place: None,
+        }]
     }
 
     fn looks_like_person(&self, segs: &[Seg<'_>], span: &Span, lowers: &[String]) -> bool {
@@ -246,10 +256,10 @@ impl<'g> Tagger<'g> {
         if multi && FIRST_NAMES.contains(&lowers[0].as_str()) {
             return true;
         }
-        // "Yves Giovannoni, the head of ...", "Michael Andersen, a Danish filmmaker".
-        multi
-            && appositive_follows(segs, last)
-            && self.gazetteer.lookup(&span_text(segs, words)).is_empty()
+        // "Yves Giovannoni, the head of ...", "Michael Andersen, a Danish filmmaker";
+        // "Bakiyev, who fled" even alone.
+        let unknown_place = self.gazetteer.lookup(&span_text(segs, words)).is_empty();
+        unknown_place && (who_follows(segs, last) || (multi && appositive_follows(segs, last)))
     }
 
     fn is_country(&self, segs: &[Seg<'_>], span: &Span) -> bool {
@@ -365,15 +375,20 @@ fn trim_span(segs: &[Seg<'_>], mut words: Vec<usize>) -> Option<Span> {
     while words.len() > 1 && segs[words[0]].lower() == "the" {
         words.remove(0);
     }
-    while let Some(&w) = words.first() {
-        let first = segs[w].lower();
-        let first = first.trim_end_matches('.');
-        if words.len() > 1 && TITLES.contains(&first) {
-            titled = true;
-        } else if !(words.len() > 1 && TITLE_MODIFIERS.contains(&first)) {
-            break;
-        }
-        words.remove(0);
+    // Titles, and the modifiers of a title ("Interim President", "Prime Minister"),
+    // come off the front; a modifier alone ("State Department") stays.
+    let lowers: Vec<String> = words
+        .iter()
+        .map(|&w| segs[w].lower().trim_end_matches('.').to_owned())
+        .collect();
+    let run = lowers
+        .iter()
+        .take_while(|w| TITLES.contains(&w.as_str()) || TITLE_MODIFIERS.contains(&w.as_str()))
+        .count()
+        .min(words.len().saturating_sub(1));
+    if lowers[..run].iter().any(|w| TITLES.contains(&w.as_str())) {
+        titled = true;
+        words.drain(..run);
     }
     while words
         .first()
@@ -427,21 +442,39 @@ pub fn strip_possessive(text: &str) -> &str {
         .unwrap_or(text)
 }
 
-fn known(list: &[(&str, &[&str])], text: &str) -> Option<String> {
-    let key = fold(text);
-    list.iter()
-        .find(|(canonical, other)| fold(canonical) == key || other.iter().any(|o| fold(o) == key))
-        .map(|(canonical, _)| (*canonical).to_owned())
+/// The lists as maps from folded names, built once: a span costs one lookup per list.
+static ORG_NAMES: LazyLock<FxHashMap<String, &'static str>> =
+    LazyLock::new(|| by_folded_name(KNOWN_ORGS));
+static PLACE_NAMES: LazyLock<FxHashMap<String, &'static str>> =
+    LazyLock::new(|| by_folded_name(KNOWN_PLACES));
+static GROUP_NAMES: LazyLock<FxHashMap<String, (&'static str, Option<&'static str>)>> =
+    LazyLock::new(|| {
+        let mut map = FxHashMap::default();
+        for (canonical, other, country) in GROUPS {
+            for name in std::iter::once(canonical).chain(other.iter()) {
+                map.insert(fold(name), (*canonical, *country));
+            }
+        }
+        map
+    });
+
+fn by_folded_name(list: &[(&'static str, &[&'static str])]) -> FxHashMap<String, &'static str> {
+    let mut map = FxHashMap::default();
+    for (canonical, other) in list {
+        for name in std::iter::once(canonical).chain(other.iter()) {
+            map.insert(fold(name), *canonical);
+        }
+    }
+    map
 }
 
-fn group(text: &str) -> Option<(&'static str, Option<&'static str>)> {
-    let key = fold(text);
-    GROUPS
-        .iter()
-        .find(|(canonical, other, _)| {
-            fold(canonical) == key || other.iter().any(|o| fold(o) == key)
-        })
-        .map(|(canonical, _, country)| (*canonical, *country))
+fn known(list: &FxHashMap<String, &'static str>, text: &str) -> Option<String> {
+    list.get(&fold(text)).map(|c| (*c).to_owned())
+}
+
+/// The group of people a name means, with the country it points to.
+pub fn group(text: &str) -> Option<(&'static str, Option<&'static str>)> {
+    GROUP_NAMES.get(&fold(text)).copied()
 }
 
 /// Acronyms the text defines: "International Committee of the Red Cross (ICRC)".
@@ -461,7 +494,7 @@ fn defined_acronyms(segs: &[Seg<'_>], spans: &[Span]) -> FxHashMap<String, Strin
             acronym.text.len() >= 2 && acronym.text.chars().all(|c| c.is_ascii_uppercase());
         if space.text == " " && open.text == "(" && close.text == ")" && is_acronym {
             let long = span_text(segs, &span.words);
-            let canonical = known(KNOWN_ORGS, &long).unwrap_or(long);
+            let canonical = known(&ORG_NAMES, &long).unwrap_or(long);
             acronyms.insert(acronym.text.to_owned(), canonical);
         }
     }
@@ -503,6 +536,13 @@ fn appositive_follows(segs: &[Seg<'_>], i: usize) -> bool {
             .is_some_and(|s| ["the", "a", "an", "who"].contains(&s.text))
 }
 
+/// ", who" after a name: only people are "who".
+fn who_follows(segs: &[Seg<'_>], i: usize) -> bool {
+    segs.get(i + 1).is_some_and(|s| s.text == ",")
+        && segs.get(i + 2).is_some_and(|s| s.text == " ")
+        && segs.get(i + 3).is_some_and(|s| s.text == "who")
+}
+
 /// The first word of a sentence: nothing but spaces and opening quotes since the
 /// start of the text, a line break or a sentence's final punctuation.
 fn sentence_start(segs: &[Seg<'_>], i: usize) -> bool {
@@ -530,29 +570,33 @@ fn sentence_start(segs: &[Seg<'_>], i: usize) -> bool {
 /// Once a full name is a person, its last word and the full name are that person
 /// wherever they stand; a single name of a known person takes the full name.
 fn propagate_people(names: &mut [Name<'_>], text: &str) {
-    let mut by_surname: FxHashMap<String, String> = FxHashMap::default();
-    for name in names.iter().filter(|n| n.label == Label::Person) {
+    let mut by_name: FxHashMap<String, String> = FxHashMap::default();
+    for name in names.iter().filter(|n| n.label == Some(Label::Person)) {
         let parts: Vec<&str> = name.canonical.split(' ').collect();
-        if parts.len() > 1 {
-            if let Some(last) = parts.last() {
-                by_surname
-                    .entry(fold(last))
-                    .or_insert_with(|| name.canonical.clone());
+        if let Some(last) = parts.last() {
+            // A full name claims its last word; a single name claims only itself.
+            let key = fold(last);
+            let entry = by_name.entry(key).or_insert_with(|| name.canonical.clone());
+            if parts.len() > 1 && !entry.contains(' ') {
+                *entry = name.canonical.clone();
             }
-            by_surname
-                .entry(fold(&name.canonical))
-                .or_insert_with(|| name.canonical.clone());
         }
+        by_name
+            .entry(fold(&name.canonical))
+            .or_insert_with(|| name.canonical.clone());
     }
     for name in names.iter_mut() {
         let surface = strip_possessive(&text[name.start..name.end]);
-        if let Some(full) = by_surname.get(&fold(surface)) {
-            if name.label != Label::Person && name.place.is_some_and(|p| p.is_country) {
-                continue;
-            }
-            name.label = Label::Person;
-            name.canonical = full.clone();
-            name.place = None;
+        let Some(full) = by_name.get(&fold(surface)) else {
+            continue;
+        };
+        if matches!(name.label, Some(Label::Org | Label::Norp))
+            || name.place.is_some_and(|p| p.is_country)
+        {
+            continue;
         }
+        name.label = Some(Label::Person);
+        name.canonical = full.clone();
+        name.place = None;
     }
 }

@@ -5,8 +5,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::gazetteer::fold;
-use crate::lexicon::GROUPS;
 use time::{Date, Month};
 
 /// A date or count found in a text. Offsets are in bytes.
@@ -25,13 +23,13 @@ const MONTHS: &str = "January|February|March|April|May|June|July|August|Septembe
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"\b(?:
+        r"(?-u:\b)(?:
             (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTHS})(?:,?\s+(?P<y1>(?:19|20)\d\d))?
-          | (?P<m2>{MONTHS})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d\d))?
+          | (?P<m2>{MONTHS})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<y2>(?:19|20)\d\d))?
           | (?:(?:early|mid|late|mid-)\s*)(?P<m3>{MONTHS})(?:\s+(?P<y3>(?:19|20)\d\d))?
           | (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?
           | (?:today|yesterday|tonight|this\s+(?:morning|week|month|year)|last\s+(?:night|week|month|year)|next\s+(?:week|month|year))
-        )\b"
+        )(?-u:\b)"
     );
     Regex::new(&format!("(?x){pattern}")).expect("valid date pattern")
 });
@@ -39,18 +37,18 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// A month or a year alone is a date only after a preposition: "in April", "since 1990".
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:in|since|by|until|during|from|before|after|of)\s+(?P<when>(?:{MONTHS})(?:\s+(?:19|20)\d\d)?|(?:19|20)\d\d)\b"
+        r"(?-u:\b)(?:in|since|by|until|during|from|before|after|of)\s+(?P<when>(?:{MONTHS})(?:\s+(?:19|20)\d\d)?|(?:19|20)\d\d)(?-u:\b)"
     ))
     .expect("valid period pattern")
 });
 
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)\b
+        r"(?x)(?-u:\b)
         (?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)
         (?:\s+(?P<scale>million|thousand|billion))?
         \s+(?:(?:ethnic|more|other|local|armed|foreign|military|civilian|young|unarmed)\s+)?
-        (?P<noun>[A-Za-z][a-z]+)\b",
+        (?P<noun>[A-Za-z][a-z]+)(?-u:\b)",
     )
     .expect("valid count pattern")
 });
@@ -206,10 +204,7 @@ pub fn counts(text: &str) -> Vec<Found> {
 }
 
 fn is_group(word: &str) -> bool {
-    let key = fold(word);
-    GROUPS
-        .iter()
-        .any(|(canonical, other, _)| fold(canonical) == key || other.iter().any(|o| fold(o) == key))
+    crate::names::group(word).is_some()
 }
 
 fn day(year: Option<&str>, month: Option<&str>, day: Option<&str>) -> Option<i32> {
