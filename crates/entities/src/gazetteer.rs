@@ -1,4 +1,5 @@
-//! The places newsprep knows: every country and every city of 15,000 people or more
+//! The places newsprep knows: every country, every US state and every city of 15,000
+//! people or more
 //! from GeoNames (`data/gazetteer.tsv`, rebuilt by `scripts/build_gazetteer.py`; data
 //! CC BY 4.0 GeoNames), plus the user's own files in the same format.
 //!
@@ -18,6 +19,8 @@ pub struct Place {
     pub geonames_id: i64,
     pub name: String,
     pub is_country: bool,
+    /// A state or province: named alone without doubt, like a country.
+    pub is_region: bool,
     pub country_code: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -90,6 +93,7 @@ impl Gazetteer {
                     .map_err(|_| bad("geonameid is not a number"))?,
                 name: fields[1].to_owned(),
                 is_country: fields[2] == "country",
+                is_region: fields[2] == "region",
                 country_code: fields[3].to_owned(),
                 lat: fields[4].parse().ok(),
                 lon: fields[5].parse().ok(),
@@ -97,7 +101,7 @@ impl Gazetteer {
                     .parse()
                     .map_err(|_| bad("population is not a number"))?,
             };
-            if !place.is_country && place.population < min_population {
+            if fields[2] == "city" && place.population < min_population {
                 continue;
             }
             let index = self.places.len() as u32;

@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::gazetteer::{fold, Gazetteer, Place};
@@ -69,6 +69,13 @@ impl Seg<'_> {
     }
 }
 
+/// What the whole text tells about each of its names.
+struct Context {
+    acronyms: FxHashMap<String, String>,
+    evidence: FxHashMap<String, usize>,
+    lower_words: FxHashSet<String>,
+}
+
 /// A capitalised span before labelling: indices of its word segments.
 #[derive(Debug, Clone)]
 struct Span {
@@ -96,12 +103,21 @@ impl<'g> Tagger<'g> {
             })
             .collect();
         let spans = spans(&segs);
-        let acronyms = defined_acronyms(&segs, &spans);
-        let evidence = self.country_evidence(&segs, &spans);
+        let context = Context {
+            acronyms: defined_acronyms(&segs, &spans),
+            evidence: self.country_evidence(&segs, &spans),
+            // Words the text also writes in lower case are words, not town names:
+            // "Save", "Center", "Brick".
+            lower_words: segs
+                .iter()
+                .filter(|s| s.word && s.text.starts_with(char::is_lowercase))
+                .map(|s| s.text.to_owned())
+                .collect(),
+        };
 
         let mut names: Vec<Name<'g>> = Vec::new();
         for span in &spans {
-            names.extend(self.label(&segs, span, &acronyms, &evidence));
+            names.extend(self.label(&segs, span, &context));
         }
         propagate_people(&mut names, text);
         names.retain(|n| n.label.is_some());
@@ -140,18 +156,21 @@ impl<'g> Tagger<'g> {
         evidence
     }
 
-    fn label(
-        &self,
-        segs: &[Seg<'_>],
-        span: &Span,
-        acronyms: &FxHashMap<String, String>,
-        evidence: &FxHashMap<String, usize>,
-    ) -> Vec<Name<'g>> {
+    fn label(&self, segs: &[Seg<'_>], span: &Span, context: &Context) -> Vec<Name<'g>> {
         let words = &span.words;
-        let text = span_text(segs, words);
+        let mut text = span_text(segs, words);
         // The text runs from the first word, without a final possessive.
         let start = segs[words[0]].start;
-        let end = start + text.len();
+        let mut end = start + text.len();
+        // "U.S." ends with its period, which the word segmenter leaves outside.
+        let last = *words.last().unwrap_or(&words[0]);
+        if text.contains('.')
+            && segs.get(last + 1).is_some_and(|s| s.text == ".")
+            && text.len() <= 6
+        {
+            text.push('.');
+            end += 1;
+        }
         let name = |label, canonical: String, place, start, end| Name {
             start,
             end,
@@ -160,7 +179,9 @@ impl<'g> Tagger<'g> {
             place,
         };
 
-        if let Some(canonical) = known(&ORG_NAMES, &text).or_else(|| acronyms.get(&text).cloned()) {
+        if let Some(canonical) =
+            known(&ORG_NAMES, &text).or_else(|| context.acronyms.get(&text).cloned())
+        {
             return vec![name(Label::Org, canonical, None, start, end)];
         }
         if let Some(canonical) = known(&PLACE_NAMES, &text) {
@@ -185,8 +206,7 @@ impl<'g> Tagger<'g> {
                     titled: false,
                     head_after: None,
                 },
-                acronyms,
-                evidence,
+                context,
             );
             out.extend(self.label(
                 segs,
@@ -195,8 +215,7 @@ impl<'g> Tagger<'g> {
                     titled: false,
                     head_after: span.head_after,
                 },
-                acronyms,
-                evidence,
+                context,
             ));
             return out;
         }
@@ -209,7 +228,7 @@ impl<'g> Tagger<'g> {
         if self.looks_like_person(segs, span, &lowers) {
             return vec![name(Label::Person, text, None, start, end)];
         }
-        if let Some(place) = self.place(segs, span, &text, evidence) {
+        if let Some(place) = self.place(segs, span, &text, context) {
             return vec![name(
                 Label::Loc,
                 place.name.clone(),
@@ -230,7 +249,7 @@ impl<'g> Tagger<'g> {
                 };
                 // A fragment is no person, and a place only if a country: "Russia-led"
                 // yes, "Central" of "Central Asian" no.
-                let part = self.label(segs, &one, acronyms, evidence);
+                let part = self.label(segs, &one, context);
                 parts.extend(part.into_iter().filter(|n| {
                     n.label != Some(Label::Person) && n.place.is_none_or(|p| p.is_country)
                 }));
@@ -249,6 +268,10 @@ impl<'g> Tagger<'g> {
     fn looks_like_person(&self, segs: &[Seg<'_>], span: &Span, lowers: &[String]) -> bool {
         let words = &span.words;
         let last = *words.last().unwrap_or(&words[0]);
+        // "NASA said", "VW told": capitals alone name organisations, not people.
+        if words.len() == 1 && !segs[words[0]].text.chars().any(char::is_lowercase) {
+            return false;
+        }
         if span.titled || next_word_in(segs, last, REPORTING_VERBS) {
             return !self.is_country(segs, span);
         }
@@ -277,9 +300,19 @@ impl<'g> Tagger<'g> {
         segs: &[Seg<'_>],
         span: &Span,
         text: &str,
-        evidence: &FxHashMap<String, usize>,
+        context: &Context,
     ) -> Option<&'g Place> {
-        let candidates = self.gazetteer.lookup(text);
+        let evidence = &context.evidence;
+        // "SUV", "IPO": short capitals are acronyms; only countries and states are
+        // written so ("US", "UK").
+        let acronym = text.chars().count() <= 5 && !text.chars().any(char::is_lowercase);
+        let common_word = context.lower_words.contains(&text.to_lowercase());
+        let candidates: Vec<&Place> = self
+            .gazetteer
+            .lookup(text)
+            .into_iter()
+            .filter(|p| p.is_country || p.is_region || !(acronym || common_word))
+            .collect();
         let best = candidates.into_iter().max_by_key(|p| {
             (
                 evidence.get(&p.country_code).copied().unwrap_or(0),
@@ -291,6 +324,7 @@ impl<'g> Tagger<'g> {
             ["in", "at", "near", "from", "to", "of", "outside", "across"].contains(&w.as_str())
         });
         let allowed = best.is_country
+            || best.is_region
             || best.population >= self.min_population_alone
             || evidence.contains_key(&best.country_code)
             || locative;
@@ -397,8 +431,20 @@ fn trim_span(segs: &[Seg<'_>], mut words: Vec<usize>) -> Option<Span> {
         words.remove(0);
     }
     let first = *words.first()?;
-    if TITLES.contains(&segs[first].lower().as_str()) && words.len() == 1 {
-        return None;
+    if words.len() == 1 {
+        let word = segs[first].text;
+        // "I", and contractions: "I've", "We'd", "Don't".
+        let contraction = [
+            "'ve", "'d", "'ll", "'re", "'m", "n't", "’ve", "’d", "’ll", "’re", "’m", "n’t",
+        ]
+        .iter()
+        .any(|c| word.ends_with(c));
+        if word.chars().count() == 1
+            || contraction
+            || TITLES.contains(&segs[first].lower().as_str())
+        {
+            return None;
+        }
     }
     let last = *words.last()?;
     let head_after = (segs.get(last + 1).is_some_and(|s| s.text == " ")
