@@ -182,6 +182,8 @@ pub struct ExportConfig {
     pub compression_level: i32,
     /// Rows per Parquet row group, which is also the runner's batch size.
     pub row_group_size: usize,
+    /// Rows per file; a bigger table is split into NAME-00000.parquet, ...
+    pub max_rows_per_file: usize,
 }
 
 impl Default for ExportConfig {
@@ -189,6 +191,7 @@ impl Default for ExportConfig {
         ExportConfig {
             compression_level: 3,
             row_group_size: 4096,
+            max_rows_per_file: 500_000,
         }
     }
 }
@@ -329,6 +332,13 @@ impl Config {
                 "export",
                 "compression_level",
                 "must be a zstd level from 1 to 22",
+            ));
+        }
+        if self.export.max_rows_per_file == 0 {
+            return Err(invalid(
+                "export",
+                "max_rows_per_file",
+                "must be greater than 0",
             ));
         }
         if self.export.row_group_size == 0 {

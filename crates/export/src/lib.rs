@@ -6,24 +6,26 @@
 //! a final name.
 
 pub mod schema;
+mod table;
 
-use std::fs::{self, File};
+use table::Table;
+
+use std::fs;
 use std::path::{Path, PathBuf};
 
-use arrow_array::RecordBatch;
 use newsprep_core::config::ExportConfig;
 use newsprep_core::document::{Document, QuarantineRecord};
 use newsprep_core::manifest::{Manifest, Tallies};
 use newsprep_core::runner::{BoxError, Sink};
-use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-pub const DOCUMENTS_FILE: &str = "documents.parquet";
-pub const QUARANTINE_FILE: &str = "quarantine.parquet";
-pub const ENTITIES_FILE: &str = "entities.parquet";
+/// The tables, by name: `NAME.parquet`, or `NAME-00000.parquet`, ... when rotated.
+pub const DOCUMENTS: &str = "documents";
+pub const QUARANTINE: &str = "quarantine";
+pub const ENTITIES: &str = "entities";
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// Arrow string arrays use 32-bit offsets; a batch of texts is split before it nears
@@ -81,21 +83,24 @@ impl ParquetSink {
             source,
         })?;
         let props = writer_properties(config, meta)?;
+        let rows = config.max_rows_per_file;
         Ok(ParquetSink {
             output_dir: output_dir.to_owned(),
             documents: Table::create(
                 output_dir,
-                DOCUMENTS_FILE,
+                DOCUMENTS,
                 schema::documents(),
                 props.clone(),
+                rows,
             )?,
             quarantine: Table::create(
                 output_dir,
-                QUARANTINE_FILE,
+                QUARANTINE,
                 schema::quarantine(),
                 props.clone(),
+                rows,
             )?,
-            entities: Table::create(output_dir, ENTITIES_FILE, schema::entities(), props)?,
+            entities: Table::create(output_dir, ENTITIES, schema::entities(), props, rows)?,
             tallies: Tallies::default(),
         })
     }
@@ -208,82 +213,6 @@ fn writer_properties(
     Ok(builder.build())
 }
 
-/// One Parquet table being written under a temporary name.
-struct Table {
-    final_path: PathBuf,
-    partial_path: PathBuf,
-    writer: Option<ArrowWriter<File>>,
-}
-
-impl Table {
-    fn create(
-        dir: &Path,
-        name: &str,
-        schema: arrow_schema::SchemaRef,
-        props: WriterProperties,
-    ) -> Result<Table, ExportError> {
-        let final_path = dir.join(name);
-        // A leading dot keeps readers that glob `*.parquet` away from a file in progress.
-        let partial_path = dir.join(format!(".{name}.partial"));
-        let file = File::create(&partial_path).map_err(|source| ExportError::Io {
-            path: partial_path.clone(),
-            source,
-        })?;
-        let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|source| {
-            ExportError::Parquet {
-                path: partial_path.clone(),
-                source,
-            }
-        })?;
-        Ok(Table {
-            final_path,
-            partial_path,
-            writer: Some(writer),
-        })
-    }
-
-    fn write(
-        &mut self,
-        batch: Result<RecordBatch, arrow_schema::ArrowError>,
-    ) -> Result<(), ExportError> {
-        let batch = batch.map_err(|source| ExportError::Arrow {
-            path: self.final_path.clone(),
-            source,
-        })?;
-        if let Some(writer) = self.writer.as_mut() {
-            writer
-                .write(&batch)
-                .map_err(|source| ExportError::Parquet {
-                    path: self.partial_path.clone(),
-                    source,
-                })?;
-        }
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<(), ExportError> {
-        if let Some(writer) = self.writer.take() {
-            writer.close().map_err(|source| ExportError::Parquet {
-                path: self.partial_path.clone(),
-                source,
-            })?;
-        }
-        fs::rename(&self.partial_path, &self.final_path).map_err(|source| ExportError::Io {
-            path: self.final_path.clone(),
-            source,
-        })
-    }
-}
-
-impl Drop for Table {
-    /// A table dropped before `finish` belongs to a failed run: its partial file goes.
-    fn drop(&mut self) {
-        if self.writer.is_some() {
-            let _ = fs::remove_file(&self.partial_path);
-        }
-    }
-}
-
 fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<(), ExportError> {
     let partial = path.with_extension("json.partial");
     let json = serde_json::to_vec_pretty(value).map_err(|source| ExportError::Json {
@@ -301,6 +230,7 @@ fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_array::RecordBatch;
     use arrow_array::{Array, Int64Array, StringArray};
     use newsprep_core::config::Config;
     use newsprep_core::document::{EncodingSource, Reason};
@@ -308,6 +238,7 @@ mod tests {
     use newsprep_core::runner::RunReport;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use parquet::file::reader::{FileReader, SerializedFileReader};
+    use std::fs::File;
     use std::time::SystemTime;
 
     fn doc(path: &str, text: &str) -> Document {
@@ -366,7 +297,7 @@ mod tests {
         assert_eq!(sink.tallies().quarantined_by_reason["empty"], 1);
         sink.finish(&manifest()).unwrap();
 
-        let docs = read_all(&dir.path().join(DOCUMENTS_FILE));
+        let docs = read_all(&dir.path().join("documents.parquet"));
         assert_eq!(docs.num_rows(), 2);
         let text = docs.column_by_name("text").unwrap();
         let text = text.as_any().downcast_ref::<StringArray>().unwrap();
@@ -374,10 +305,13 @@ mod tests {
         let n_chars = docs.column_by_name("n_chars").unwrap();
         let n_chars = n_chars.as_any().downcast_ref::<Int64Array>().unwrap();
         assert_eq!((n_chars.value(0), n_chars.value(1)), (18, 2));
-        assert_eq!(read_all(&dir.path().join(QUARANTINE_FILE)).num_rows(), 1);
+        assert_eq!(
+            read_all(&dir.path().join("quarantine.parquet")).num_rows(),
+            1
+        );
 
         let reader =
-            SerializedFileReader::new(File::open(dir.path().join(DOCUMENTS_FILE)).unwrap())
+            SerializedFileReader::new(File::open(dir.path().join("documents.parquet")).unwrap())
                 .unwrap();
         let kv = reader
             .metadata()
@@ -396,12 +330,52 @@ mod tests {
         assert_eq!(
             names,
             [
-                DOCUMENTS_FILE,
-                ENTITIES_FILE,
+                "documents.parquet",
+                "entities.parquet",
                 MANIFEST_FILE,
-                QUARANTINE_FILE
+                "quarantine.parquet"
             ]
         );
+    }
+
+    #[test]
+    fn a_big_table_is_split_into_numbered_files_and_earlier_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("documents-00007.parquet"),
+            "from an earlier run",
+        )
+        .unwrap();
+        let meta = FileMetadata {
+            config_hash: String::new(),
+        };
+        let config = ExportConfig {
+            max_rows_per_file: 2,
+            ..ExportConfig::default()
+        };
+        let mut sink = ParquetSink::create(dir.path(), &config, &meta).unwrap();
+        let docs: Vec<Document> = (0..5).map(|i| doc(&format!("{i}.txt"), "text")).collect();
+        sink.write_documents(docs).unwrap();
+        sink.finish(&manifest()).unwrap();
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("documents"))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "documents-00000.parquet",
+                "documents-00001.parquet",
+                "documents-00002.parquet"
+            ]
+        );
+        let rows: Vec<usize> = names
+            .iter()
+            .map(|n| read_all(&dir.path().join(n)).num_rows())
+            .collect();
+        assert_eq!(rows, [2, 2, 1]);
     }
 
     #[test]
