@@ -54,8 +54,13 @@ fn sample_corpus_decodes_to_one_row_per_article() {
             "entities"
         ]
     );
+    // Rows come in doc_id order, whatever the file names.
+    let ids = docs.strings("doc_id");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    let mut paths = docs.strings("source_path");
+    paths.sort();
     assert_eq!(
-        docs.strings("source_path"),
+        paths,
         [
             "000_0b339d3020d50040.txt",
             "001_e235f158d9148f5d.txt",
@@ -65,14 +70,24 @@ fn sample_corpus_decodes_to_one_row_per_article() {
         ]
     );
     assert_eq!(docs.strings("encoding"), vec!["UTF-8"; 5]);
-    let texts = docs.strings("text");
-    assert!(texts[0].starts_with("Kyrgyzstan's interim government has appealed to Russia"));
-    assert!(texts[0].contains("“The situation is spinning out of control."));
+    let by_path = docs.map("source_path", "text");
+    let text = |prefix: &str| {
+        by_path
+            .iter()
+            .find(|(p, _)| p.starts_with(prefix))
+            .map(|(_, t)| t.clone())
+            .expect("seed")
+    };
+    assert!(text("000").starts_with("Kyrgyzstan's interim government has appealed to Russia"));
+    assert!(text("000").contains("“The situation is spinning out of control."));
     // Lynx-style indentation is gone, the words are not.
-    assert!(texts[1]
+    assert!(text("001")
         .contains("\nAl Jazeera's Robin Forestier-Walker reports\nfrom the Kyrgyz-Uzbek border"));
-    assert!(texts[3].starts_with("[an error occurred while processing this directive]\nBBC News"));
+    assert!(
+        text("003").starts_with("[an error occurred while processing this directive]\nBBC News")
+    );
 
+    let texts = docs.strings("text");
     for (text, (n_words, n_chars)) in texts
         .iter()
         .zip(docs.ints("n_words").into_iter().zip(docs.ints("n_chars")))

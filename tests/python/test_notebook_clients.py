@@ -93,7 +93,8 @@ def test_documents_schema_in_pyarrow(output):
 
 def test_documents_values_in_polars(output):
     docs = pl.read_parquet(output / "documents.parquet")
-    assert docs["source_path"].to_list() == [
+    assert docs["doc_id"].is_sorted()
+    assert sorted(docs["source_path"].to_list()) == [
         "000_0b339d3020d50040.txt",
         "001_e235f158d9148f5d.txt",
         "002_dc011476645fddff.txt",
@@ -114,7 +115,7 @@ def test_documents_values_in_polars(output):
         assert row["source_bytes"] == sizes[row["source_path"]]
     assert docs["doc_id"].n_unique() == 6
     assert docs["content_hash"].str.len_chars().to_list() == [32] * 6
-    seed = docs.row(0, named=True)["text"]
+    seed = docs.filter(pl.col("source_path").str.starts_with("000")).row(0, named=True)["text"]
     assert "“The situation is spinning out of control." in seed
     assert not seed.endswith("More In: International | News")
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::document::{QuarantineRecord, Reason};
+use crate::document::{Document, QuarantineRecord, Reason};
 
 /// How an input file's bytes are wrapped, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct InputFile {
 /// What a walk of the input directory found.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// The files to read, sorted by relative path so that every run sees the same order.
+    /// The files to read, sorted by `doc_id` so that every run sees the same order.
     pub files: Vec<InputFile>,
     /// Inputs turned away before reading: links leading outside, unreadable entries.
     pub rejected: Vec<QuarantineRecord>,
@@ -137,7 +137,11 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
             source_bytes: 0,
         });
     }
-    found.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    // Documents come out in doc_id order, so the output's row order is stable and
+    // does not depend on how the input folder happens to be named or walked.
+    found
+        .files
+        .sort_by_cached_key(|f| (Document::id_for_path(&f.rel_path), f.rel_path.clone()));
     found
         .rejected
         .sort_by(|a, b| a.source_path.cmp(&b.source_path));
@@ -199,7 +203,10 @@ mod tests {
         fs::write(dir.path().join("b/m.text"), "m").unwrap();
         fs::write(dir.path().join("README.md"), "not an input").unwrap();
         let found = discover(dir.path(), &exts()).unwrap();
-        let paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        let mut paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        let ids: Vec<String> = paths.iter().map(|p| Document::id_for_path(p)).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "in doc_id order");
+        paths.sort();
         assert_eq!(paths, ["a.txt.gz", "b/c/z.txt", "b/m.text"]);
         assert_eq!(found.ignored, 1);
         assert!(found.rejected.is_empty());
@@ -221,7 +228,8 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("real.txt"), dir.path().join("alias.txt"))
             .unwrap();
         let found = discover(dir.path(), &exts()).unwrap();
-        let paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        let mut paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        paths.sort();
         assert_eq!(paths, ["alias.txt", "real.txt"]);
         let rejected: Vec<_> = found
             .rejected
