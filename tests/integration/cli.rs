@@ -46,6 +46,7 @@ fn sample_corpus_decodes_to_one_row_per_article() {
             "n_words",
             "content_hash",
             "boilerplate_lines",
+            "removed_words",
             "removed_text",
             "dup_cluster",
             "is_duplicate",

@@ -76,6 +76,7 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("n_words", pa.int64(), nullable=False),
             pa.field("content_hash", pa.string(), nullable=False),
             pa.field("boilerplate_lines", pa.int64()),
+            pa.field("removed_words", pa.int64()),
             pa.field("removed_text", pa.string()),
             pa.field("dup_cluster", pa.string()),
             pa.field("is_duplicate", pa.bool_()),

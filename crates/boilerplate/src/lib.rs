@@ -211,6 +211,11 @@ impl CorpusStage for Boilerplate {
         doc.meta = extraction.meta;
         doc.boilerplate = Some(BoilerplateNote {
             removed_lines: extraction.removed.len() as u64,
+            removed_words: extraction
+                .removed
+                .iter()
+                .map(|l| l.split_whitespace().count() as u64)
+                .sum(),
             removed_text: self.keep_removed.then(|| extraction.removed.join("\n")),
         });
         Ok(())

@@ -6,6 +6,7 @@ mod eval_dedup;
 mod eval_entities;
 mod gen;
 mod progress;
+mod report;
 mod run;
 
 use std::path::PathBuf;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Run the pipeline: read the input directory, write Parquet tables and a manifest.
     Run(RunArgs),
+    /// Summarise an output folder: counts, words, top entities, sources and months.
+    Report(report::ReportArgs),
     /// Score boilerplate removal against gold article texts (benchmark metric).
     EvalBoilerplate(eval::EvalArgs),
     /// Score deduplication on a folder: pairs found against brute-force Jaccard.
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Report(args) => report::report(args),
         Command::EvalBoilerplate(args) => eval::eval(args),
         Command::EvalDedup(args) => eval_dedup::eval(args),
         Command::EvalEntities(args) => eval_entities::eval(args),

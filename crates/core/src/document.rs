@@ -124,6 +124,8 @@ pub struct Metadata {
 pub struct BoilerplateNote {
     /// Non-blank lines removed.
     pub removed_lines: u64,
+    /// Whitespace-separated words in them.
+    pub removed_words: u64,
     /// The removed lines themselves, one per line, when the user asked to keep them.
     pub removed_text: Option<String>,
 }

@@ -31,6 +31,7 @@ pub fn documents() -> SchemaRef {
         Field::new("n_words", DataType::Int64, false),
         Field::new("content_hash", DataType::Utf8, false),
         Field::new("boilerplate_lines", DataType::Int64, true),
+        Field::new("removed_words", DataType::Int64, true),
         Field::new("removed_text", DataType::Utf8, true),
         Field::new("dup_cluster", DataType::Utf8, true),
         Field::new("is_duplicate", DataType::Boolean, true),
@@ -197,6 +198,9 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
             ints(Document::n_words),
             Arc::new(StringArray::from_iter_values(hashes)),
             Arc::new(boilerplate_lines),
+            Arc::new(Int64Array::from_iter(docs.iter().map(|d| {
+                d.boilerplate.as_ref().map(|b| to_i64(b.removed_words))
+            }))),
             optional(|d| {
                 d.boilerplate
                     .as_ref()

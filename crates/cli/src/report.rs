@@ -1,0 +1,48 @@
+//! `newsprep report`: prints the summary of an output folder.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use newsprep_report::Format;
+
+use crate::ExitStatus;
+
+/// Options of `newsprep report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output folder of a run (a directory dataset is read as one table).
+    #[arg(long, value_name = "DIR", default_value = "processed")]
+    output: PathBuf,
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Entities shown per label.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+    Markdown,
+}
+
+pub fn report(args: ReportArgs) -> ExitStatus {
+    let format = match args.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    match newsprep_report::build(&args.output, args.top) {
+        Ok(report) => {
+            println!("{}", report.render(format));
+            ExitStatus::Success
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            // A missing or foreign folder is the caller's to fix.
+            ExitStatus::UsageError
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! `newsprep report`: a summary of an output folder a person reads at a glance. The
+//! counts come from `manifest.json`; everything else is computed with polars' lazy
+//! Parquet scans over `documents*.parquet` and `entities*.parquet`, so a rotated,
+//! many-file dataset is read as one table and only the columns a figure needs are
+//! read at all.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+/// The report could not be made; the error names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a newsprep manifest: {reason}")]
+    Manifest { path: PathBuf, reason: String },
+    #[error("cannot read the tables in {dir}: {source}")]
+    Polars { dir: PathBuf, source: PolarsError },
+}
+
+/// Rows of (name, count), most first.
+pub type Counts = Vec<(String, i64)>;
+
+/// Everything the report shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub read: i64,
+    pub kept: i64,
+    pub duplicates: i64,
+    pub quarantined: i64,
+    pub quarantined_by_reason: Counts,
+    pub words_kept: i64,
+    pub words_removed: i64,
+    /// Per label, the most mentioned entities with their mention counts.
+    pub top_entities: Vec<(String, Counts)>,
+    /// Documents per attribution (`(none)` when the page named none).
+    pub documents_by_source: Counts,
+    /// Documents per publication month, `YYYY-MM`, for pages that state a date.
+    pub documents_by_month: Counts,
+}
+
+/// Reads the output folder `dir` and computes the report, with `top` entities a label.
+pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
+    let manifest_path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|source| ReportError::Read {
+        path: manifest_path.clone(),
+        source,
+    })?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| ReportError::Manifest {
+            path: manifest_path.clone(),
+            reason: e.to_string(),
+        })?;
+    let count = |key: &str| manifest["counts"][key].as_i64().unwrap_or(0);
+    let mut by_reason: Vec<(String, i64)> = manifest["quarantined_by_reason"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    by_reason.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
+    let polars_err = |source| ReportError::Polars {
+        dir: dir.to_owned(),
+        source,
+    };
+    let documents = scan(dir, "documents").map_err(polars_err)?;
+    let entities = scan(dir, "entities").map_err(polars_err)?;
+
+    let words = documents
+        .clone()
+        .select([
+            col("n_words").sum().cast(DataType::Int64).alias("kept"),
+            col("removed_words")
+                .sum()
+                .cast(DataType::Int64)
+                .alias("removed"),
+        ])
+        .collect()
+        .map_err(polars_err)?;
+    let first = |name: &str| -> i64 {
+        words
+            .column(name)
+            .ok()
+            .and_then(|c| c.i64().ok().and_then(|c| c.get(0)))
+            .unwrap_or(0)
+    };
+
+    let by_source = counted(
+        documents
+            .clone()
+            .group_by([col("attribution").fill_null(lit("(none)")).alias("key")])
+            .agg([len().cast(DataType::Int64).alias("n")]),
+    )
+    .map_err(polars_err)?;
+    let mut by_month = counted(
+        documents
+            .filter(col("published").is_not_null())
+            .group_by([col("published").dt().strftime("%Y-%m").alias("key")])
+            .agg([len().cast(DataType::Int64).alias("n")]),
+    )
+    .map_err(polars_err)?;
+    by_month.sort();
+
+    let mentions = entities
+        .group_by([col("label"), col("canonical")])
+        .agg([len().cast(DataType::Int64).alias("n")])
+        .collect()
+        .map_err(polars_err)?;
+    let top_entities = top_per_label(&mentions, top).map_err(polars_err)?;
+
+    Ok(Report {
+        read: count("read"),
+        kept: count("kept"),
+        duplicates: count("duplicates"),
+        quarantined: count("quarantined"),
+        quarantined_by_reason: by_reason,
+        words_kept: first("kept"),
+        words_removed: first("removed"),
+        top_entities,
+        documents_by_source: by_source,
+        documents_by_month: by_month,
+    })
+}
+
+/// One table of the dataset, all its files (`NAME.parquet` or `NAME-00000.parquet`, ...).
+fn scan(dir: &Path, table: &str) -> PolarsResult<LazyFrame> {
+    let pattern = dir.join(format!("{table}*.parquet"));
+    LazyFrame::scan_parquet(
+        PlRefPath::new(pattern.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+}
+
+/// (key, n) rows of a grouped frame, most first, ties by key.
+fn counted(frame: LazyFrame) -> PolarsResult<Vec<(String, i64)>> {
+    let df = frame.collect()?;
+    let keys = df.column("key")?.str()?;
+    let counts = df.column("n")?.i64()?;
+    let mut rows: Vec<(String, i64)> = keys
+        .iter()
+        .zip(counts.iter())
+        .map(|(k, n)| (k.unwrap_or("(none)").to_owned(), n.unwrap_or(0)))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(rows)
+}
+
+fn top_per_label(mentions: &DataFrame, top: usize) -> PolarsResult<Vec<(String, Counts)>> {
+    let labels = mentions.column("label")?.str()?;
+    let names = mentions.column("canonical")?.str()?;
+    let counts = mentions.column("n")?.i64()?;
+    let mut by_label: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
+    for ((label, name), n) in labels.iter().zip(names.iter()).zip(counts.iter()) {
+        by_label
+            .entry(label.unwrap_or_default().to_owned())
+            .or_default()
+            .push((name.unwrap_or_default().to_owned(), n.unwrap_or(0)));
+    }
+    let order = ["PERSON", "LOC", "ORG", "NORP", "DATE", "COUNT"];
+    let mut out: Vec<(String, Vec<(String, i64)>)> = by_label
+        .into_iter()
+        .map(|(label, mut rows)| {
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            rows.truncate(top);
+            (label, rows)
+        })
+        .collect();
+    out.sort_by_key(|(label, _)| order.iter().position(|l| l == label).unwrap_or(order.len()));
+    Ok(out)
+}
+
+/// How the report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+impl Report {
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => serde_json::to_string_pretty(self).unwrap_or_default(),
+            Format::Table => self.text(false),
+            Format::Markdown => self.text(true),
+        }
+    }
+
+    fn text(&self, markdown: bool) -> String {
+        let mut out = String::new();
+        let heading = |out: &mut String, title: &str| {
+            let _ = if markdown {
+                writeln!(out, "\n## {title}\n")
+            } else {
+                writeln!(out, "\n{title}\n{}", "-".repeat(title.len()))
+            };
+        };
+        let table = |out: &mut String, header: (&str, &str), rows: &[(String, i64)]| {
+            if markdown {
+                let _ = writeln!(out, "| {} | {} |\n| --- | ---: |", header.0, header.1);
+                for (k, n) in rows {
+                    let _ = writeln!(out, "| {k} | {n} |");
+                }
+            } else {
+                let width = rows
+                    .iter()
+                    .map(|(k, _)| k.chars().count())
+                    .chain([header.0.len()])
+                    .max()
+                    .unwrap_or(0);
+                let _ = writeln!(out, "{:<width$}  {:>10}", header.0, header.1);
+                for (k, n) in rows {
+                    let _ = writeln!(out, "{k:<width$}  {n:>10}");
+                }
+            }
+        };
+        let _ = writeln!(out, "{}newsprep report", if markdown { "# " } else { "" });
+        heading(&mut out, "Documents");
+        let totals = [
+            ("read".to_owned(), self.read),
+            ("kept".to_owned(), self.kept),
+            ("duplicates".to_owned(), self.duplicates),
+            ("quarantined".to_owned(), self.quarantined),
+        ];
+        table(&mut out, ("documents", "count"), &totals);
+        if !self.quarantined_by_reason.is_empty() {
+            heading(&mut out, "Quarantined by reason");
+            table(
+                &mut out,
+                ("reason", "documents"),
+                &self.quarantined_by_reason,
+            );
+        }
+        heading(&mut out, "Words");
+        let words = [
+            ("kept".to_owned(), self.words_kept),
+            ("removed as boilerplate".to_owned(), self.words_removed),
+        ];
+        table(&mut out, ("words", "count"), &words);
+        for (label, rows) in &self.top_entities {
+            heading(&mut out, &format!("Top {label}"));
+            table(&mut out, (label.as_str(), "mentions"), rows);
+        }
+        heading(&mut out, "Documents by source");
+        table(&mut out, ("source", "documents"), &self.documents_by_source);
+        heading(&mut out, "Documents by publication month");
+        table(&mut out, ("month", "documents"), &self.documents_by_month);
+        out
+    }
+}
