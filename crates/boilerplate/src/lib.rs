@@ -252,9 +252,7 @@ mod tests {
                 ..Document::default()
             })
             .collect();
-        let summaries = docs.iter().map(|d| stage.observe(0, d)).collect();
-        stage.absorb(0, summaries);
-        stage.decide(0);
+        newsprep_core::stage::observe_all(&mut stage, docs.iter());
         let mut doc = docs[0].clone();
         stage.apply(&mut doc).unwrap();
         assert_eq!(doc.text, ARTICLE);

@@ -6,7 +6,7 @@
 //! extracted are left out of the precision mean, as there.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -14,7 +14,7 @@ use clap::Args;
 use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
 use newsprep_core::document::Document;
-use newsprep_core::CorpusStage;
+use newsprep_core::stage::observe_all;
 use newsprep_decode::Decoder;
 
 use crate::ExitStatus;
@@ -43,13 +43,7 @@ pub struct EvalArgs {
 }
 
 pub fn eval(args: EvalArgs) -> ExitStatus {
-    match run(&args) {
-        Ok(()) => ExitStatus::Success,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitStatus::UsageError
-        }
-    }
+    crate::tools::exit_status(run(&args))
 }
 
 fn run(args: &EvalArgs) -> anyhow::Result<()> {
@@ -69,7 +63,7 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
 
     let decoder = Decoder::new(&config.decode);
     let mut pages = Vec::new();
-    for path in sorted_txt_files(&args.raw)? {
+    for path in crate::tools::txt_files(&args.raw)? {
         let id = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -139,22 +133,10 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
 
 /// Runs the stage as the pipeline does: observe every page, decide, then extract.
 fn extract_all(stage: &mut Boilerplate, docs: &[Document]) -> Vec<String> {
-    let summaries = docs.iter().map(|doc| stage.observe(0, doc)).collect();
-    stage.absorb(0, summaries);
-    stage.decide(0);
+    observe_all(stage, docs.iter());
     docs.iter()
         .map(|doc| stage.extract(&doc.text).text)
         .collect()
-}
-
-fn sorted_txt_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 /// Word tokens as the benchmark's `\w+` finds them.

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use newsprep_core::config::Config;
 use newsprep_core::document::Document;
-use newsprep_core::CorpusStage;
+use newsprep_core::stage::observe_all;
 use newsprep_decode::Decoder;
 use newsprep_dedup::{numeric_id, text, Dedup};
 use rayon::prelude::*;
@@ -32,13 +32,7 @@ pub struct EvalDedupArgs {
 }
 
 pub fn eval(args: EvalDedupArgs) -> ExitStatus {
-    match run(&args) {
-        Ok(()) => ExitStatus::Success,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitStatus::UsageError
-        }
-    }
+    crate::tools::exit_status(run(&args))
 }
 
 fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
@@ -48,12 +42,7 @@ fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
     };
     config.validate()?;
     let decoder = Decoder::new(&config.decode);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.input)
-        .with_context(|| format!("cannot read {}", args.input.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let files = crate::tools::txt_files(&args.input)?;
     let mut docs = Vec::with_capacity(files.len());
     for path in &files {
         let bytes =
@@ -77,15 +66,7 @@ fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
     // The stage as the runner drives it, on one thread.
     let started = Instant::now();
     let mut stage = Dedup::new(&config.dedup);
-    for pass in 0..stage.passes() {
-        let summaries = docs
-            .iter()
-            .filter(|d| stage.wants(pass, &d.doc_id))
-            .map(|d| stage.observe(pass, d))
-            .collect();
-        stage.absorb(pass, summaries);
-        stage.decide(pass);
-    }
+    observe_all(&mut stage, docs.iter());
     let seconds = started.elapsed().as_secs_f64();
     let found: FxHashSet<(u64, u64)> = stage.found_pairs().into_iter().collect();
     println!(

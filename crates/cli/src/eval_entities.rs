@@ -13,7 +13,7 @@ use clap::Args;
 use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
 use newsprep_core::document::{Document, Label};
-use newsprep_core::CorpusStage;
+use newsprep_core::stage::observe_all;
 use newsprep_decode::Decoder;
 use newsprep_entities::Entities;
 
@@ -39,13 +39,7 @@ pub struct EvalEntitiesArgs {
 type Key = (String, String, String);
 
 pub fn eval(args: EvalEntitiesArgs) -> ExitStatus {
-    match run(&args) {
-        Ok(()) => ExitStatus::Success,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitStatus::UsageError
-        }
-    }
+    crate::tools::exit_status(run(&args))
 }
 
 fn run(args: &EvalEntitiesArgs) -> anyhow::Result<()> {
@@ -148,12 +142,7 @@ fn tag_pages(
         ));
     }
     let mut boilerplate = Boilerplate::new(&config.boilerplate);
-    let summaries = docs
-        .iter()
-        .map(|(_, d)| boilerplate.observe(0, d))
-        .collect();
-    boilerplate.absorb(0, summaries);
-    boilerplate.decide(0);
+    observe_all(&mut boilerplate, docs.iter().map(|(_, d)| d));
 
     let mut found = BTreeMap::new();
     for (file, doc) in &docs {
@@ -167,13 +156,8 @@ fn tag_pages(
 }
 
 /// Tags every text of `dir` on one thread and prints words per second.
-fn speed(dir: &PathBuf, entities: &Entities, dump: Option<&PathBuf>) -> anyhow::Result<()> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+fn speed(dir: &std::path::Path, entities: &Entities, dump: Option<&PathBuf>) -> anyhow::Result<()> {
+    let files = crate::tools::txt_files(dir)?;
     let texts: Vec<(String, String)> = files
         .iter()
         .map(|p| {

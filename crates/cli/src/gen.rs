@@ -39,13 +39,7 @@ pub struct GenArgs {
 }
 
 pub fn gen(args: GenArgs) -> ExitStatus {
-    match run(&args) {
-        Ok(()) => ExitStatus::Success,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitStatus::UsageError
-        }
-    }
+    crate::tools::exit_status(run(&args))
 }
 
 fn run(args: &GenArgs) -> anyhow::Result<()> {
@@ -96,12 +90,7 @@ fn file_name(i: usize) -> String {
 
 /// Every blank-line-separated paragraph of ten words or more in the folder's texts.
 fn paragraphs(dir: &Path) -> anyhow::Result<Vec<String>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let files = crate::tools::txt_files(dir)?;
     let mut pool = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file)

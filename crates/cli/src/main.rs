@@ -8,6 +8,7 @@ mod gen;
 mod progress;
 mod report;
 mod run;
+mod tools;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

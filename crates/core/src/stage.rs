@@ -66,6 +66,24 @@ pub trait CorpusStage: Send + Sync {
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
 }
 
+/// Runs every observing pass of a corpus stage over documents already in memory, the
+/// way the runner does over files: for evaluations, benchmarks and tests, where the
+/// corpus is small enough to hold.
+pub fn observe_all<'a, S: CorpusStage>(
+    stage: &mut S,
+    docs: impl Iterator<Item = &'a Document> + Clone,
+) {
+    for pass in 0..stage.passes() {
+        let summaries = docs
+            .clone()
+            .filter(|d| stage.wants(pass, &d.doc_id))
+            .map(|d| stage.observe(pass, d))
+            .collect();
+        stage.absorb(pass, summaries);
+        stage.decide(pass);
+    }
+}
+
 /// A stage of either kind, as the runner holds it.
 pub enum Stage {
     Document(Box<dyn DocStage>),

@@ -298,15 +298,7 @@ mod tests {
 
     /// Runs both passes and applies, as the runner does.
     fn run(stage: &mut Dedup, docs: &mut [Document]) {
-        for pass in 0..stage.passes() {
-            let summaries = docs
-                .iter()
-                .filter(|d| stage.wants(pass, &d.doc_id))
-                .map(|d| stage.observe(pass, d))
-                .collect();
-            stage.absorb(pass, summaries);
-            stage.decide(pass);
-        }
+        newsprep_core::stage::observe_all(stage, docs.iter());
         for d in docs.iter_mut() {
             stage.apply(d).unwrap();
         }

@@ -1,0 +1,31 @@
+//! What the measuring commands (`eval-*`, `gen-corpus`) share: how their outcome
+//! becomes an exit status, and how they list a folder of texts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::ExitStatus;
+
+/// Success, or the error printed and a usage error: these commands fail only on
+/// missing or unreadable inputs, which the caller must fix.
+pub fn exit_status(result: anyhow::Result<()>) -> ExitStatus {
+    match result {
+        Ok(()) => ExitStatus::Success,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitStatus::UsageError
+        }
+    }
+}
+
+/// The `*.txt` files directly in `dir`, sorted by name.
+pub fn txt_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
