@@ -159,7 +159,15 @@ pub fn quarantine() -> SchemaRef {
 
 /// Columns with few distinct values, worth dictionary encoding; the rest are nearly
 /// unique per row, where a dictionary only costs memory and time.
-pub const DICTIONARY_COLUMNS: &[&str] = &["encoding", "encoding_source", "stage", "reason"];
+pub const DICTIONARY_COLUMNS: &[&str] = &[
+    "encoding",
+    "encoding_source",
+    "attribution",
+    "stage",
+    "reason",
+    "label",
+    "country_code",
+];
 
 /// The rows of `documents.parquet` for `docs`, in their order.
 pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
