@@ -6,4 +6,5 @@ mod cli;
 mod decode;
 mod dedup;
 mod entities;
+mod operations;
 mod util;

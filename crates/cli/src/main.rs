@@ -5,6 +5,7 @@ mod eval;
 mod eval_dedup;
 mod eval_entities;
 mod gen;
+mod output;
 mod progress;
 mod report;
 mod run;
@@ -67,6 +68,16 @@ pub struct RunArgs {
     /// Log more detail (debug level).
     #[arg(long, short, conflicts_with = "quiet")]
     verbose: bool,
+    /// Log lines as text, or as one JSON object per line for log collectors; the last
+    /// line of a successful run is a summary with the manifest's counts.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// How the process ends; each variant is one documented exit code.
@@ -78,6 +89,12 @@ pub enum ExitStatus {
     Failure,
     /// The command line or the configuration is wrong; nothing was run.
     UsageError,
+    /// Another run holds the output folder's lock; nothing was run.
+    Locked,
+    /// Stopped by SIGINT (Ctrl-C); the previous output is untouched.
+    Interrupted,
+    /// Stopped by SIGTERM; the previous output is untouched.
+    Terminated,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -86,6 +103,9 @@ impl From<ExitStatus> for ExitCode {
             ExitStatus::Success => 0,
             ExitStatus::Failure => 1,
             ExitStatus::UsageError => 2,
+            ExitStatus::Locked => 3,
+            ExitStatus::Interrupted => 130,
+            ExitStatus::Terminated => 143,
         })
     }
 }

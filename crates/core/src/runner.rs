@@ -8,7 +8,8 @@
 //! are in memory at any time. Decoding again is cheap next to keeping every text.
 
 use std::any::Any;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -53,6 +54,8 @@ impl Progress for NoProgress {
 pub enum RunError {
     #[error("writing output failed: {0}")]
     Sink(BoxError),
+    #[error("the run was stopped before it finished")]
+    Cancelled,
 }
 
 /// What happened in a run, for the manifest.
@@ -99,6 +102,7 @@ pub struct Pipeline {
     decode: Box<dyn Decode>,
     stages: Vec<Stage>,
     batch_size: usize,
+    cancel: Arc<AtomicBool>,
 }
 
 impl Pipeline {
@@ -107,7 +111,20 @@ impl Pipeline {
             decode: Box::new(decode),
             stages: Vec::new(),
             batch_size: batch_size.max(1),
+            cancel: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// A flag that, once set (by a signal handler, say), stops the run: documents not
+    /// yet started are skipped and `run` returns [`RunError::Cancelled`] within one
+    /// document's time per thread.
+    pub fn with_cancel(mut self, cancel: Arc<AtomicBool>) -> Pipeline {
+        self.cancel = cancel;
+        self
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
     }
 
     /// Appends a stage; stages run in the order they are added.
@@ -149,6 +166,9 @@ impl Pipeline {
             };
             for pass in 0..passes {
                 let report_pass = self.observe_pass(k, pass, &files, progress);
+                if self.cancelled() {
+                    return Err(RunError::Cancelled);
+                }
                 report.passes.push(report_pass);
             }
         }
@@ -167,12 +187,16 @@ impl Pipeline {
         sink.write_quarantine(rejected).map_err(RunError::Sink)?;
 
         for batch in files.chunks(self.batch_size) {
-            let results: Vec<Result<Document, QuarantineRecord>> = batch
+            let results: Vec<Option<Result<Document, QuarantineRecord>>> = batch
                 .par_iter()
-                .map(|file| self.process(file, &stats))
+                .map(|file| (!self.cancelled()).then(|| self.process(file, &stats)))
                 .collect();
+            if self.cancelled() {
+                return Err(RunError::Cancelled);
+            }
+            let results = results.into_iter().flatten();
             progress.advance(batch.len() as u64);
-            let mut docs = Vec::with_capacity(results.len());
+            let mut docs = Vec::with_capacity(batch.len());
             let mut quarantined = Vec::new();
             for result in results {
                 match result {
@@ -240,6 +264,9 @@ impl Pipeline {
                     let Stage::Corpus(observer) = &self.stages[k] else {
                         return None;
                     };
+                    if self.cancelled() {
+                        return None;
+                    }
                     if !observer.wants(pass, &Document::id_for_path(&file.rel_path)) {
                         return None;
                     }
@@ -251,6 +278,9 @@ impl Pipeline {
                 })
                 .collect();
             progress.advance(batch.len() as u64);
+            if self.cancelled() {
+                break;
+            }
             if let Stage::Corpus(stage) = &mut self.stages[k] {
                 stage.absorb(pass, observed.into_iter().flatten().collect());
             }
@@ -526,6 +556,18 @@ mod tests {
             record.detail
         );
         assert_eq!(report.quarantined, 1);
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_the_run() {
+        let cancel = Arc::new(AtomicBool::new(true));
+        let mut pipeline = Pipeline::new(NameDecoder, 10)
+            .with_stage(Stage::corpus(DropRepeated::default()))
+            .with_cancel(cancel);
+        let mut sink = Collect::default();
+        let result = pipeline.run(inputs(&["a.txt", "b.txt"]), &mut sink, &NoProgress);
+        assert!(matches!(result, Err(RunError::Cancelled)));
+        assert!(sink.docs.is_empty());
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! The run as a scheduler sees it: one writer at a time, a clean stop on SIGINT and
+//! SIGTERM, all-or-nothing output even when killed, and a JSON log whose last line
+//! sums the run up.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{stderr, Table, TestDir};
+
+/// A corpus big enough that a debug build takes several seconds over it.
+fn big_corpus(dir: &TestDir, copies: usize) {
+    let raw = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../raw"));
+    let seeds: Vec<Vec<u8>> = std::fs::read_dir(raw)
+        .expect("raw/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| std::fs::read(p).expect("seed"))
+        .collect();
+    for i in 0..copies {
+        dir.write(
+            &format!("batch{}/doc{i}.txt", i % 10),
+            &seeds[i % seeds.len()],
+        );
+    }
+}
+
+fn spawn(dir: &TestDir) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_newsprep"))
+        .args([
+            "run",
+            "--quiet",
+            "--input",
+            "input",
+            "--output",
+            "output",
+            "--threads",
+            "2",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn newsprep")
+}
+
+fn snapshot(output: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(output)
+        .expect("output exists")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".parquet"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn leftovers(dir: &TestDir) -> Vec<String> {
+    std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output."))
+        .collect()
+}
+
+#[test]
+fn a_second_run_on_a_locked_output_exits_3_and_a_stale_lock_is_taken_over() {
+    let dir = TestDir::new();
+    big_corpus(&dir, 5);
+    // A live holder: this test process.
+    std::fs::write(
+        dir.path().join(".output.lock"),
+        format!("pid={}\nstarted=now\n", std::process::id()),
+    )
+    .expect("lock");
+    let out = dir.run(&["run", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Another run is writing"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.output().exists());
+
+    // A dead holder: no process has this pid.
+    std::fs::write(
+        dir.path().join(".output.lock"),
+        "pid=4000000\nstarted=long ago\n",
+    )
+    .expect("lock");
+    let out = dir.run(&["run", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stale lock"), "{}", stderr(&out));
+    assert!(
+        leftovers(&dir).is_empty(),
+        "lock released: {:?}",
+        leftovers(&dir)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_and_sigterm_stop_cleanly_with_130_and_143_and_keep_the_previous_output() {
+    let dir = TestDir::new();
+    big_corpus(&dir, 5);
+    dir.run_pipeline(&[]);
+    let before = snapshot(&dir.output());
+    big_corpus(&dir, 1500);
+
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let mut child = spawn(&dir);
+        std::thread::sleep(Duration::from_millis(800));
+        let sent = Instant::now();
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        assert!(
+            sent.elapsed() < Duration::from_secs(2),
+            "stopped in {:?}",
+            sent.elapsed()
+        );
+        assert_eq!(status.code(), Some(code), "exit code after {signal}");
+        assert_eq!(
+            snapshot(&dir.output()),
+            before,
+            "previous output untouched after {signal}"
+        );
+        assert!(
+            leftovers(&dir).is_empty(),
+            "temporary files removed: {:?}",
+            leftovers(&dir)
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_at_any_moment_leaves_the_previous_output_whole() {
+    let dir = TestDir::new();
+    big_corpus(&dir, 5);
+    dir.run_pipeline(&[]);
+    let before = snapshot(&dir.output());
+    big_corpus(&dir, 600);
+
+    for delay_ms in [50, 300, 900, 1600] {
+        let mut child = spawn(&dir);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("wait");
+        let now = snapshot(&dir.output());
+        // Either the run had finished (a complete new output) or the old one is intact.
+        if now != before {
+            let docs = Table::read(&dir.output().join("documents.parquet"));
+            assert_eq!(docs.rows(), 600, "a swapped-in output is complete");
+        }
+        let _ = Table::read(&dir.output().join("documents.parquet"));
+    }
+    // The next run cleans up after the killed ones and finishes.
+    let out = dir.run(&["run", "--quiet", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+    assert_eq!(
+        Table::read(&dir.output().join("documents.parquet")).rows(),
+        600
+    );
+}
+
+#[test]
+fn json_logs_end_with_a_summary_of_the_counts() {
+    let dir = TestDir::new();
+    big_corpus(&dir, 5);
+    dir.write("empty.txt", "");
+    let out = dir.run(&[
+        "run",
+        "--input",
+        "input",
+        "--output",
+        "output",
+        "--log-format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    let last = &lines.last().expect("a line")["fields"];
+    assert_eq!(last["message"], "Run summary.");
+    assert_eq!(
+        (
+            last["read"].as_u64(),
+            last["kept"].as_u64(),
+            last["quarantined"].as_u64()
+        ),
+        (Some(6), Some(5), Some(1))
+    );
+}
