@@ -1,8 +1,16 @@
-//! `newsprep gen-corpus`: a seeded generator of article corpora with known copies, for
-//! measuring deduplication. Each document is either a new article (paragraphs drawn
-//! from a pool of real articles), an exact copy of an earlier one with only case and
-//! spacing changed, or a near copy with edits: a header or footer added, sentences
-//! dropped, words replaced, paragraphs swapped. The same seed gives the same corpus.
+//! `newsprep gen-corpus`: seeded generators of corpora with known copies.
+//!
+//! `--kind articles` (for measuring dedup): each document is a new article (paragraphs
+//! drawn from a pool of real articles), an exact copy of an earlier one with only case
+//! and spacing changed, or a near copy with edits: a header or footer added, sentences
+//! dropped, words replaced, paragraphs swapped.
+//!
+//! `--kind pages` (for measuring the whole pipeline): real page dumps whose article
+//! lines are replaced by paragraphs drawn from the pool, so every page is new but keeps
+//! a real page's chrome; then copies as above, files in windows-1252, windows-1251,
+//! UTF-16 and gzip, and a few bad files, until the corpus reaches `--bytes`.
+//!
+//! The same seed gives the same corpus.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,6 +44,18 @@ pub struct GenArgs {
     /// Share of documents that are exact copies of an earlier one.
     #[arg(long, default_value_t = 0.05)]
     exact_share: f64,
+    /// What to generate: clean articles, or page dumps with encodings and bad files.
+    #[arg(long, value_enum, default_value_t = Kind::Articles)]
+    kind: Kind,
+    /// For pages: stop once the corpus holds this many bytes (instead of --docs).
+    #[arg(long)]
+    bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Kind {
+    Articles,
+    Pages,
 }
 
 pub fn gen(args: GenArgs) -> ExitStatus {
@@ -43,6 +63,9 @@ pub fn gen(args: GenArgs) -> ExitStatus {
 }
 
 fn run(args: &GenArgs) -> anyhow::Result<()> {
+    if args.kind == Kind::Pages {
+        return pages(args);
+    }
     let pool = paragraphs(&args.from)?;
     anyhow::ensure!(
         pool.len() >= 20,
@@ -167,4 +190,129 @@ fn replace_words(doc: &mut [String], rng: &mut ChaCha8Rng) {
             .unwrap_or_default();
     }
     *paragraph = words.join(" ");
+}
+
+/// Lines of at least this many words in a page dump are article text, replaced by pool
+/// paragraphs; shorter lines are the page's chrome and stay.
+const ARTICLE_LINE_WORDS: usize = 15;
+
+fn pages(args: &GenArgs) -> anyhow::Result<()> {
+    let files = crate::tools::txt_files(&args.from)?;
+    let pages: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display())))
+        .collect::<Result<_, _>>()?;
+    let pool: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| p.lines())
+        .map(str::trim)
+        .filter(|l| l.split_whitespace().count() >= ARTICLE_LINE_WORDS)
+        .collect();
+    anyhow::ensure!(
+        !pool.is_empty(),
+        "{} holds no page dumps",
+        args.from.display()
+    );
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+    let limit = args.bytes.unwrap_or(u64::MAX);
+    let mut written = 0u64;
+    let mut texts: Vec<String> = Vec::new();
+    let mut manifest = String::from("file\tkind\tparent\n");
+    let mut i = 0;
+    while written < limit && (args.bytes.is_some() || i < args.docs) {
+        let roll: f64 = rng.random();
+        let (kind, parent, text) = if i > 0 && roll < args.exact_share {
+            let parent = rng.random_range(0..i);
+            ("exact", Some(parent), texts[parent].clone())
+        } else if i > 0 && roll < args.exact_share + args.near_share {
+            let parent = rng.random_range(0..i);
+            let mut lines: Vec<String> = texts[parent].lines().map(str::to_owned).collect();
+            near_page(&mut lines, &pool, &mut rng);
+            ("near", Some(parent), lines.join("\n"))
+        } else {
+            let page = &pages[rng.random_range(0..pages.len())];
+            let text: Vec<String> = page
+                .lines()
+                .map(|l| {
+                    if l.split_whitespace().count() >= ARTICLE_LINE_WORDS {
+                        format!("   {}", pool[rng.random_range(0..pool.len())])
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect();
+            ("new", None, text.join("\n"))
+        };
+        let (name, bytes) = encode_page(i, &text, &mut rng);
+        std::fs::write(args.out.join(&name), &bytes)
+            .with_context(|| format!("cannot write {name}"))?;
+        written += bytes.len() as u64;
+        let parent = parent.map(|p: usize| format!("{p}")).unwrap_or_default();
+        manifest.push_str(&format!("{name}\t{kind}\t{parent}\n"));
+        texts.push(text);
+        i += 1;
+    }
+    std::fs::write(args.out.join("corpus.tsv"), manifest)?;
+    println!(
+        "wrote {i} pages, {written} bytes, to {}",
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn near_page(lines: &mut Vec<String>, pool: &[&str], rng: &mut ChaCha8Rng) {
+    for _ in 0..rng.random_range(1..=3) {
+        let article: Vec<usize> = (0..lines.len())
+            .filter(|&k| lines[k].split_whitespace().count() >= ARTICLE_LINE_WORDS)
+            .collect();
+        let Some(&k) = article.choose(rng) else {
+            return;
+        };
+        match rng.random_range(0..3) {
+            0 => {
+                lines.remove(k);
+            }
+            1 => lines.insert(k, format!("   {}", pool[rng.random_range(0..pool.len())])),
+            _ => lines[k] = lines[k].replacen(" the ", " a ", 1),
+        }
+    }
+}
+
+/// The file name and bytes of page `i`: mostly UTF-8, some in legacy encodings, some
+/// UTF-16, some gzip-compressed, and one in five hundred broken on purpose.
+fn encode_page(i: usize, text: &str, rng: &mut ChaCha8Rng) -> (String, Vec<u8>) {
+    let roll: f64 = rng.random();
+    let base = format!("page-{i:06}");
+    if roll < 0.002 {
+        return (format!("{base}.txt"), Vec::new());
+    }
+    if roll < 0.004 {
+        let mut bytes = vec![0u8; 64];
+        bytes.extend(text.as_bytes().iter().take(200));
+        return (format!("{base}.txt"), bytes);
+    }
+    if roll < 0.10 {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        return (format!("{base}.txt"), bytes.into_owned());
+    }
+    if roll < 0.15 {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        return (format!("{base}.txt"), bytes.into_owned());
+    }
+    if roll < 0.20 {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        return (format!("{base}.txt"), bytes);
+    }
+    if roll < 0.30 {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let _ = encoder.write_all(text.as_bytes());
+        return (
+            format!("{base}.txt.gz"),
+            encoder.finish().unwrap_or_default(),
+        );
+    }
+    (format!("{base}.txt"), text.as_bytes().to_vec())
 }

@@ -21,7 +21,8 @@ use crate::input::{Discovery, InputFile};
 use crate::stage::{Decode, Stage};
 
 /// Where finished documents and quarantine records go, batch by batch, in input order.
-pub trait Sink {
+/// `Send`, because the runner writes one batch while the next is processed.
+pub trait Sink: Send {
     fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError>;
     fn write_quarantine(&mut self, records: Vec<QuarantineRecord>) -> Result<(), BoxError>;
 }
@@ -186,19 +187,41 @@ impl Pipeline {
         report.quarantined += rejected.len() as u64;
         sink.write_quarantine(rejected).map_err(RunError::Sink)?;
 
-        for batch in files.chunks(self.batch_size) {
-            let results: Vec<Option<Result<Document, QuarantineRecord>>> = batch
-                .par_iter()
-                .map(|file| (!self.cancelled()).then(|| self.process(file, &stats)))
-                .collect();
+        // Writing batch n (compression, on one thread) overlaps processing batch n+1 (on
+        // the others), so the serial export does not leave the workers idle.
+        let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
+        let mut batches = files.chunks(self.batch_size);
+        loop {
+            let to_write = pending.take();
+            let batch = batches.next();
+            let (written, results) = rayon::join(
+                || match to_write {
+                    Some((docs, quarantined)) => sink
+                        .write_quarantine(quarantined)
+                        .and_then(|()| sink.write_documents(docs)),
+                    None => Ok(()),
+                },
+                || {
+                    batch.map(|batch| {
+                        let results: Vec<Option<Result<Document, QuarantineRecord>>> = batch
+                            .par_iter()
+                            .map(|file| (!self.cancelled()).then(|| self.process(file, &stats)))
+                            .collect();
+                        (batch.len(), results)
+                    })
+                },
+            );
+            written.map_err(RunError::Sink)?;
+            let Some((batch_len, results)) = results else {
+                break;
+            };
             if self.cancelled() {
                 return Err(RunError::Cancelled);
             }
-            let results = results.into_iter().flatten();
-            progress.advance(batch.len() as u64);
-            let mut docs = Vec::with_capacity(batch.len());
+            progress.advance(batch_len as u64);
+            let mut docs = Vec::with_capacity(batch_len);
             let mut quarantined = Vec::new();
-            for result in results {
+            for result in results.into_iter().flatten() {
                 match result {
                     Ok(doc) => {
                         let dedup = doc.dedup.as_ref();
@@ -219,8 +242,7 @@ impl Pipeline {
             }
             report.written += docs.len() as u64;
             report.quarantined += quarantined.len() as u64;
-            sink.write_quarantine(quarantined).map_err(RunError::Sink)?;
-            sink.write_documents(docs).map_err(RunError::Sink)?;
+            pending = Some((docs, quarantined));
         }
         progress.finish();
 
