@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::util::{manifest, stderr, Table, TestDir};
+use crate::util::{manifest, Table, TestDir};
 
 fn seed(name: &str) -> String {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../raw")).join(name);
@@ -111,19 +111,8 @@ fn known_copies_form_exactly_the_expected_clusters() {
 fn clusters_are_the_same_with_one_and_four_threads() {
     let dir = TestDir::new();
     write_fixture(&dir);
-    for (threads, output) in [("1", "one"), ("4", "four")] {
-        let out = dir.run(&[
-            "run",
-            "-q",
-            "--input",
-            "input",
-            "--output",
-            output,
-            "--threads",
-            threads,
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    }
+    dir.run_threads("one", 1);
+    dir.run_threads("four", 4);
     assert_eq!(
         clusters(&dir.path().join("one")),
         clusters(&dir.path().join("four"))

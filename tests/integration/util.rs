@@ -44,6 +44,24 @@ impl TestDir {
         std::fs::write(path, bytes).expect("write input file");
     }
 
+    /// Runs `newsprep run` on `input/` into `output` with `threads` worker threads,
+    /// and asserts that it succeeded.
+    pub fn run_threads(&self, output: &str, threads: usize) {
+        let threads = threads.to_string();
+        let args = [
+            "run",
+            "-q",
+            "--input",
+            "input",
+            "--output",
+            output,
+            "--threads",
+            &threads,
+        ];
+        let out = self.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+
     /// Writes a config that runs decode alone and returns its name, for tests of
     /// decoding whose fixtures are too short to count as articles.
     pub fn decode_only(&self) -> &'static str {

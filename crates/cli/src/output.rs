@@ -127,14 +127,7 @@ pub fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
 /// folder, and if it died between moving the old output aside and moving the new one
 /// in, puts the old output back. Call it holding the lock, so no other run is writing.
 pub fn recover(output: &Path) -> anyhow::Result<()> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_owned());
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let (parent, name) = parent_and_name(output);
     let Ok(entries) = fs::read_dir(parent) else {
         return Ok(());
     };
@@ -165,6 +158,12 @@ pub fn discard(staging: &Path) {
 
 /// `.NAME.SUFFIX` in the folder that holds `output`.
 fn beside(output: &Path, suffix: &str) -> PathBuf {
+    let (parent, name) = parent_and_name(output);
+    parent.join(format!(".{name}.{suffix}"))
+}
+
+/// The folder holding `output` (`.` for a bare name) and the output folder's name.
+fn parent_and_name(output: &Path) -> (&Path, String) {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -173,5 +172,5 @@ fn beside(output: &Path, suffix: &str) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.{suffix}"))
+    (parent, name)
 }
