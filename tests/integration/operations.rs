@@ -44,6 +44,17 @@ fn spawn(dir: &TestDir) -> Child {
         .expect("spawn newsprep")
 }
 
+/// Waits until the run has started writing (its staging folder exists), so the test
+/// measures the stop of a working run, not of one still loading its gazetteer.
+fn wait_until_writing(dir: &TestDir, pid: u32) {
+    let staging = dir.path().join(format!(".output.newsprep-tmp-{pid}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !staging.exists() {
+        assert!(Instant::now() < deadline, "the run never started writing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn snapshot(output: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(output)
         .expect("output exists")
@@ -114,7 +125,8 @@ fn sigint_and_sigterm_stop_cleanly_with_130_and_143_and_keep_the_previous_output
 
     for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
         let mut child = spawn(&dir);
-        std::thread::sleep(Duration::from_millis(800));
+        wait_until_writing(&dir, child.id());
+        std::thread::sleep(Duration::from_millis(200));
         let sent = Instant::now();
         let killed = Command::new("kill")
             .args([signal, &child.id().to_string()])
