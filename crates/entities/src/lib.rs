@@ -50,23 +50,24 @@ impl Entities {
         };
         let mut byte_mentions: Vec<(usize, usize, Mention)> = Vec::new();
         let wants = |label| self.labels.contains(&label);
-        if wants(Label::Date) {
-            byte_mentions.extend(
-                patterns::dates(text)
-                    .into_iter()
-                    .map(|f| found(f, Label::Date)),
-            );
-        }
+        // Dates are found once: as mentions, and to keep counts off them.
+        let dates = if wants(Label::Date) || wants(Label::Count) {
+            patterns::dates(text)
+        } else {
+            Vec::new()
+        };
         let mut counts = Vec::new();
         if wants(Label::Count) {
             // A count never overlaps a date: "13 March" is a day, not 13 of March.
-            let dates = patterns::dates(text);
             counts.extend(
                 patterns::counts(text)
                     .into_iter()
                     .filter(|c| !dates.iter().any(|d| c.start < d.end && d.start < c.end))
                     .map(|f| found(f, Label::Count)),
             );
+        }
+        if wants(Label::Date) {
+            byte_mentions.extend(dates.into_iter().map(|f| found(f, Label::Date)));
         }
         for name in tagger.names(text) {
             let Some(label) = name.label.filter(|&l| wants(l)) else {
