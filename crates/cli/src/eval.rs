@@ -68,12 +68,7 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let text = decoder
-            .decode_bytes(&bytes)
-            .map(|d| d.text)
-            .unwrap_or_default();
+        let text = crate::tools::decoded_text(&decoder, &path)?;
         let gold = std::fs::read_to_string(args.gold.join(format!("{id}.txt")))
             .with_context(|| format!("no gold text for page {id}"))?;
         pages.push((id, text, gold));

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Args;
 use newsprep_core::config::Config;
 use newsprep_core::document::Document;
@@ -45,16 +44,11 @@ fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
     let files = crate::tools::txt_files(&args.input)?;
     let mut docs = Vec::with_capacity(files.len());
     for path in &files {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let rel = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let text = decoder
-            .decode_bytes(&bytes)
-            .map(|d| d.text)
-            .unwrap_or_default();
+        let text = crate::tools::decoded_text(&decoder, path)?;
         docs.push(Document {
             doc_id: Document::id_for_path(&rel),
             source_path: rel,

@@ -127,12 +127,7 @@ fn tag_pages(
     let mut docs = Vec::new();
     for file in files {
         let path = args.input.join(file);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let text = decoder
-            .decode_bytes(&bytes)
-            .map(|d| d.text)
-            .unwrap_or_default();
+        let text = crate::tools::decoded_text(&decoder, &path)?;
         docs.push((
             file.clone(),
             Document {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use newsprep_decode::Decoder;
 
 use crate::ExitStatus;
 
@@ -28,4 +29,14 @@ pub fn txt_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// The text of one file as the decode stage makes it; a file decode rejects (empty,
+/// binary) is an empty text, which the measuring commands score as such.
+pub fn decoded_text(decoder: &Decoder, path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(decoder
+        .decode_bytes(&bytes)
+        .map(|d| d.text)
+        .unwrap_or_default())
 }
