@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tracing::{info, warn};
+use tracing::warn;
 
 use crate::document::{Document, QuarantineRecord};
 use crate::input::{Discovery, InputFile};
@@ -256,14 +256,6 @@ impl Pipeline {
             name: "final".to_owned(),
             wall_ms: started.elapsed().as_millis() as u64,
         });
-        info!(
-            read = report.read,
-            kept = report.kept,
-            duplicates = report.duplicates,
-            quarantined = report.quarantined,
-            written = report.written,
-            "Run finished."
-        );
         Ok(report)
     }
 
