@@ -109,14 +109,18 @@ impl Boilerplate {
 
     fn is_recurring_chrome(&self, line: &Line<'_>) -> bool {
         !self.recurring.is_empty()
-            && chrome_candidate(line, self.thresholds.chrome_max_words)
+            && chrome_candidate(
+                line.words,
+                line.sentence_end,
+                self.thresholds.chrome_max_words,
+            )
             && self.recurring.contains(&line_hash(line.text))
     }
 }
 
 /// Lines that may be judged chrome by recurrence: short, and not a sentence.
-fn chrome_candidate(line: &Line<'_>, chrome_max_words: usize) -> bool {
-    line.words <= chrome_max_words && !line.sentence_end
+fn chrome_candidate(words: usize, sentence_end: bool, chrome_max_words: usize) -> bool {
+    words <= chrome_max_words && !sentence_end
 }
 
 fn line_hash(text: &str) -> u64 {
@@ -170,7 +174,8 @@ impl CorpusStage for Boilerplate {
             .lines()
             .map(str::trim)
             .filter(|l| {
-                !l.is_empty() && !lines::ends_sentence(l) && lines::count_words(l) <= max_words
+                !l.is_empty()
+                    && chrome_candidate(lines::count_words(l), lines::ends_sentence(l), max_words)
             })
             .map(line_hash)
             .collect();
