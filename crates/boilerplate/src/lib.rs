@@ -200,6 +200,14 @@ impl CorpusStage for Boilerplate {
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        // Kept for the next run, which may reuse this document only if none of these
+        // lines changed from recurring to not, or back.
+        doc.trace.chrome_lines = Some(
+            self.observe(0, doc)
+                .into_iter()
+                .map(|hash| (hash, self.recurring.contains(&hash)))
+                .collect(),
+        );
         let extraction = self.extract(&doc.text);
         let words = lines::count_words(&extraction.text);
         if words < self.min_words {
@@ -224,6 +232,19 @@ impl CorpusStage for Boilerplate {
             removed_text: self.keep_removed.then(|| extraction.removed.join("\n")),
         });
         Ok(())
+    }
+
+    fn recall(&self, _pass: usize, doc: &Document) -> Option<Vec<u64>> {
+        let lines = doc.trace.chrome_lines.as_ref()?;
+        Some(lines.iter().map(|&(hash, _)| hash).collect())
+    }
+
+    fn still_holds(&self, doc: &Document) -> bool {
+        doc.trace.chrome_lines.as_ref().is_some_and(|lines| {
+            lines
+                .iter()
+                .all(|&(hash, recurring)| self.recurring.contains(&hash) == recurring)
+        })
     }
 }
 

@@ -28,6 +28,9 @@ struct Cli {
 enum Command {
     /// Run the pipeline: read the input directory, write Parquet tables and a manifest.
     Run(RunArgs),
+    /// Join the outputs of `run --shard K/N` under DIR/shards/ into one dataset in DIR,
+    /// deduplicating across shards.
+    Merge(JobArgs),
     /// Summarise an output folder: counts, words, top entities, sources and months.
     Report(report::ReportArgs),
     /// Score boilerplate removal against gold article texts (benchmark metric).
@@ -43,6 +46,23 @@ enum Command {
 /// Options of `newsprep run`. Flags override the values in the config file.
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    #[command(flatten)]
+    job: JobArgs,
+    /// Process only inputs that are new or changed since the last run into the output
+    /// folder, reuse the rest from there, and drop the documents of deleted inputs.
+    /// The result is the one a full run would write. Without an earlier output (or
+    /// after a change of settings) every input is processed.
+    #[arg(long)]
+    incremental: bool,
+    /// Process only part K of N of the inputs (K from 0 to N-1, chosen by a hash of
+    /// each input's path) into DIR/shards/K-of-N/; `newsprep merge` joins the parts.
+    #[arg(long, value_name = "K/N", value_parser = newsprep_core::input::Shard::parse)]
+    shard: Option<newsprep_core::input::Shard>,
+}
+
+/// Options shared by `newsprep run` and `newsprep merge`.
+#[derive(Debug, Args)]
+pub struct JobArgs {
     /// Pipeline configuration file. Without it, ./pipeline.toml is used when present,
     /// else the built-in defaults.
     #[arg(long, value_name = "FILE")]
@@ -115,6 +135,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Merge(args) => run::merge(args),
         Command::Report(args) => report::report(args),
         Command::EvalBoilerplate(args) => eval::eval(args),
         Command::EvalDedup(args) => eval_dedup::eval(args),

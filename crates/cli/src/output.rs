@@ -104,6 +104,10 @@ pub fn staging(output: &Path) -> PathBuf {
     beside(output, &format!("newsprep-tmp-{}", std::process::id()))
 }
 
+/// Folders inside an output folder that belong to other runs, not to the one writing
+/// the output: the shards a merge joins. A swap carries them over.
+const CARRIED: &[&str] = &["shards"];
+
 /// Puts the finished staging folder in the place of `output`. The old output is moved
 /// aside first and removed last, so at every moment one complete output exists under
 /// one of the two names.
@@ -117,8 +121,21 @@ pub fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
     fs::rename(staging, output)
         .with_context(|| format!("cannot move the new output to {}", output.display()))?;
     if had_output {
+        carry_over(&old, output)?;
         fs::remove_dir_all(&old)
             .with_context(|| format!("cannot remove the old output {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// Moves the [`CARRIED`] folders of `old` into `output`, where it has none.
+fn carry_over(old: &Path, output: &Path) -> anyhow::Result<()> {
+    for name in CARRIED {
+        let (from, to) = (old.join(name), output.join(name));
+        if from.is_dir() && !to.exists() {
+            fs::rename(&from, &to)
+                .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+        }
     }
     Ok(())
 }
@@ -139,6 +156,7 @@ pub fn recover(output: &Path) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot remove {}", entry.path().display()))?;
         } else if file.starts_with(&format!(".{name}.newsprep-old-")) {
             if output.exists() {
+                carry_over(&entry.path(), output)?;
                 fs::remove_dir_all(entry.path())
                     .with_context(|| format!("cannot remove {}", entry.path().display()))?;
             } else {

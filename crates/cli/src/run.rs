@@ -1,7 +1,7 @@
 //! `newsprep run`: loads the configuration, wires the stages into a pipeline, runs it
 //! on a thread pool of the requested size and writes the output.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -10,44 +10,81 @@ use anyhow::Context;
 use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
 use newsprep_core::input;
-use newsprep_core::manifest::{Manifest, RunContext};
+use newsprep_core::manifest::{Manifest, Reuse, RunContext};
 use newsprep_core::stage::Stage;
 use newsprep_core::Pipeline;
 use newsprep_decode::Decoder;
 use newsprep_dedup::Dedup;
 use newsprep_entities::Entities;
+use newsprep_export::restore::{Earlier, Fingerprinter};
 use newsprep_export::{FileMetadata, ParquetSink};
 use tracing::{error, info, warn};
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 
 use crate::output;
 use crate::progress::Bars;
-use crate::{ExitStatus, LogFormat, RunArgs};
+use crate::{ExitStatus, JobArgs, LogFormat, RunArgs};
 
 /// The config file read when `--config` is not given, if it exists.
 const DEFAULT_CONFIG: &str = "pipeline.toml";
 
 pub fn run(args: RunArgs) -> ExitStatus {
+    let mode = match (args.shard, args.incremental) {
+        (Some(shard), incremental) => Mode::Shard { shard, incremental },
+        (None, true) => Mode::Incremental,
+        (None, false) => Mode::Full,
+    };
+    job(args.job, mode)
+}
+
+pub fn merge(args: JobArgs) -> ExitStatus {
+    job(args, Mode::Merge)
+}
+
+/// What a job reads besides its inputs, and where it writes.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Every input, into the output folder.
+    Full,
+    /// Inputs changed since the last run; the rest from the output folder.
+    Incremental,
+    /// One part of the inputs, into `OUTPUT/shards/K-of-N/`.
+    Shard {
+        shard: input::Shard,
+        incremental: bool,
+    },
+    /// Every shard's output joined into the output folder.
+    Merge,
+}
+
+fn job(args: JobArgs, mode: Mode) -> ExitStatus {
     let bars = Bars::new(args.quiet);
     init_logging(&args, &bars);
     // First, so that a signal during start-up (loading the gazetteer takes a moment)
     // also ends the run cleanly.
     let signals = Signals::install();
 
-    let config = match load_config(&args) {
+    let mut config = match load_config(&args) {
         Ok(config) => config,
         Err(err) => {
             error!("{err:#}");
             return ExitStatus::UsageError;
         }
     };
-    let discovery = match input::discover(&config.input_dir, &config.decode.extensions) {
+    let dataset_dir = config.output_dir.clone();
+    if let Mode::Shard { shard, .. } = mode {
+        config.output_dir = dataset_dir.join(SHARDS_DIR).join(shard.dir_name());
+    }
+    let mut discovery = match input::discover(&config.input_dir, &config.decode.extensions) {
         Ok(found) => found,
         Err(err) => {
             error!("{err}");
             return ExitStatus::UsageError;
         }
     };
+    if let Mode::Shard { shard, .. } = mode {
+        discovery = discovery.only(shard);
+    }
     // Stages are built before anything runs: a bad gazetteer file is a config error.
     let pipeline = match build_pipeline(&config) {
         Ok(pipeline) => pipeline,
@@ -85,12 +122,32 @@ pub fn run(args: RunArgs) -> ExitStatus {
     if let Some(status) = signals.status() {
         return status;
     }
+    let (pipeline, reuse) = match earlier(&config, mode, &discovery) {
+        Ok(Some((earlier, reuse))) => (pipeline.with_restorer(Box::new(earlier)), reuse),
+        Ok(None) => (pipeline, mode.reuse()),
+        Err(err) => {
+            error!("{err:#}");
+            return ExitStatus::Failure;
+        }
+    };
     let pipeline = pipeline.with_cancel(signals.any.clone());
     let staging = output::staging(&config.output_dir);
     output::discard(&staging);
     let final_dir = config.output_dir.clone();
     let threads = pool.current_num_threads();
-    let result = pool.install(|| execute(config, pipeline, discovery, &bars, threads, &staging));
+    let shard = match mode {
+        Mode::Shard { shard, .. } => Some(shard.dir_name()),
+        _ => None,
+    };
+    let job = Job {
+        config,
+        pipeline,
+        discovery,
+        threads,
+        reuse,
+        shard,
+    };
+    let result = pool.install(|| execute(job, &bars, &staging));
     match result.and_then(|manifest| output::swap_in(&staging, &final_dir).map(|()| manifest)) {
         Ok(manifest) => {
             // The last line a scheduler reads: the manifest's counts.
@@ -101,6 +158,7 @@ pub fn run(args: RunArgs) -> ExitStatus {
                 duplicates = c.duplicates,
                 quarantined = c.quarantined,
                 written = c.written,
+                restored = manifest.reuse.restored,
                 output = %final_dir.display(),
                 "Run summary."
             );
@@ -116,6 +174,125 @@ pub fn run(args: RunArgs) -> ExitStatus {
             ExitStatus::Failure
         }
     }
+}
+
+/// The folder under the output folder that holds the shards' outputs.
+const SHARDS_DIR: &str = "shards";
+
+impl Mode {
+    /// The manifest's `reuse` section before the run fills in its counts.
+    fn reuse(self) -> Reuse {
+        let name = match self {
+            Mode::Full
+            | Mode::Shard {
+                incremental: false, ..
+            } => "full",
+            Mode::Incremental
+            | Mode::Shard {
+                incremental: true, ..
+            } => "incremental",
+            Mode::Merge => "merge",
+        };
+        Reuse {
+            mode: name.to_owned(),
+            ..Reuse::default()
+        }
+    }
+}
+
+/// The earlier outputs this job restores documents from, if any. An incremental run
+/// without a usable earlier output processes everything (and says why); a merge
+/// without every shard fails.
+fn earlier(
+    config: &Config,
+    mode: Mode,
+    discovery: &input::Discovery,
+) -> anyhow::Result<Option<(Earlier, Reuse)>> {
+    let (sources, fingerprint): (Vec<PathBuf>, Option<Fingerprinter>) = match mode {
+        Mode::Full
+        | Mode::Shard {
+            incremental: false, ..
+        } => return Ok(None),
+        Mode::Incremental
+        | Mode::Shard {
+            incremental: true, ..
+        } => {
+            let max_bytes = config.decode.max_bytes;
+            let check: Fingerprinter =
+                Box::new(move |file| newsprep_decode::fingerprint(file, max_bytes));
+            (vec![config.output_dir.clone()], Some(check))
+        }
+        Mode::Merge => (shard_outputs(&config.output_dir)?, None),
+    };
+    let earlier = match Earlier::open(&sources, &config.hash(), fingerprint) {
+        Ok(earlier) => earlier,
+        Err(err) if !matches!(mode, Mode::Merge) => {
+            let first = !config
+                .output_dir
+                .join(newsprep_export::MANIFEST_FILE)
+                .exists();
+            if first {
+                info!(output = %config.output_dir.display(), "No earlier output to build on; processing every input.");
+            } else {
+                warn!("Cannot build on the earlier output ({err}); processing every input.");
+            }
+            return Ok(None);
+        }
+        Err(err) => return Err(anyhow::Error::new(err).context("cannot merge the shards")),
+    };
+    let reuse = Reuse {
+        sources: sources.clone(),
+        earlier_documents: earlier.len() as u64,
+        removed: earlier.gone(&discovery.files) as u64,
+        ..mode.reuse()
+    };
+    info!(
+        earlier = reuse.earlier_documents,
+        removed = reuse.removed,
+        sources = sources.len(),
+        "Building on earlier output."
+    );
+    Ok(Some((earlier, reuse)))
+}
+
+/// The outputs under `DIR/shards/`: all N of one `K-of-N` series, each complete.
+fn shard_outputs(dataset: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = dataset.join(SHARDS_DIR);
+    let entries = std::fs::read_dir(&dir)
+        .with_context(|| format!("no shards to merge: cannot read {}", dir.display()))?;
+    let mut found: Vec<(u32, u32, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((k, n)) = name.split_once("-of-") else {
+            continue;
+        };
+        if let (Ok(k), Ok(n)) = (k.parse::<u32>(), n.parse::<u32>()) {
+            found.push((k, n, entry.path()));
+        }
+    }
+    found.sort();
+    let Some(&(_, count, _)) = found.first() else {
+        anyhow::bail!(
+            "no shards to merge in {}: expected folders named K-of-N",
+            dir.display()
+        );
+    };
+    if let Some((_, other, path)) = found.iter().find(|(_, n, _)| *n != count) {
+        anyhow::bail!(
+            "{} belongs to a split into {other} shards, the others to {count}: remove the shards of the old split",
+            path.display()
+        );
+    }
+    for k in 0..count {
+        let path = dir.join(format!("{k}-of-{count}"));
+        if !path.join(newsprep_export::MANIFEST_FILE).exists() {
+            anyhow::bail!(
+                "shard {} is missing or unfinished: run `newsprep run --shard {k}/{count}` first",
+                path.display()
+            );
+        }
+    }
+    Ok(found.into_iter().map(|(_, _, path)| path).collect())
 }
 
 /// SIGINT and SIGTERM set flags the runner checks between documents, so a stop is
@@ -177,15 +354,26 @@ fn build_pipeline(config: &Config) -> anyhow::Result<Pipeline> {
     Ok(pipeline)
 }
 
-/// Runs the pipeline into `staging` and returns the manifest written there.
-fn execute(
+/// A job ready to run.
+struct Job {
     config: Config,
-    mut pipeline: Pipeline,
+    pipeline: Pipeline,
     discovery: input::Discovery,
-    bars: &Bars,
     threads: usize,
-    staging: &Path,
-) -> anyhow::Result<Manifest> {
+    reuse: Reuse,
+    shard: Option<String>,
+}
+
+/// Runs the pipeline into `staging` and returns the manifest written there.
+fn execute(job: Job, bars: &Bars, staging: &Path) -> anyhow::Result<Manifest> {
+    let Job {
+        config,
+        mut pipeline,
+        discovery,
+        threads,
+        reuse,
+        shard,
+    } = job;
     let started = SystemTime::now();
     info!(
         input = %config.input_dir.display(),
@@ -193,6 +381,7 @@ fn execute(
         files = discovery.files.len(),
         threads,
         stages = ?pipeline.stage_names(),
+        mode = %reuse.mode,
         "Run started."
     );
 
@@ -207,6 +396,8 @@ fn execute(
         threads,
         started,
         finished: SystemTime::now(),
+        reuse,
+        shard,
     };
     let manifest = Manifest::new(ctx, report, sink.tallies());
     sink.finish(&manifest)?;
@@ -215,7 +406,7 @@ fn execute(
 
 /// The config file (explicit, else ./pipeline.toml when present, else defaults) with
 /// the command-line flags laid over it, validated.
-fn load_config(args: &RunArgs) -> anyhow::Result<Config> {
+fn load_config(args: &JobArgs) -> anyhow::Result<Config> {
     let mut config = match &args.config {
         Some(path) => Config::from_file(path)?,
         None if Path::new(DEFAULT_CONFIG).exists() => Config::from_file(Path::new(DEFAULT_CONFIG))?,
@@ -234,7 +425,7 @@ fn load_config(args: &RunArgs) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-fn init_logging(args: &RunArgs, bars: &Bars) {
+fn init_logging(args: &JobArgs, bars: &Bars) {
     let level = if args.quiet {
         tracing::Level::WARN
     } else if args.verbose {

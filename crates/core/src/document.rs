@@ -31,6 +31,34 @@ pub struct Document {
     pub dedup: Option<DedupNote>,
     /// Mentions found by entity tagging, in text order; `None` when that stage did not run.
     pub entities: Option<Vec<Mention>>,
+    /// What the next run keeps of this document so that it need not decode it again.
+    pub trace: Trace,
+}
+
+/// What an incremental run or a shard merge needs to reuse a document without reading
+/// its file: the fingerprint of the input, and what each corpus stage saw of it.
+/// Stages fill in their part; the export writes it to `_state/trace.parquet`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trace {
+    /// BLAKE3 of the input's bytes after decompression, in hex: with the path and
+    /// size, the input's fingerprint.
+    pub input_hash: Option<String>,
+    /// Boilerplate: the hashes of the lines recurrence could judge, sorted, and whether
+    /// each was judged recurring chrome in the run that made the document.
+    pub chrome_lines: Option<Vec<(u64, bool)>>,
+    /// Dedup: the document's signature.
+    pub signature: Option<Signature>,
+}
+
+/// A document as dedup's first pass reduces it: an exact hash, its size and date for
+/// the keep rule, and its MinHash signature cut into LSH band hashes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Signature {
+    pub exact: u128,
+    pub n_chars: u64,
+    pub published: Option<i64>,
+    /// Empty for a text with no shingles.
+    pub bands: Vec<u64>,
 }
 
 /// The kinds of entity mentions.
@@ -192,6 +220,19 @@ impl EncodingSource {
             EncodingSource::Declared => "declared",
             EncodingSource::Detected => "detected",
         }
+    }
+
+    /// The variant a code from [`EncodingSource::as_str`] names.
+    pub fn parse(code: &str) -> Option<EncodingSource> {
+        [
+            EncodingSource::Bom,
+            EncodingSource::Utf16Sniffed,
+            EncodingSource::Utf8,
+            EncodingSource::Declared,
+            EncodingSource::Detected,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == code)
     }
 }
 

@@ -38,6 +38,69 @@ pub struct Discovery {
     pub ignored: u64,
 }
 
+/// One of `count` disjoint parts of the inputs, for running a corpus on several
+/// machines: `newsprep run --shard K/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `K/N` with `0 <= K < N`.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (k, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("{text:?} is not K/N, e.g. 0/4"))?;
+        let index: u32 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("{k:?} is not a number"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("{n:?} is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!(
+                "shard {index} of {count} does not exist: K runs from 0 to N-1"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether the input at `rel_path` belongs to this shard: decided by the hash of
+    /// the path (the document id), so every machine agrees without talking.
+    pub fn owns(&self, rel_path: &str) -> bool {
+        let id = crate::Document::id_for_path(rel_path);
+        let n = u64::from_str_radix(&id, 16).unwrap_or(0);
+        n % u64::from(self.count) == u64::from(self.index)
+    }
+
+    /// The shard's folder name under `DIR/shards/`: `K-of-N`.
+    pub fn dir_name(&self) -> String {
+        format!("{}-of-{}", self.index, self.count)
+    }
+}
+
+impl Discovery {
+    /// Keeps only the inputs of `shard`.
+    pub fn only(self, shard: Shard) -> Discovery {
+        Discovery {
+            files: self
+                .files
+                .into_iter()
+                .filter(|f| shard.owns(&f.rel_path))
+                .collect(),
+            rejected: self
+                .rejected
+                .into_iter()
+                .filter(|r| shard.owns(&r.source_path))
+                .collect(),
+            ignored: self.ignored,
+        }
+    }
+}
+
 /// The input directory cannot be walked at all.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -177,6 +240,21 @@ fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_split_the_inputs_into_disjoint_parts_that_cover_them() {
+        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
+        assert!(Shard::parse("4/4").is_err());
+        assert!(Shard::parse("0/0").is_err());
+        assert!(Shard::parse("1").is_err());
+        let paths: Vec<String> = (0..400).map(|i| format!("site/{i}.txt")).collect();
+        let shards: Vec<Shard> = (0..4).map(|index| Shard { index, count: 4 }).collect();
+        for path in &paths {
+            assert_eq!(shards.iter().filter(|s| s.owns(path)).count(), 1, "{path}");
+        }
+        let first = paths.iter().filter(|p| shards[0].owns(p)).count();
+        assert!((60..140).contains(&first), "{first} of 400 in shard 0");
+    }
     use std::fs;
 
     fn exts() -> Vec<String> {

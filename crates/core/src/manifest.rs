@@ -28,8 +28,29 @@ pub struct Manifest {
     pub quarantined_by_reason: BTreeMap<String, u64>,
     /// Entity mentions written, by label.
     pub mentions_by_label: BTreeMap<String, u64>,
+    /// Where documents came from besides decoding: earlier outputs reused.
+    pub reuse: Reuse,
+    /// `K-of-N` for the output of `newsprep run --shard K/N`; `null` otherwise.
+    pub shard: Option<String>,
     pub stages: Vec<StageReport>,
     pub passes: Vec<PassReport>,
+}
+
+/// How much of the run was taken from earlier outputs instead of decoded.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Reuse {
+    /// `full` (every input decoded), `incremental` (`run --incremental`) or `merge`.
+    pub mode: String,
+    /// The outputs documents were restored from.
+    pub sources: Vec<PathBuf>,
+    /// Documents those outputs held.
+    pub earlier_documents: u64,
+    /// Documents taken from them unchanged: their inputs were skipped, not decoded.
+    pub restored: u64,
+    /// Earlier documents whose input is gone, left out of this output.
+    pub removed: u64,
+    /// Input files decoded, counted once per pass that decoded them.
+    pub decodes: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +82,8 @@ pub struct RunContext {
     pub threads: usize,
     pub started: SystemTime,
     pub finished: SystemTime,
+    pub reuse: Reuse,
+    pub shard: Option<String>,
 }
 
 impl Manifest {
@@ -87,6 +110,12 @@ impl Manifest {
             },
             quarantined_by_reason: tallies.quarantined_by_reason,
             mentions_by_label: tallies.mentions_by_label,
+            reuse: Reuse {
+                restored: report.restored,
+                decodes: report.decoded,
+                ..ctx.reuse
+            },
+            shard: ctx.shard,
             stages: report.stages,
             passes: report.passes,
         }

@@ -30,6 +30,28 @@ pub trait Sink: Send {
 /// Any error a sink reports; it must name the file it concerns.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The output of an earlier run (or of the shards of this one), from which a run takes
+/// the documents of unchanged inputs instead of decoding them again.
+///
+/// A restored document is the one the earlier run wrote. It skips the stages that do
+/// not reapply (see [`crate::stage::CorpusStage::reapplies`]) as long as each of them
+/// says its earlier result still holds, and goes through the others again, so that
+/// the output is the one a run from scratch would write.
+pub trait Restorer: Send + Sync {
+    /// Whether the earlier output holds a document made from exactly this input (same
+    /// path, size and content); may read the file to tell.
+    fn holds(&self, file: &InputFile) -> bool;
+    /// A reader over the earlier documents, for one pass over the inputs.
+    fn reader(&self) -> Result<Box<dyn RestoreReader + '_>, BoxError>;
+}
+
+/// Reads earlier documents forward, in `doc_id` order.
+pub trait RestoreReader {
+    /// The earlier document of each of `ids`, which ascend and come after every id
+    /// asked for before; `None` where there is none.
+    fn read(&mut self, ids: &[&str]) -> Result<Vec<Option<Document>>, BoxError>;
+}
+
 /// Hears how far a run has got. The CLI draws progress bars with it; library code
 /// never touches the terminal.
 pub trait Progress: Sync {
@@ -55,6 +77,8 @@ impl Progress for NoProgress {
 pub enum RunError {
     #[error("writing output failed: {0}")]
     Sink(BoxError),
+    #[error("reading the earlier output failed: {0}")]
+    Restore(BoxError),
     #[error("the run was stopped before it finished")]
     Cancelled,
 }
@@ -72,6 +96,10 @@ pub struct RunReport {
     pub duplicates: u64,
     /// Documents quarantined, by any stage or before reading.
     pub quarantined: u64,
+    /// Documents taken from an earlier output without decoding their files.
+    pub restored: u64,
+    /// Times an input file was decoded, over all passes.
+    pub decoded: u64,
     /// Files in the input directory whose names are not inputs.
     pub files_ignored: u64,
     /// One entry per stage, decode first.
@@ -104,6 +132,16 @@ pub struct Pipeline {
     stages: Vec<Stage>,
     batch_size: usize,
     cancel: Arc<AtomicBool>,
+    restorer: Option<Box<dyn Restorer>>,
+    decodes: AtomicU64,
+}
+
+/// Per input, whether it is taken from the earlier output; and how many of the stages,
+/// from the first, are skipped for such a document (the ones that do not reapply).
+struct Restoring<'a> {
+    restorer: &'a dyn Restorer,
+    restorable: Vec<bool>,
+    skipped: usize,
 }
 
 impl Pipeline {
@@ -113,7 +151,15 @@ impl Pipeline {
             stages: Vec::new(),
             batch_size: batch_size.max(1),
             cancel: Arc::new(AtomicBool::new(false)),
+            restorer: None,
+            decodes: AtomicU64::new(0),
         }
+    }
+
+    /// Takes the documents of unchanged inputs from an earlier output.
+    pub fn with_restorer(mut self, restorer: Box<dyn Restorer>) -> Pipeline {
+        self.restorer = Some(restorer);
+        self
     }
 
     /// A flag that, once set (by a signal handler, say), stops the run: documents not
@@ -159,6 +205,8 @@ impl Pipeline {
             files_ignored: ignored,
             ..RunReport::default()
         };
+        let restorer = self.restorer.take();
+        let restoring = restorer.as_deref().and_then(|r| self.restoring(r, &files));
 
         for k in 0..self.stages.len() {
             let passes = match &self.stages[k] {
@@ -166,7 +214,8 @@ impl Pipeline {
                 Stage::Document(_) => 0,
             };
             for pass in 0..passes {
-                let report_pass = self.observe_pass(k, pass, &files, progress);
+                let report_pass =
+                    self.observe_pass(k, pass, &files, restoring.as_ref(), progress)?;
                 if self.cancelled() {
                     return Err(RunError::Cancelled);
                 }
@@ -187,13 +236,27 @@ impl Pipeline {
         report.quarantined += rejected.len() as u64;
         sink.write_quarantine(rejected).map_err(RunError::Sink)?;
 
+        let mut reader = match &restoring {
+            Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
+            None => None,
+        };
         // Writing batch n (compression, on one thread) overlaps processing batch n+1 (on
         // the others), so the serial export does not leave the workers idle.
         let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
-        let mut batches = files.chunks(self.batch_size);
+        let mut batches = files.chunks(self.batch_size).enumerate();
         loop {
             let to_write = pending.take();
             let batch = batches.next();
+            let restored = match (batch, reader.as_mut(), &restoring) {
+                (Some((i, batch)), Some(reader), Some(r)) => {
+                    let from = i * self.batch_size;
+                    let restorable = &r.restorable[from..from + batch.len()];
+                    restore_batch(reader.as_mut(), batch, restorable)?
+                }
+                (Some((_, batch)), _, _) => batch.iter().map(|_| None).collect(),
+                (None, _, _) => Vec::new(),
+            };
+            let skipped = restoring.as_ref().map_or(0, |r| r.skipped);
             let (written, results) = rayon::join(
                 || match to_write {
                     Some((docs, quarantined)) => sink
@@ -202,10 +265,21 @@ impl Pipeline {
                     None => Ok(()),
                 },
                 || {
-                    batch.map(|batch| {
+                    batch.map(|(_, batch)| {
                         let results: Vec<Option<Result<Document, QuarantineRecord>>> = batch
                             .par_iter()
-                            .map(|file| (!self.cancelled()).then(|| self.process(file, &stats)))
+                            .zip(restored)
+                            .map(|(file, restored)| {
+                                if self.cancelled() {
+                                    return None;
+                                }
+                                Some(match restored {
+                                    Some(doc) if self.still_valid(&doc, skipped) => {
+                                        self.reprocess(file, doc, skipped, &stats)
+                                    }
+                                    _ => self.process(file, &stats),
+                                })
+                            })
                             .collect();
                         (batch.len(), results)
                     })
@@ -256,34 +330,109 @@ impl Pipeline {
             name: "final".to_owned(),
             wall_ms: started.elapsed().as_millis() as u64,
         });
+        report.restored = stats
+            .first()
+            .map_or(0, |s| s.restored.load(Ordering::Relaxed));
+        report.decoded = self.decodes.load(Ordering::Relaxed);
         Ok(report)
+    }
+
+    /// Which inputs the restorer holds, if this pipeline can restore at all: the
+    /// stages that do not reapply must all be corpus stages (which can say whether
+    /// their earlier result holds) and come before every stage that does.
+    fn restoring<'a>(
+        &self,
+        restorer: &'a dyn Restorer,
+        files: &[InputFile],
+    ) -> Option<Restoring<'a>> {
+        let skipped = self.stages.iter().take_while(|s| !s.reapplies()).count();
+        let coherent = self.stages[skipped..].iter().all(Stage::reapplies)
+            && self.stages[..skipped]
+                .iter()
+                .all(|s| matches!(s, Stage::Corpus(_)));
+        if !coherent {
+            warn!("These stages cannot take documents from an earlier output; every input is decoded.");
+            return None;
+        }
+        let restorable = files.par_iter().map(|f| restorer.holds(f)).collect();
+        Some(Restoring {
+            restorer,
+            restorable,
+            skipped,
+        })
+    }
+
+    /// Whether every stage before `upto` that a restored document skips says its
+    /// earlier result still holds.
+    fn still_valid(&self, doc: &Document, upto: usize) -> bool {
+        self.stages[..upto].iter().all(|stage| match stage {
+            Stage::Corpus(s) => s.still_holds(doc),
+            Stage::Document(_) => false,
+        })
     }
 
     /// Decodes every input the pass wants, brings it up to corpus stage `k` and lets
     /// that stage observe and absorb it batch by batch, then lets the stage decide.
+    /// A restored document is recalled by a stage it skips, and observed afresh by
+    /// one that reapplies.
     fn observe_pass(
         &mut self,
         k: usize,
         pass: usize,
         files: &[InputFile],
+        restoring: Option<&Restoring<'_>>,
         progress: &dyn Progress,
-    ) -> PassReport {
+    ) -> Result<PassReport, RunError> {
         let started = Instant::now();
         let name = format!("{} (observe, pass {})", self.stages[k].name(), pass + 1);
         progress.begin(&name, files.len() as u64);
-        for batch in files.chunks(self.batch_size) {
+        let mut reader = match restoring {
+            Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
+            None => None,
+        };
+        let skipped = restoring.map_or(0, |r| r.skipped);
+        for (i, batch) in files.chunks(self.batch_size).enumerate() {
+            let Stage::Corpus(observer) = &self.stages[k] else {
+                break;
+            };
+            let wanted: Vec<bool> = batch
+                .iter()
+                .map(|f| observer.wants(pass, &Document::id_for_path(&f.rel_path)))
+                .collect();
+            let restored = match (reader.as_mut(), restoring) {
+                (Some(reader), Some(r)) => {
+                    let from = i * self.batch_size;
+                    let restorable: Vec<bool> = r.restorable[from..from + batch.len()]
+                        .iter()
+                        .zip(&wanted)
+                        .map(|(&r, &w)| r && w)
+                        .collect();
+                    restore_batch(reader.as_mut(), batch, &restorable)?
+                }
+                _ => batch.iter().map(|_| None).collect(),
+            };
             let observed: Vec<Option<Box<dyn Any + Send>>> = batch
                 .par_iter()
-                .map(|file| {
-                    let Stage::Corpus(observer) = &self.stages[k] else {
-                        return None;
-                    };
-                    if self.cancelled() {
-                        return None;
-                    }
-                    if !observer.wants(pass, &Document::id_for_path(&file.rel_path)) {
+                .zip(restored)
+                .zip(wanted)
+                .map(|((file, restored), wanted)| {
+                    if !wanted || self.cancelled() {
                         return None;
                     }
+                    let restored = restored.filter(|d| self.still_valid(d, k.min(skipped)));
+                    if let Some(mut doc) = restored {
+                        if k < skipped {
+                            if let Some(summary) = observer.recall(pass, &doc) {
+                                return Some(summary);
+                            }
+                        } else {
+                            for stage in &self.stages[skipped..k] {
+                                stage.apply(&mut doc).ok()?;
+                            }
+                            return Some(observer.observe(pass, &doc));
+                        }
+                    }
+                    self.decodes.fetch_add(1, Ordering::Relaxed);
                     let mut doc = self.decode.decode(file).ok()?;
                     for stage in &self.stages[..k] {
                         stage.apply(&mut doc).ok()?;
@@ -303,10 +452,10 @@ impl Pipeline {
             stage.decide(pass);
         }
         progress.finish();
-        PassReport {
+        Ok(PassReport {
             name,
             wall_ms: started.elapsed().as_millis() as u64,
-        }
+        })
     }
 
     /// Runs decode and every stage over one input. A stage that panics on a document
@@ -317,6 +466,7 @@ impl Pipeline {
         file: &InputFile,
         stats: &[StageStats],
     ) -> Result<Document, QuarantineRecord> {
+        self.decodes.fetch_add(1, Ordering::Relaxed);
         let reject = |stage: &'static str, r: crate::Rejection| QuarantineRecord {
             source_path: file.rel_path.clone(),
             stage,
@@ -333,6 +483,49 @@ impl Pipeline {
         }
         Ok(doc)
     }
+
+    /// Runs the stages a restored document does not skip over it, like [`Self::process`].
+    fn reprocess(
+        &self,
+        file: &InputFile,
+        mut doc: Document,
+        skipped: usize,
+        stats: &[StageStats],
+    ) -> Result<Document, QuarantineRecord> {
+        stats[0].restored.fetch_add(1, Ordering::Relaxed);
+        for (stage, stat) in self.stages.iter().zip(&stats[1..]).skip(skipped) {
+            stat.time(|| guarded(stage.name(), || stage.apply(&mut doc)))
+                .map_err(|r| QuarantineRecord {
+                    source_path: file.rel_path.clone(),
+                    stage: stage.name(),
+                    reason: r.reason,
+                    detail: r.detail,
+                    source_bytes: file.size,
+                })?;
+        }
+        Ok(doc)
+    }
+}
+
+/// The restored documents of a batch, one per input: `None` where the input is not
+/// restorable and is decoded as usual.
+fn restore_batch(
+    reader: &mut dyn RestoreReader,
+    batch: &[InputFile],
+    restorable: &[bool],
+) -> Result<Vec<Option<Document>>, RunError> {
+    let ids: Vec<String> = batch
+        .iter()
+        .zip(restorable)
+        .filter(|(_, &r)| r)
+        .map(|(f, _)| Document::id_for_path(&f.rel_path))
+        .collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut found = reader.read(&ids).map_err(RunError::Restore)?.into_iter();
+    Ok(restorable
+        .iter()
+        .map(|&r| if r { found.next().flatten() } else { None })
+        .collect())
 }
 
 /// Runs `f`, turning a panic into a rejection that names the stage and the message.
@@ -365,6 +558,8 @@ fn log_quarantine(record: &QuarantineRecord) {
 
 #[derive(Default)]
 struct StageStats {
+    /// Documents restored instead of decoded (counted on the decode stage only).
+    restored: AtomicU64,
     docs_in: AtomicU64,
     docs_out: AtomicU64,
     quarantined: AtomicU64,

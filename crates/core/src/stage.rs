@@ -25,6 +25,14 @@ pub trait Decode: Send + Sync {
 pub trait DocStage: Send + Sync {
     fn name(&self) -> &'static str;
     fn process(&self, doc: &mut Document) -> Result<(), Rejection>;
+
+    /// Whether `process` may run again on a document it already processed and give
+    /// what it gave the first time. Documents restored from an earlier run's output
+    /// (incremental runs, shard merges) go through such stages again; a pipeline with a
+    /// stage that cannot, restores nothing.
+    fn reapplies(&self) -> bool {
+        false
+    }
 }
 
 /// A stage that must see every document before it can decide about any of them.
@@ -64,6 +72,28 @@ pub trait CorpusStage: Send + Sync {
     fn absorb(&mut self, pass: usize, summaries: Vec<Self::Summary>);
     fn decide(&mut self, pass: usize);
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
+
+    /// Whether `apply` may run again on a document it already changed, with the result
+    /// it would have on a fresh one under this run's decision (dedup's placement is
+    /// rewritten, its text left as it is). A document restored from an earlier run's
+    /// output is observed and applied again by such stages.
+    fn reapplies(&self) -> bool {
+        false
+    }
+
+    /// For a stage that does not reapply: the summary pass `pass` would have made of a
+    /// restored document, read from its [`crate::document::Trace`] since the text the
+    /// stage saw is gone. `None`: it cannot tell, and the document is decoded again.
+    fn recall(&self, _pass: usize, _doc: &Document) -> Option<Self::Summary> {
+        None
+    }
+
+    /// For a stage that does not reapply, once decided: whether what it did to the
+    /// restored document in the earlier run is what it would do now. `false` sends the
+    /// document back to be decoded and processed again.
+    fn still_holds(&self, _doc: &Document) -> bool {
+        false
+    }
 }
 
 /// Runs every observing pass of a corpus stage over documents already in memory, the
@@ -106,6 +136,14 @@ impl Stage {
         }
     }
 
+    /// Whether the stage runs again on documents restored from an earlier run.
+    pub fn reapplies(&self) -> bool {
+        match self {
+            Stage::Document(s) => s.reapplies(),
+            Stage::Corpus(s) => s.reapplies(),
+        }
+    }
+
     /// Runs the per-document part of the stage: `process`, or a corpus stage's `apply`.
     pub fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
         match self {
@@ -125,6 +163,9 @@ pub trait ErasedCorpusStage: Send + Sync {
     fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>);
     fn decide(&mut self, pass: usize);
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
+    fn reapplies(&self) -> bool;
+    fn recall(&self, pass: usize, doc: &Document) -> Option<Box<dyn Any + Send>>;
+    fn still_holds(&self, doc: &Document) -> bool;
 }
 
 impl<S: CorpusStage> ErasedCorpusStage for S {
@@ -159,5 +200,17 @@ impl<S: CorpusStage> ErasedCorpusStage for S {
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
         CorpusStage::apply(self, doc)
+    }
+
+    fn reapplies(&self) -> bool {
+        CorpusStage::reapplies(self)
+    }
+
+    fn recall(&self, pass: usize, doc: &Document) -> Option<Box<dyn Any + Send>> {
+        CorpusStage::recall(self, pass, doc).map(|s| Box::new(s) as Box<dyn Any + Send>)
+    }
+
+    fn still_holds(&self, doc: &Document) -> bool {
+        CorpusStage::still_holds(self, doc)
     }
 }

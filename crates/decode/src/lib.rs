@@ -12,7 +12,7 @@ pub mod normalize;
 pub mod read;
 
 use newsprep_core::config::DecodeConfig;
-use newsprep_core::document::{Document, Reason, Rejection};
+use newsprep_core::document::{Document, Reason, Rejection, Trace};
 use newsprep_core::input::InputFile;
 use newsprep_core::Decode;
 
@@ -80,11 +80,29 @@ pub struct Decoded {
     pub mojibake_repairs: u64,
 }
 
+/// The content part of an input's fingerprint: BLAKE3 of its decompressed bytes,
+/// truncated to 128 bits, in hex.
+pub fn input_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..32].to_owned()
+}
+
+/// The fingerprint hash of the input as it is on disk now, or `None` when it cannot be
+/// read within `max_bytes`: an incremental run compares it with the one kept.
+pub fn fingerprint(input: &InputFile, max_bytes: u64) -> Option<String> {
+    read::read_capped(input, max_bytes)
+        .ok()
+        .map(|bytes| input_hash(&bytes))
+}
+
 impl Decode for Decoder {
     fn decode(&self, input: &InputFile) -> Result<Document, Rejection> {
         let bytes = read::read_capped(input, self.max_bytes)?;
         let decoded = self.decode_bytes(&bytes)?;
         Ok(Document {
+            trace: Trace {
+                input_hash: Some(input_hash(&bytes)),
+                ..Trace::default()
+            },
             doc_id: Document::id_for_path(&input.rel_path),
             source_path: input.rel_path.clone(),
             source_bytes: input.size,

@@ -13,7 +13,7 @@ pub mod minhash;
 pub mod text;
 
 use newsprep_core::config::DedupConfig;
-use newsprep_core::document::{DedupNote, Document, Rejection};
+use newsprep_core::document::{DedupNote, Document, Rejection, Signature};
 use newsprep_core::CorpusStage;
 use std::hash::{Hash, Hasher};
 
@@ -44,6 +44,9 @@ pub struct Dedup {
     confirmed: Vec<(usize, usize, f64)>,
     /// After pass 2: where every document landed.
     placements: FxHashMap<u64, Placement>,
+    /// After pass 1: every document's signature, which `apply` leaves in its trace for
+    /// the next run (an incremental run or a shard merge bands it again from there).
+    signatures: FxHashMap<u64, Signature>,
 }
 
 /// What pass 1 keeps of a document.
@@ -78,6 +81,7 @@ impl Dedup {
             group_ids: Vec::new(),
             confirmed: Vec::new(),
             placements: FxHashMap::default(),
+            signatures: FxHashMap::default(),
         }
     }
 
@@ -171,7 +175,16 @@ impl Dedup {
             .collect();
         self.candidates = pairs;
         for entry in &mut self.entries {
-            entry.bands = Box::default();
+            let member = entry.member;
+            self.signatures.insert(
+                member.id,
+                Signature {
+                    exact: entry.exact,
+                    n_chars: member.n_chars,
+                    published: member.published,
+                    bands: std::mem::take(&mut entry.bands).into_vec(),
+                },
+            );
         }
     }
 
@@ -235,8 +248,20 @@ impl CorpusStage for Dedup {
     }
 
     fn observe(&self, pass: usize, doc: &Document) -> Summary {
-        let text = text::collapse_repeated_paragraphs(&doc.text);
         let id = numeric_id(&doc.doc_id);
+        // A document restored from an earlier run brings its signature along.
+        if let (0, Some(sig)) = (pass, &doc.trace.signature) {
+            return Summary::Signature(Entry {
+                member: Member {
+                    id,
+                    n_chars: sig.n_chars,
+                    published: sig.published,
+                },
+                exact: sig.exact,
+                bands: sig.bands.clone().into_boxed_slice(),
+            });
+        }
+        let text = text::collapse_repeated_paragraphs(&doc.text);
         if pass == 0 {
             Summary::Signature(self.entry(id, &text, doc.meta.published))
         } else {
@@ -279,7 +304,13 @@ impl CorpusStage for Dedup {
             similarity: placement.similarity,
             dropped: self.drop_duplicates && placement.duplicate_of.is_some(),
         });
+        doc.trace.signature = self.signatures.get(&id).cloned();
         Ok(())
+    }
+
+    /// Its text is already collapsed, and its placement is written anew.
+    fn reapplies(&self) -> bool {
+        true
     }
 }
 

@@ -166,6 +166,11 @@ impl DocStage for Entities {
         doc.entities = Some(self.tag(&doc.text));
         Ok(())
     }
+
+    /// Mentions come from the text alone and replace any found before.
+    fn reapplies(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

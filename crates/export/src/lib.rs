@@ -5,6 +5,7 @@
 //! when the whole run succeeded, so a failed run never leaves a half-written file under
 //! a final name.
 
+pub mod restore;
 pub mod schema;
 mod table;
 
@@ -27,6 +28,9 @@ pub const DOCUMENTS: &str = "documents";
 pub const QUARANTINE: &str = "quarantine";
 pub const ENTITIES: &str = "entities";
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The folder of what the next run needs to reuse this run's documents.
+pub const STATE_DIR: &str = "_state";
+pub const TRACE: &str = "trace";
 
 /// Arrow string arrays use 32-bit offsets; a batch of texts is split before it nears
 /// that limit, whatever `row_group_size` says.
@@ -68,6 +72,7 @@ pub struct ParquetSink {
     documents: Table,
     quarantine: Table,
     entities: Table,
+    trace: Table,
     tallies: Tallies,
 }
 
@@ -80,6 +85,11 @@ impl ParquetSink {
     ) -> Result<ParquetSink, ExportError> {
         fs::create_dir_all(output_dir).map_err(|source| ExportError::Io {
             path: output_dir.to_owned(),
+            source,
+        })?;
+        let state_dir = output_dir.join(STATE_DIR);
+        fs::create_dir_all(&state_dir).map_err(|source| ExportError::Io {
+            path: state_dir.clone(),
             source,
         })?;
         let props = writer_properties(config, meta)?;
@@ -100,7 +110,14 @@ impl ParquetSink {
                 props.clone(),
                 rows,
             )?,
-            entities: Table::create(output_dir, ENTITIES, schema::entities(), props, rows)?,
+            entities: Table::create(
+                output_dir,
+                ENTITIES,
+                schema::entities(),
+                props.clone(),
+                rows,
+            )?,
+            trace: Table::create(&state_dir, TRACE, schema::trace(), props, rows)?,
             tallies: Tallies::default(),
         })
     }
@@ -118,11 +135,13 @@ impl ParquetSink {
             documents,
             quarantine,
             entities,
+            trace,
             ..
         } = self;
         documents.finish()?;
         quarantine.finish()?;
         entities.finish()?;
+        trace.finish()?;
         write_json_atomically(&output_dir.join(MANIFEST_FILE), manifest)
     }
 }
@@ -141,6 +160,7 @@ impl Sink for ParquetSink {
             }
             let batch = schema::documents_batch(&docs[start..end]);
             self.documents.write(batch)?;
+            self.trace.write(schema::trace_batch(&docs[start..end]))?;
             start = end;
         }
         let mentions: usize = docs
@@ -262,6 +282,8 @@ mod tests {
             threads: 1,
             started: now,
             finished: now,
+            reuse: Default::default(),
+            shard: None,
         };
         Manifest::new(ctx, RunReport::default(), Tallies::default())
     }
@@ -330,12 +352,15 @@ mod tests {
         assert_eq!(
             names,
             [
+                STATE_DIR,
                 "documents.parquet",
                 "entities.parquet",
                 MANIFEST_FILE,
                 "quarantine.parquet"
             ]
         );
+        let trace = read_all(&dir.path().join(STATE_DIR).join("trace.parquet"));
+        assert_eq!(trace.num_rows(), 2);
     }
 
     #[test]
@@ -387,6 +412,11 @@ mod tests {
         let mut sink = ParquetSink::create(dir.path(), &ExportConfig::default(), &meta).unwrap();
         sink.write_documents(vec![doc("a.txt", "text")]).unwrap();
         drop(sink);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let files = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file() || fs::read_dir(e.path()).unwrap().count() > 0)
+            .count();
+        assert_eq!(files, 0, "files left behind");
     }
 }

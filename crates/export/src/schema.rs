@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::{BooleanBuilder, ListBuilder, UInt64Builder};
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, RecordBatch,
     StringArray, StructArray, TimestampMicrosecondArray,
 };
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
-use newsprep_core::document::{Document, Mention, QuarantineRecord};
+use newsprep_core::document::{Document, Mention, QuarantineRecord, Signature};
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -144,6 +145,87 @@ fn entities_column(docs: &[Document]) -> Result<ArrayRef, ArrowError> {
 /// time-zone-aware timestamp.
 fn timestamp_utc() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}
+
+/// `_state/trace.parquet`: one row per row of `documents.parquet`, in the same order:
+/// what the next run needs to reuse the document (see [`newsprep_core::document::Trace`]).
+/// `bands` is the dedup band table, so that cross-shard candidate pairs can also be
+/// found by a join in DuckDB or Spark.
+pub fn trace() -> SchemaRef {
+    let list = |item: DataType| DataType::List(Arc::new(Field::new("item", item, false)));
+    Arc::new(Schema::new(vec![
+        Field::new("doc_id", DataType::Utf8, false),
+        Field::new("source_path", DataType::Utf8, false),
+        Field::new("source_bytes", DataType::Int64, false),
+        Field::new("input_hash", DataType::Utf8, true),
+        Field::new("chrome_lines", list(DataType::UInt64), true),
+        Field::new("chrome_recurring", list(DataType::Boolean), true),
+        Field::new("exact_hash", DataType::Utf8, true),
+        Field::new("dedup_chars", DataType::Int64, true),
+        Field::new("published", timestamp_utc(), true),
+        Field::new("bands", list(DataType::UInt64), true),
+    ]))
+}
+
+/// The rows of `_state/trace.parquet` for `docs`, in their order.
+pub fn trace_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
+    let item = |t: DataType| Arc::new(Field::new("item", t, false));
+    let mut lines = ListBuilder::new(UInt64Builder::new()).with_field(item(DataType::UInt64));
+    let mut recurring = ListBuilder::new(BooleanBuilder::new()).with_field(item(DataType::Boolean));
+    let mut bands = ListBuilder::new(UInt64Builder::new()).with_field(item(DataType::UInt64));
+    for doc in docs {
+        match &doc.trace.chrome_lines {
+            Some(seen) => {
+                lines.append_value(seen.iter().map(|&(h, _)| Some(h)));
+                recurring.append_value(seen.iter().map(|&(_, r)| Some(r)));
+            }
+            None => {
+                lines.append_null();
+                recurring.append_null();
+            }
+        }
+        match &doc.trace.signature {
+            Some(sig) => bands.append_value(sig.bands.iter().map(|&b| Some(b))),
+            None => bands.append_null(),
+        }
+    }
+    RecordBatch::try_new(
+        trace(),
+        vec![
+            Arc::new(StringArray::from_iter_values(
+                docs.iter().map(|d| d.doc_id.as_str()),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                docs.iter().map(|d| d.source_path.as_str()),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                docs.iter().map(|d| to_i64(d.source_bytes)),
+            )),
+            Arc::new(StringArray::from_iter(
+                docs.iter().map(|d| d.trace.input_hash.as_deref()),
+            )),
+            Arc::new(lines.finish()),
+            Arc::new(recurring.finish()),
+            Arc::new(StringArray::from_iter(
+                docs.iter()
+                    .map(|d| signature(d).map(|s| format!("{:032x}", s.exact))),
+            )),
+            Arc::new(Int64Array::from_iter(
+                docs.iter().map(|d| signature(d).map(|s| to_i64(s.n_chars))),
+            )),
+            Arc::new(
+                TimestampMicrosecondArray::from_iter(
+                    docs.iter().map(|d| signature(d).and_then(|s| s.published)),
+                )
+                .with_timezone("UTC"),
+            ),
+            Arc::new(bands.finish()),
+        ],
+    )
+}
+
+fn signature(doc: &Document) -> Option<&Signature> {
+    doc.trace.signature.as_ref()
 }
 
 /// `quarantine.parquet`: one row per input that was not kept, and why.
