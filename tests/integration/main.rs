@@ -7,4 +7,5 @@ mod decode;
 mod dedup;
 mod entities;
 mod operations;
+mod reuse;
 mod util;
