@@ -17,7 +17,7 @@ use newsprep_decode::Decoder;
 use newsprep_dedup::Dedup;
 use newsprep_entities::Entities;
 use newsprep_export::restore::{Earlier, Fingerprinter};
-use newsprep_export::{FileMetadata, ParquetSink};
+use newsprep_export::{FileMetadata, ParquetSink, SpillFile};
 use tracing::{error, info, warn};
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 
@@ -175,6 +175,9 @@ fn job(args: JobArgs, mode: Mode) -> ExitStatus {
         }
     }
 }
+
+/// Where documents wait between passes, inside the staging folder.
+const SPILL_DIR: &str = "_spill";
 
 /// The folder under the output folder that holds the shards' outputs.
 const SHARDS_DIR: &str = "shards";
@@ -389,7 +392,13 @@ fn execute(job: Job, bars: &Bars, staging: &Path) -> anyhow::Result<Manifest> {
         config_hash: config.hash(),
     };
     let mut sink = ParquetSink::create(staging, &config.export, &meta)?;
+    // Inside the staging folder, so that a failed or killed run leaves nothing behind.
+    let spill_dir = staging.join(SPILL_DIR);
+    let spill = SpillFile::create(&spill_dir, &config.export, &meta)?;
+    pipeline = pipeline.with_spill(Box::new(spill));
     let report = pipeline.run(discovery, &mut sink, bars)?;
+    std::fs::remove_dir_all(&spill_dir)
+        .with_context(|| format!("cannot remove {}", spill_dir.display()))?;
     let ctx = RunContext {
         config,
         schema_version: newsprep_export::schema::SCHEMA_VERSION,

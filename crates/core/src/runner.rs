@@ -8,11 +8,13 @@
 //! are in memory at any time. Decoding again is cheap next to keeping every text.
 
 use std::any::Any;
+use std::cell::OnceCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tracing::warn;
 
@@ -43,6 +45,16 @@ pub trait Restorer: Send + Sync {
     fn holds(&self, file: &InputFile) -> bool;
     /// A reader over the earlier documents, for one pass over the inputs.
     fn reader(&self) -> Result<Box<dyn RestoreReader + '_>, BoxError>;
+}
+
+/// Keeps the documents of the first observing pass of the first stage that reapplies
+/// (dedup's signature pass), as the stages before it left them, so that later passes
+/// read them back instead of decoding and cleaning every input again.
+pub trait Spill: Send {
+    /// Keeps a batch of documents, in input order.
+    fn write(&mut self, docs: Vec<Document>) -> Result<(), BoxError>;
+    /// Done writing: a restorer over what was kept.
+    fn finish(self: Box<Self>) -> Result<Box<dyn Restorer>, BoxError>;
 }
 
 /// Reads earlier documents forward, in `doc_id` order.
@@ -79,6 +91,8 @@ pub enum RunError {
     Sink(BoxError),
     #[error("reading the earlier output failed: {0}")]
     Restore(BoxError),
+    #[error("keeping documents between passes failed: {0}")]
+    Spill(BoxError),
     #[error("the run was stopped before it finished")]
     Cancelled,
 }
@@ -133,6 +147,8 @@ pub struct Pipeline {
     batch_size: usize,
     cancel: Arc<AtomicBool>,
     restorer: Option<Box<dyn Restorer>>,
+    /// Behind a lock only so that the pipeline stays `Sync`; taken once, by one thread.
+    spill: Mutex<Option<Box<dyn Spill>>>,
     decodes: AtomicU64,
 }
 
@@ -142,6 +158,8 @@ struct Restoring<'a> {
     restorer: &'a dyn Restorer,
     restorable: Vec<bool>,
     skipped: usize,
+    /// From an earlier run's output (counted as restored), not this run's spill.
+    earlier: bool,
 }
 
 impl Pipeline {
@@ -152,8 +170,15 @@ impl Pipeline {
             batch_size: batch_size.max(1),
             cancel: Arc::new(AtomicBool::new(false)),
             restorer: None,
+            spill: Mutex::new(None),
             decodes: AtomicU64::new(0),
         }
+    }
+
+    /// Keeps documents between passes instead of decoding them again.
+    pub fn with_spill(mut self, spill: Box<dyn Spill>) -> Pipeline {
+        self.spill = Mutex::new(Some(spill));
+        self
     }
 
     /// Takes the documents of unchanged inputs from an earlier output.
@@ -206,7 +231,20 @@ impl Pipeline {
             ..RunReport::default()
         };
         let restorer = self.restorer.take();
-        let restoring = restorer.as_deref().and_then(|r| self.restoring(r, &files));
+        let skipped = self.restore_point();
+        let mut restoring = match (&restorer, skipped) {
+            (Some(r), Some(skipped)) => Some(restorable_by(r.as_ref(), &files, skipped, true)),
+            _ => None,
+        };
+        let stats: Vec<StageStats> = self
+            .stage_names()
+            .iter()
+            .map(|_| StageStats::default())
+            .collect();
+        // Where the spill sits: the first pass of the first stage that reapplies.
+        let spill_at = skipped.filter(|&k| matches!(self.stages.get(k), Some(Stage::Corpus(_))));
+        let spilled: OnceCell<Box<dyn Restorer>> = OnceCell::new();
+        let mut rejected_early: FxHashMap<usize, QuarantineRecord> = FxHashMap::default();
 
         for k in 0..self.stages.len() {
             let passes = match &self.stages[k] {
@@ -214,8 +252,28 @@ impl Pipeline {
                 Stage::Document(_) => 0,
             };
             for pass in 0..passes {
-                let report_pass =
-                    self.observe_pass(k, pass, &files, restoring.as_ref(), progress)?;
+                let spill = if pass == 0 && spill_at == Some(k) {
+                    self.spill.get_mut().ok().and_then(Option::take)
+                } else {
+                    None
+                };
+                let report_pass = match spill {
+                    Some(spill) => {
+                        let (report_pass, restorer, rejected) = self.spill_pass(
+                            k,
+                            &files,
+                            restoring.as_ref(),
+                            spill,
+                            &stats,
+                            progress,
+                        )?;
+                        let restorer = spilled.get_or_init(|| restorer);
+                        restoring = Some(restorable_by(restorer.as_ref(), &files, k, false));
+                        rejected_early = rejected;
+                        report_pass
+                    }
+                    None => self.observe_pass(k, pass, &files, restoring.as_ref(), progress)?,
+                };
                 if self.cancelled() {
                     return Err(RunError::Cancelled);
                 }
@@ -224,11 +282,6 @@ impl Pipeline {
         }
 
         let started = Instant::now();
-        let stats: Vec<StageStats> = self
-            .stage_names()
-            .iter()
-            .map(|_| StageStats::default())
-            .collect();
         progress.begin(&self.stage_names().join(" → "), files.len() as u64);
         for record in &rejected {
             log_quarantine(record);
@@ -257,6 +310,8 @@ impl Pipeline {
                 (None, _, _) => Vec::new(),
             };
             let skipped = restoring.as_ref().map_or(0, |r| r.skipped);
+            let earlier = restoring.as_ref().is_some_and(|r| r.earlier);
+            let rejected_early = &rejected_early;
             let (written, results) = rayon::join(
                 || match to_write {
                     Some((docs, quarantined)) => sink
@@ -265,17 +320,22 @@ impl Pipeline {
                     None => Ok(()),
                 },
                 || {
-                    batch.map(|(_, batch)| {
+                    batch.map(|(i, batch)| {
+                        let from = i * self.batch_size;
                         let results: Vec<Option<Result<Document, QuarantineRecord>>> = batch
                             .par_iter()
                             .zip(restored)
-                            .map(|(file, restored)| {
+                            .enumerate()
+                            .map(|(j, (file, restored))| {
                                 if self.cancelled() {
                                     return None;
                                 }
+                                if let Some(record) = rejected_early.get(&(from + j)) {
+                                    return Some(Err(record.clone()));
+                                }
                                 Some(match restored {
                                     Some(doc) if self.still_valid(&doc, skipped) => {
-                                        self.reprocess(file, doc, skipped, &stats)
+                                        self.reprocess(file, doc, skipped, earlier, &stats)
                                     }
                                     _ => self.process(file, &stats),
                                 })
@@ -337,29 +397,20 @@ impl Pipeline {
         Ok(report)
     }
 
-    /// Which inputs the restorer holds, if this pipeline can restore at all: the
-    /// stages that do not reapply must all be corpus stages (which can say whether
-    /// their earlier result holds) and come before every stage that does.
-    fn restoring<'a>(
-        &self,
-        restorer: &'a dyn Restorer,
-        files: &[InputFile],
-    ) -> Option<Restoring<'a>> {
+    /// How many stages, from the first, a restored document skips (the ones that do
+    /// not reapply), if this pipeline can restore at all: those stages must all be
+    /// corpus stages (which can say whether their earlier result holds) and come
+    /// before every stage that reapplies.
+    fn restore_point(&self) -> Option<usize> {
         let skipped = self.stages.iter().take_while(|s| !s.reapplies()).count();
         let coherent = self.stages[skipped..].iter().all(Stage::reapplies)
             && self.stages[..skipped]
                 .iter()
                 .all(|s| matches!(s, Stage::Corpus(_)));
-        if !coherent {
+        if !coherent && self.restorer.is_some() {
             warn!("These stages cannot take documents from an earlier output; every input is decoded.");
-            return None;
         }
-        let restorable = files.par_iter().map(|f| restorer.holds(f)).collect();
-        Some(Restoring {
-            restorer,
-            restorable,
-            skipped,
-        })
+        coherent.then_some(skipped)
     }
 
     /// Whether every stage before `upto` that a restored document skips says its
@@ -466,6 +517,16 @@ impl Pipeline {
         file: &InputFile,
         stats: &[StageStats],
     ) -> Result<Document, QuarantineRecord> {
+        self.process_until(file, self.stages.len(), stats)
+    }
+
+    /// Runs decode and the stages before `upto` over one input, like [`Self::process`].
+    fn process_until(
+        &self,
+        file: &InputFile,
+        upto: usize,
+        stats: &[StageStats],
+    ) -> Result<Document, QuarantineRecord> {
         self.decodes.fetch_add(1, Ordering::Relaxed);
         let reject = |stage: &'static str, r: crate::Rejection| QuarantineRecord {
             source_path: file.rel_path.clone(),
@@ -477,11 +538,102 @@ impl Pipeline {
         let mut doc = stats[0]
             .time(|| guarded("decode", || self.decode.decode(file)))
             .map_err(|r| reject("decode", r))?;
-        for (stage, stat) in self.stages.iter().zip(&stats[1..]) {
+        for (stage, stat) in self.stages[..upto].iter().zip(&stats[1..]) {
             stat.time(|| guarded(stage.name(), || stage.apply(&mut doc)))
                 .map_err(|r| reject(stage.name(), r))?;
         }
         Ok(doc)
+    }
+
+    /// The first pass of corpus stage `k`, the first stage that reapplies, when the run
+    /// spills: like [`Self::observe_pass`], and besides, every document brought up to
+    /// stage `k` goes to the spill and every input turned away on the way is
+    /// remembered by its index, so that no later pass decodes anything again. Decode
+    /// and the stages before `k` are timed here, once per input.
+    fn spill_pass(
+        &mut self,
+        k: usize,
+        files: &[InputFile],
+        restoring: Option<&Restoring<'_>>,
+        mut spill: Box<dyn Spill>,
+        stats: &[StageStats],
+        progress: &dyn Progress,
+    ) -> Result<SpillOutcome, RunError> {
+        let started = Instant::now();
+        let name = format!("{} (observe, pass 1)", self.stages[k].name());
+        progress.begin(&name, files.len() as u64);
+        let mut reader = match restoring {
+            Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
+            None => None,
+        };
+        let mut rejected = FxHashMap::default();
+        for (i, batch) in files.chunks(self.batch_size).enumerate() {
+            let from = i * self.batch_size;
+            let restored = match (reader.as_mut(), restoring) {
+                (Some(reader), Some(r)) => restore_batch(
+                    reader.as_mut(),
+                    batch,
+                    &r.restorable[from..from + batch.len()],
+                )?,
+                _ => batch.iter().map(|_| None).collect(),
+            };
+            let Stage::Corpus(observer) = &self.stages[k] else {
+                break;
+            };
+            type Observed = (Option<Box<dyn Any + Send>>, Document);
+            let results: Vec<Option<Result<Observed, QuarantineRecord>>> = batch
+                .par_iter()
+                .zip(restored)
+                .map(|(file, restored)| {
+                    if self.cancelled() {
+                        return None;
+                    }
+                    let doc = match restored.filter(|d| self.still_valid(d, k)) {
+                        Some(doc) => {
+                            stats[0].restored.fetch_add(1, Ordering::Relaxed);
+                            Ok(doc)
+                        }
+                        None => self.process_until(file, k, stats),
+                    };
+                    Some(doc.map(|doc| {
+                        let wanted = observer.wants(0, &doc.doc_id);
+                        (wanted.then(|| observer.observe(0, &doc)), doc)
+                    }))
+                })
+                .collect();
+            progress.advance(batch.len() as u64);
+            if self.cancelled() {
+                break;
+            }
+            let mut summaries = Vec::with_capacity(batch.len());
+            let mut docs = Vec::with_capacity(batch.len());
+            for (j, result) in results.into_iter().enumerate() {
+                match result {
+                    Some(Ok((summary, doc))) => {
+                        summaries.extend(summary);
+                        docs.push(doc);
+                    }
+                    Some(Err(record)) => {
+                        rejected.insert(from + j, record);
+                    }
+                    None => {}
+                }
+            }
+            spill.write(docs).map_err(RunError::Spill)?;
+            if let Stage::Corpus(stage) = &mut self.stages[k] {
+                stage.absorb(0, summaries);
+            }
+        }
+        if let Stage::Corpus(stage) = &mut self.stages[k] {
+            stage.decide(0);
+        }
+        progress.finish();
+        let restorer = spill.finish().map_err(RunError::Spill)?;
+        let report = PassReport {
+            name,
+            wall_ms: started.elapsed().as_millis() as u64,
+        };
+        Ok((report, restorer, rejected))
     }
 
     /// Runs the stages a restored document does not skip over it, like [`Self::process`].
@@ -490,9 +642,12 @@ impl Pipeline {
         file: &InputFile,
         mut doc: Document,
         skipped: usize,
+        earlier: bool,
         stats: &[StageStats],
     ) -> Result<Document, QuarantineRecord> {
-        stats[0].restored.fetch_add(1, Ordering::Relaxed);
+        if earlier {
+            stats[0].restored.fetch_add(1, Ordering::Relaxed);
+        }
         for (stage, stat) in self.stages.iter().zip(&stats[1..]).skip(skipped) {
             stat.time(|| guarded(stage.name(), || stage.apply(&mut doc)))
                 .map_err(|r| QuarantineRecord {
@@ -504,6 +659,29 @@ impl Pipeline {
                 })?;
         }
         Ok(doc)
+    }
+}
+
+/// What the spilling pass leaves: its report, a restorer over the spill, and the
+/// inputs turned away before the spill by their index.
+type SpillOutcome = (
+    PassReport,
+    Box<dyn Restorer>,
+    FxHashMap<usize, QuarantineRecord>,
+);
+
+/// Which of `files` `restorer` holds.
+fn restorable_by<'a>(
+    restorer: &'a dyn Restorer,
+    files: &[InputFile],
+    skipped: usize,
+    earlier: bool,
+) -> Restoring<'a> {
+    Restoring {
+        restorer,
+        restorable: files.par_iter().map(|f| restorer.holds(f)).collect(),
+        skipped,
+        earlier,
     }
 }
 
@@ -658,6 +836,75 @@ mod tests {
                 _ => Ok(()),
             }
         }
+        fn reapplies(&self) -> bool {
+            true
+        }
+    }
+
+    /// A spill that keeps the documents in memory.
+    #[derive(Default)]
+    struct MemorySpill(Vec<Document>);
+
+    impl Spill for MemorySpill {
+        fn write(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
+            self.0.extend(docs);
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Box<dyn Restorer>, BoxError> {
+            Ok(Box::new(MemoryRestorer(self.0)))
+        }
+    }
+
+    struct MemoryRestorer(Vec<Document>);
+
+    impl Restorer for MemoryRestorer {
+        fn holds(&self, file: &InputFile) -> bool {
+            self.0.iter().any(|d| d.source_path == file.rel_path)
+        }
+        fn reader(&self) -> Result<Box<dyn RestoreReader + '_>, BoxError> {
+            Ok(Box::new(MemoryReader(&self.0)))
+        }
+    }
+
+    struct MemoryReader<'a>(&'a [Document]);
+
+    impl RestoreReader for MemoryReader<'_> {
+        fn read(&mut self, ids: &[&str]) -> Result<Vec<Option<Document>>, BoxError> {
+            Ok(ids
+                .iter()
+                .map(|id| self.0.iter().find(|d| d.doc_id == *id).cloned())
+                .collect())
+        }
+    }
+
+    #[test]
+    fn with_a_spill_every_input_is_decoded_once_and_the_output_is_the_same() {
+        let names = ["a.txt", "b.txt", "a", "bad1.txt", "c.txt"];
+        let run = |spill: bool| {
+            let mut pipeline =
+                Pipeline::new(NameDecoder, 2).with_stage(Stage::corpus(DropRepeated::default()));
+            if spill {
+                pipeline = pipeline.with_spill(Box::new(MemorySpill::default()));
+            }
+            let mut sink = Collect::default();
+            let report = pipeline
+                .run(inputs(&names), &mut sink, &NoProgress)
+                .unwrap();
+            (sink.docs, sink.quarantine, report)
+        };
+        let (docs, quarantine, plain) = run(false);
+        let (spilled_docs, spilled_quarantine, spilled) = run(true);
+        assert_eq!(docs, spilled_docs);
+        assert_eq!(quarantine, spilled_quarantine);
+        assert_eq!(docs.len(), 2, "b and c; both a's are repeated");
+        assert_eq!(quarantine.len(), 3);
+        assert_eq!(
+            plain.decoded, 10,
+            "twice each: observing, then the final pass"
+        );
+        assert_eq!(spilled.decoded, 5, "once each, the bad one included");
+        assert_eq!(spilled.stages[0].docs_in, 5);
+        assert_eq!(spilled.restored, 0, "a spill is not an earlier output");
     }
 
     #[derive(Default)]

@@ -127,9 +127,16 @@ impl ParquetSink {
         self.tallies.clone()
     }
 
-    /// Closes both tables, moves them to their final names and writes the manifest
+    /// Closes the tables, moves them to their final names and writes the manifest
     /// last, so a manifest on disk always describes complete tables.
     pub fn finish(self, manifest: &Manifest) -> Result<(), ExportError> {
+        let output_dir = self.close()?;
+        write_json_atomically(&output_dir.join(MANIFEST_FILE), manifest)
+    }
+
+    /// Closes the tables under their final names, without a manifest; returns the
+    /// folder they are in.
+    fn close(self) -> Result<PathBuf, ExportError> {
         let ParquetSink {
             output_dir,
             documents,
@@ -142,7 +149,46 @@ impl ParquetSink {
         quarantine.finish()?;
         entities.finish()?;
         trace.finish()?;
-        write_json_atomically(&output_dir.join(MANIFEST_FILE), manifest)
+        Ok(output_dir)
+    }
+}
+
+/// Documents kept on disk between the runner's passes (see
+/// [`newsprep_core::runner::Spill`]): the documents and trace tables of an output,
+/// written fast, and read back with the same code that restores an earlier output.
+pub struct SpillFile {
+    sink: ParquetSink,
+    config_hash: String,
+}
+
+impl SpillFile {
+    /// Opens a spill in `dir`, which the caller removes when the run is over.
+    pub fn create(
+        dir: &Path,
+        config: &ExportConfig,
+        meta: &FileMetadata,
+    ) -> Result<SpillFile, ExportError> {
+        // Read back once, moments later: speed over size.
+        let config = ExportConfig {
+            compression_level: 1,
+            ..config.clone()
+        };
+        Ok(SpillFile {
+            sink: ParquetSink::create(dir, &config, meta)?,
+            config_hash: meta.config_hash.clone(),
+        })
+    }
+}
+
+impl newsprep_core::runner::Spill for SpillFile {
+    fn write(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
+        self.sink.write_documents(docs)
+    }
+
+    fn finish(self: Box<Self>) -> Result<Box<dyn newsprep_core::runner::Restorer>, BoxError> {
+        let dir = self.sink.close()?;
+        let earlier = restore::Earlier::open(&[dir], &self.config_hash, None)?;
+        Ok(Box::new(earlier))
     }
 }
 
