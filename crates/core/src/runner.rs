@@ -58,7 +58,7 @@ pub trait Spill: Send {
 }
 
 /// Reads earlier documents forward, in `doc_id` order.
-pub trait RestoreReader {
+pub trait RestoreReader: Send {
     /// The earlier document of each of `ids`, which ascend and come after every id
     /// asked for before; `None` where there is none.
     fn read(&mut self, ids: &[&str]) -> Result<Vec<Option<Document>>, BoxError>;
@@ -295,24 +295,25 @@ impl Pipeline {
         };
         // Writing batch n (compression, on one thread) overlaps processing batch n+1 (on
         // the others), so the serial export does not leave the workers idle.
+        // Reading the restored documents of batch n+1 overlaps it too.
         let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
-        let mut batches = files.chunks(self.batch_size).enumerate();
+        let mut batches = files.chunks(self.batch_size).enumerate().peekable();
+        let mut next_restored = restored_for(
+            reader.as_mut(),
+            restoring.as_ref(),
+            batches.peek().copied(),
+            self.batch_size,
+        )?;
         loop {
             let to_write = pending.take();
             let batch = batches.next();
-            let restored = match (batch, reader.as_mut(), &restoring) {
-                (Some((i, batch)), Some(reader), Some(r)) => {
-                    let from = i * self.batch_size;
-                    let restorable = &r.restorable[from..from + batch.len()];
-                    restore_batch(reader.as_mut(), batch, restorable)?
-                }
-                (Some((_, batch)), _, _) => batch.iter().map(|_| None).collect(),
-                (None, _, _) => Vec::new(),
-            };
+            let upcoming = batches.peek().copied();
+            let restored = std::mem::take(&mut next_restored);
             let skipped = restoring.as_ref().map_or(0, |r| r.skipped);
             let earlier = restoring.as_ref().is_some_and(|r| r.earlier);
             let rejected_early = &rejected_early;
-            let (written, results) = rayon::join(
+            let (reader, restoring_now) = (reader.as_mut(), restoring.as_ref());
+            let (written, (results, read)) = rayon::join(
                 || match to_write {
                     Some((docs, quarantined)) => sink
                         .write_quarantine(quarantined)
@@ -320,32 +321,41 @@ impl Pipeline {
                     None => Ok(()),
                 },
                 || {
-                    batch.map(|(i, batch)| {
-                        let from = i * self.batch_size;
-                        let results: Vec<Option<Result<Document, QuarantineRecord>>> = batch
-                            .par_iter()
-                            .zip(restored)
-                            .enumerate()
-                            .map(|(j, (file, restored))| {
-                                if self.cancelled() {
-                                    return None;
-                                }
-                                if let Some(record) = rejected_early.get(&(from + j)) {
-                                    return Some(Err(record.clone()));
-                                }
-                                Some(match restored {
-                                    Some(doc) if self.still_valid(&doc, skipped) => {
-                                        self.reprocess(file, doc, skipped, earlier, &stats)
-                                    }
-                                    _ => self.process(file, &stats),
-                                })
+                    rayon::join(
+                        || {
+                            batch.map(|(i, batch)| {
+                                let from = i * self.batch_size;
+                                let results: Vec<Option<Result<Document, QuarantineRecord>>> =
+                                    batch
+                                        .par_iter()
+                                        .zip(restored)
+                                        .enumerate()
+                                        .map(|(j, (file, restored))| {
+                                            if self.cancelled() {
+                                                return None;
+                                            }
+                                            if let Some(record) = rejected_early.get(&(from + j)) {
+                                                return Some(Err(record.clone()));
+                                            }
+                                            Some(match restored {
+                                                Some(doc) if self.still_valid(&doc, skipped) => {
+                                                    self.reprocess(
+                                                        file, doc, skipped, earlier, &stats,
+                                                    )
+                                                }
+                                                _ => self.process(file, &stats),
+                                            })
+                                        })
+                                        .collect();
+                                (batch.len(), results)
                             })
-                            .collect();
-                        (batch.len(), results)
-                    })
+                        },
+                        || restored_for(reader, restoring_now, upcoming, self.batch_size),
+                    )
                 },
             );
             written.map_err(RunError::Sink)?;
+            next_restored = read?;
             let Some((batch_len, results)) = results else {
                 break;
             };
@@ -567,46 +577,56 @@ impl Pipeline {
             None => None,
         };
         let mut rejected = FxHashMap::default();
-        for (i, batch) in files.chunks(self.batch_size).enumerate() {
-            let from = i * self.batch_size;
-            let restored = match (reader.as_mut(), restoring) {
-                (Some(reader), Some(r)) => restore_batch(
-                    reader.as_mut(),
-                    batch,
-                    &r.restorable[from..from + batch.len()],
-                )?,
-                _ => batch.iter().map(|_| None).collect(),
-            };
+        // As in the final pass, writing batch n to the spill overlaps processing n+1.
+        let mut pending: Option<Vec<Document>> = None;
+        let mut batches = files.chunks(self.batch_size).enumerate();
+        loop {
+            let batch = batches.next();
+            let restored = restored_for(reader.as_mut(), restoring, batch, self.batch_size)?;
             let Stage::Corpus(observer) = &self.stages[k] else {
                 break;
             };
+            let to_write = pending.take();
+            let spill = &mut spill;
             type Observed = (Option<Box<dyn Any + Send>>, Document);
-            let results: Vec<Option<Result<Observed, QuarantineRecord>>> = batch
-                .par_iter()
-                .zip(restored)
-                .map(|(file, restored)| {
-                    if self.cancelled() {
-                        return None;
-                    }
-                    let doc = match restored.filter(|d| self.still_valid(d, k)) {
-                        Some(doc) => {
-                            stats[0].restored.fetch_add(1, Ordering::Relaxed);
-                            Ok(doc)
-                        }
-                        None => self.process_until(file, k, stats),
-                    };
-                    Some(doc.map(|doc| {
-                        let wanted = observer.wants(0, &doc.doc_id);
-                        (wanted.then(|| observer.observe(0, &doc)), doc)
-                    }))
-                })
-                .collect();
-            progress.advance(batch.len() as u64);
+            let (written, results) = rayon::join(
+                || to_write.map_or(Ok(()), |docs| spill.write(docs)),
+                || {
+                    batch.map(|(i, batch)| {
+                        let results: Vec<Option<Result<Observed, QuarantineRecord>>> = batch
+                            .par_iter()
+                            .zip(restored)
+                            .map(|(file, restored)| {
+                                if self.cancelled() {
+                                    return None;
+                                }
+                                let doc = match restored.filter(|d| self.still_valid(d, k)) {
+                                    Some(doc) => {
+                                        stats[0].restored.fetch_add(1, Ordering::Relaxed);
+                                        Ok(doc)
+                                    }
+                                    None => self.process_until(file, k, stats),
+                                };
+                                Some(doc.map(|doc| {
+                                    let wanted = observer.wants(0, &doc.doc_id);
+                                    (wanted.then(|| observer.observe(0, &doc)), doc)
+                                }))
+                            })
+                            .collect();
+                        (i * self.batch_size, results)
+                    })
+                },
+            );
+            written.map_err(RunError::Spill)?;
+            let Some((from, results)) = results else {
+                break;
+            };
+            progress.advance(results.len() as u64);
             if self.cancelled() {
                 break;
             }
-            let mut summaries = Vec::with_capacity(batch.len());
-            let mut docs = Vec::with_capacity(batch.len());
+            let mut summaries = Vec::with_capacity(results.len());
+            let mut docs = Vec::with_capacity(results.len());
             for (j, result) in results.into_iter().enumerate() {
                 match result {
                     Some(Ok((summary, doc))) => {
@@ -619,7 +639,7 @@ impl Pipeline {
                     None => {}
                 }
             }
-            spill.write(docs).map_err(RunError::Spill)?;
+            pending = Some(docs);
             if let Stage::Corpus(stage) = &mut self.stages[k] {
                 stage.absorb(0, summaries);
             }
@@ -682,6 +702,28 @@ fn restorable_by<'a>(
         restorable: files.par_iter().map(|f| restorer.holds(f)).collect(),
         skipped,
         earlier,
+    }
+}
+
+/// The restored documents of `batch` (its index and inputs), if there is a batch and a
+/// restorer; `None` for each input that is decoded as usual.
+fn restored_for(
+    reader: Option<&mut Box<dyn RestoreReader + '_>>,
+    restoring: Option<&Restoring<'_>>,
+    batch: Option<(usize, &[InputFile])>,
+    batch_size: usize,
+) -> Result<Vec<Option<Document>>, RunError> {
+    match (batch, reader, restoring) {
+        (Some((i, batch)), Some(reader), Some(r)) => {
+            let from = i * batch_size;
+            restore_batch(
+                reader.as_mut(),
+                batch,
+                &r.restorable[from..from + batch.len()],
+            )
+        }
+        (Some((_, batch)), _, _) => Ok(batch.iter().map(|_| None).collect()),
+        (None, _, _) => Ok(Vec::new()),
     }
 }
 
