@@ -394,11 +394,16 @@ fn execute(job: Job, bars: &Bars, staging: &Path) -> anyhow::Result<Manifest> {
     let mut sink = ParquetSink::create(staging, &config.export, &meta)?;
     // Inside the staging folder, so that a failed or killed run leaves nothing behind.
     let spill_dir = staging.join(SPILL_DIR);
-    let spill = SpillFile::create(&spill_dir, &config.export, &meta)?;
-    pipeline = pipeline.with_spill(Box::new(spill));
+    let (export, spill_meta, spills) = (config.export.clone(), meta.clone(), spill_dir.clone());
+    pipeline = pipeline.with_spill(Box::new(move |n| {
+        let spill = SpillFile::create(&spills.join(n.to_string()), &export, &spill_meta)?;
+        Ok(Box::new(spill) as Box<dyn newsprep_core::runner::Spill>)
+    }));
     let report = pipeline.run(discovery, &mut sink, bars)?;
-    std::fs::remove_dir_all(&spill_dir)
-        .with_context(|| format!("cannot remove {}", spill_dir.display()))?;
+    if spill_dir.exists() {
+        std::fs::remove_dir_all(&spill_dir)
+            .with_context(|| format!("cannot remove {}", spill_dir.display()))?;
+    }
     let ctx = RunContext {
         config,
         schema_version: newsprep_export::schema::SCHEMA_VERSION,

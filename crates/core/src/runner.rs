@@ -10,7 +10,7 @@
 use std::any::Any;
 use std::cell::OnceCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -47,15 +47,20 @@ pub trait Restorer: Send + Sync {
     fn reader(&self) -> Result<Box<dyn RestoreReader + '_>, BoxError>;
 }
 
-/// Keeps the documents of the first observing pass of the first stage that reapplies
-/// (dedup's signature pass), as the stages before it left them, so that later passes
-/// read them back instead of decoding and cleaning every input again.
+/// Keeps the documents of an observing pass as the stages before the observing one
+/// left them, so that later passes read them back instead of decoding and cleaning
+/// every input again. A run spills at the first pass of the first corpus stage (the
+/// decoded texts, unless documents come from an earlier output) and at the first pass
+/// of the first stage that reapplies (the cleaned texts, which the final pass reads).
 pub trait Spill: Send {
     /// Keeps a batch of documents, in input order.
     fn write(&mut self, docs: Vec<Document>) -> Result<(), BoxError>;
     /// Done writing: a restorer over what was kept.
     fn finish(self: Box<Self>) -> Result<Box<dyn Restorer>, BoxError>;
 }
+
+/// Opens spill number `n` of a run.
+pub type SpillMaker = Box<dyn Fn(usize) -> Result<Box<dyn Spill>, BoxError> + Send + Sync>;
 
 /// Reads earlier documents forward, in `doc_id` order.
 pub trait RestoreReader: Send {
@@ -147,8 +152,7 @@ pub struct Pipeline {
     batch_size: usize,
     cancel: Arc<AtomicBool>,
     restorer: Option<Box<dyn Restorer>>,
-    /// Behind a lock only so that the pipeline stays `Sync`; taken once, by one thread.
-    spill: Mutex<Option<Box<dyn Spill>>>,
+    spill: Option<SpillMaker>,
     decodes: AtomicU64,
 }
 
@@ -170,14 +174,15 @@ impl Pipeline {
             batch_size: batch_size.max(1),
             cancel: Arc::new(AtomicBool::new(false)),
             restorer: None,
-            spill: Mutex::new(None),
+            spill: None,
             decodes: AtomicU64::new(0),
         }
     }
 
-    /// Keeps documents between passes instead of decoding them again.
-    pub fn with_spill(mut self, spill: Box<dyn Spill>) -> Pipeline {
-        self.spill = Mutex::new(Some(spill));
+    /// Keeps documents between passes instead of decoding them again, in spills the
+    /// maker opens (numbered from 0; a run opens at most two).
+    pub fn with_spill(mut self, maker: SpillMaker) -> Pipeline {
+        self.spill = Some(maker);
         self
     }
 
@@ -241,9 +246,10 @@ impl Pipeline {
             .iter()
             .map(|_| StageStats::default())
             .collect();
-        // Where the spill sits: the first pass of the first stage that reapplies.
-        let spill_at = skipped.filter(|&k| matches!(self.stages.get(k), Some(Stage::Corpus(_))));
-        let spilled: OnceCell<Box<dyn Restorer>> = OnceCell::new();
+        let spill_at = self.spill_points(skipped, restoring.is_some());
+        // One cell per spill, so that a restorer over one outlives the passes reading it.
+        let spilled: Vec<OnceCell<Box<dyn Restorer>>> =
+            spill_at.iter().map(|_| OnceCell::new()).collect();
         let mut rejected_early: FxHashMap<usize, QuarantineRecord> = FxHashMap::default();
 
         for k in 0..self.stages.len() {
@@ -252,27 +258,23 @@ impl Pipeline {
                 Stage::Document(_) => 0,
             };
             for pass in 0..passes {
-                let spill = if pass == 0 && spill_at == Some(k) {
-                    self.spill.get_mut().ok().and_then(Option::take)
-                } else {
-                    None
-                };
-                let report_pass = match spill {
-                    Some(spill) => {
-                        let (report_pass, restorer, rejected) = self.spill_pass(
+                let spill_number = spill_at.iter().position(|&at| at == k && pass == 0);
+                let report_pass = match (spill_number, &self.spill) {
+                    (Some(n), Some(maker)) => {
+                        let spill = maker(n).map_err(RunError::Spill)?;
+                        let (report_pass, restorer) = self.spill_pass(
                             k,
                             &files,
                             restoring.as_ref(),
                             spill,
-                            &stats,
+                            (&stats, &mut rejected_early),
                             progress,
                         )?;
-                        let restorer = spilled.get_or_init(|| restorer);
+                        let restorer = spilled[n].get_or_init(|| restorer);
                         restoring = Some(restorable_by(restorer.as_ref(), &files, k, false));
-                        rejected_early = rejected;
                         report_pass
                     }
-                    None => self.observe_pass(k, pass, &files, restoring.as_ref(), progress)?,
+                    _ => self.observe_pass(k, pass, &files, restoring.as_ref(), progress)?,
                 };
                 if self.cancelled() {
                     return Err(RunError::Cancelled);
@@ -309,8 +311,6 @@ impl Pipeline {
             let batch = batches.next();
             let upcoming = batches.peek().copied();
             let restored = std::mem::take(&mut next_restored);
-            let skipped = restoring.as_ref().map_or(0, |r| r.skipped);
-            let earlier = restoring.as_ref().is_some_and(|r| r.earlier);
             let rejected_early = &rejected_early;
             let (reader, restoring_now) = (reader.as_mut(), restoring.as_ref());
             let (written, (results, read)) = rayon::join(
@@ -337,10 +337,11 @@ impl Pipeline {
                                             if let Some(record) = rejected_early.get(&(from + j)) {
                                                 return Some(Err(record.clone()));
                                             }
-                                            Some(match restored {
-                                                Some(doc) if self.still_valid(&doc, skipped) => {
+                                            Some(match (restored, restoring_now) {
+                                                (Some(doc), Some(r)) if self.valid(r, &doc) => {
+                                                    let all = r.skipped..self.stages.len();
                                                     self.reprocess(
-                                                        file, doc, skipped, earlier, &stats,
+                                                        file, doc, all, r.earlier, &stats,
                                                     )
                                                 }
                                                 _ => self.process(file, &stats),
@@ -423,6 +424,31 @@ impl Pipeline {
         coherent.then_some(skipped)
     }
 
+    /// The corpus stages at whose first pass the run spills (see [`Spill`]): the first
+    /// corpus stage, unless documents come from an earlier output (which has no
+    /// decoded texts to spill), and the first stage that reapplies.
+    fn spill_points(&self, skipped: Option<usize>, restoring: bool) -> Vec<usize> {
+        let (Some(_), Some(skipped)) = (&self.spill, skipped) else {
+            return Vec::new();
+        };
+        let corpus = |k: usize| matches!(self.stages.get(k), Some(Stage::Corpus(_)));
+        let first = (0..self.stages.len()).find(|&k| corpus(k));
+        let mut points: Vec<usize> = first
+            .filter(|&k| k < skipped && !restoring)
+            .into_iter()
+            .collect();
+        if corpus(skipped) {
+            points.push(skipped);
+        }
+        points
+    }
+
+    /// Whether a restored document may be used: always from this run's spill; from an
+    /// earlier output, when the stages it skips say their results still hold.
+    fn valid(&self, restoring: &Restoring<'_>, doc: &Document) -> bool {
+        !restoring.earlier || self.still_valid(doc, restoring.skipped)
+    }
+
     /// Whether every stage before `upto` that a restored document skips says its
     /// earlier result still holds.
     fn still_valid(&self, doc: &Document, upto: usize) -> bool {
@@ -480,7 +506,9 @@ impl Pipeline {
                     if !wanted || self.cancelled() {
                         return None;
                     }
-                    let restored = restored.filter(|d| self.still_valid(d, k.min(skipped)));
+                    let restored = restored.filter(|d| {
+                        restoring.is_some_and(|r| !r.earlier) || self.still_valid(d, k.min(skipped))
+                    });
                     if let Some(mut doc) = restored {
                         if k < skipped {
                             if let Some(summary) = observer.recall(pass, &doc) {
@@ -555,20 +583,21 @@ impl Pipeline {
         Ok(doc)
     }
 
-    /// The first pass of corpus stage `k`, the first stage that reapplies, when the run
-    /// spills: like [`Self::observe_pass`], and besides, every document brought up to
-    /// stage `k` goes to the spill and every input turned away on the way is
-    /// remembered by its index, so that no later pass decodes anything again. Decode
-    /// and the stages before `k` are timed here, once per input.
+    /// The first pass of corpus stage `k` when the run spills there: like
+    /// [`Self::observe_pass`], and besides, every document brought up to stage `k` goes
+    /// to the spill, and every input turned away on the way is added by its index to
+    /// the ones known, so that no later pass decodes anything again. Documents restored
+    /// from the previous spill go through the stages between the two spills; decode
+    /// and every stage before `k` are timed here, once per input.
     fn spill_pass(
         &mut self,
         k: usize,
         files: &[InputFile],
         restoring: Option<&Restoring<'_>>,
         mut spill: Box<dyn Spill>,
-        stats: &[StageStats],
+        (stats, rejected): (&[StageStats], &mut FxHashMap<usize, QuarantineRecord>),
         progress: &dyn Progress,
-    ) -> Result<SpillOutcome, RunError> {
+    ) -> Result<(PassReport, Box<dyn Restorer>), RunError> {
         let started = Instant::now();
         let name = format!("{} (observe, pass 1)", self.stages[k].name());
         progress.begin(&name, files.len() as u64);
@@ -576,7 +605,6 @@ impl Pipeline {
             Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
             None => None,
         };
-        let mut rejected = FxHashMap::default();
         // As in the final pass, writing batch n to the spill overlaps processing n+1.
         let mut pending: Option<Vec<Document>> = None;
         let mut batches = files.chunks(self.batch_size).enumerate();
@@ -588,24 +616,26 @@ impl Pipeline {
             };
             let to_write = pending.take();
             let spill = &mut spill;
+            let known = &*rejected;
             type Observed = (Option<Box<dyn Any + Send>>, Document);
             let (written, results) = rayon::join(
                 || to_write.map_or(Ok(()), |docs| spill.write(docs)),
                 || {
                     batch.map(|(i, batch)| {
+                        let from = i * self.batch_size;
                         let results: Vec<Option<Result<Observed, QuarantineRecord>>> = batch
                             .par_iter()
                             .zip(restored)
-                            .map(|(file, restored)| {
-                                if self.cancelled() {
+                            .enumerate()
+                            .map(|(j, (file, restored))| {
+                                if self.cancelled() || known.contains_key(&(from + j)) {
                                     return None;
                                 }
-                                let doc = match restored.filter(|d| self.still_valid(d, k)) {
-                                    Some(doc) => {
-                                        stats[0].restored.fetch_add(1, Ordering::Relaxed);
-                                        Ok(doc)
+                                let doc = match (restored, restoring) {
+                                    (Some(doc), Some(r)) if self.valid(r, &doc) => {
+                                        self.reprocess(file, doc, r.skipped..k, r.earlier, stats)
                                     }
-                                    None => self.process_until(file, k, stats),
+                                    _ => self.process_until(file, k, stats),
                                 };
                                 Some(doc.map(|doc| {
                                     let wanted = observer.wants(0, &doc.doc_id);
@@ -613,7 +643,7 @@ impl Pipeline {
                                 }))
                             })
                             .collect();
-                        (i * self.batch_size, results)
+                        (from, results)
                     })
                 },
             );
@@ -653,22 +683,24 @@ impl Pipeline {
             name,
             wall_ms: started.elapsed().as_millis() as u64,
         };
-        Ok((report, restorer, rejected))
+        Ok((report, restorer))
     }
 
-    /// Runs the stages a restored document does not skip over it, like [`Self::process`].
+    /// Runs the stages in `stages` over a restored document, like [`Self::process`];
+    /// a document from an earlier output is counted as restored.
     fn reprocess(
         &self,
         file: &InputFile,
         mut doc: Document,
-        skipped: usize,
+        stages: std::ops::Range<usize>,
         earlier: bool,
         stats: &[StageStats],
     ) -> Result<Document, QuarantineRecord> {
         if earlier {
             stats[0].restored.fetch_add(1, Ordering::Relaxed);
         }
-        for (stage, stat) in self.stages.iter().zip(&stats[1..]).skip(skipped) {
+        let (from, upto) = (stages.start, stages.end);
+        for (stage, stat) in self.stages[..upto].iter().zip(&stats[1..]).skip(from) {
             stat.time(|| guarded(stage.name(), || stage.apply(&mut doc)))
                 .map_err(|r| QuarantineRecord {
                     source_path: file.rel_path.clone(),
@@ -681,14 +713,6 @@ impl Pipeline {
         Ok(doc)
     }
 }
-
-/// What the spilling pass leaves: its report, a restorer over the spill, and the
-/// inputs turned away before the spill by their index.
-type SpillOutcome = (
-    PassReport,
-    Box<dyn Restorer>,
-    FxHashMap<usize, QuarantineRecord>,
-);
 
 /// Which of `files` `restorer` holds.
 fn restorable_by<'a>(
@@ -919,14 +943,42 @@ mod tests {
         }
     }
 
+    /// Appends to each text the number of documents seen: applying it twice would
+    /// append twice, so it must not reapply.
+    #[derive(Default)]
+    struct Tally {
+        seen: usize,
+    }
+
+    impl CorpusStage for Tally {
+        type Summary = ();
+        fn name(&self) -> &'static str {
+            "tally"
+        }
+        fn observe(&self, _pass: usize, _doc: &Document) {}
+        fn absorb(&mut self, _pass: usize, summaries: Vec<()>) {
+            self.seen += summaries.len();
+        }
+        fn decide(&mut self, _pass: usize) {}
+        fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+            doc.text = format!("{}#{}", doc.text, self.seen);
+            Ok(())
+        }
+    }
+
+    fn memory_spills() -> SpillMaker {
+        Box::new(|_| Ok(Box::new(MemorySpill::default()) as Box<dyn Spill>))
+    }
+
     #[test]
-    fn with_a_spill_every_input_is_decoded_once_and_the_output_is_the_same() {
+    fn with_spills_every_input_is_decoded_once_and_the_output_is_the_same() {
         let names = ["a.txt", "b.txt", "a", "bad1.txt", "c.txt"];
         let run = |spill: bool| {
-            let mut pipeline =
-                Pipeline::new(NameDecoder, 2).with_stage(Stage::corpus(DropRepeated::default()));
+            let mut pipeline = Pipeline::new(NameDecoder, 2)
+                .with_stage(Stage::corpus(Tally::default()))
+                .with_stage(Stage::corpus(DropRepeated::default()));
             if spill {
-                pipeline = pipeline.with_spill(Box::new(MemorySpill::default()));
+                pipeline = pipeline.with_spill(memory_spills());
             }
             let mut sink = Collect::default();
             let report = pipeline
@@ -938,15 +990,25 @@ mod tests {
         let (spilled_docs, spilled_quarantine, spilled) = run(true);
         assert_eq!(docs, spilled_docs);
         assert_eq!(quarantine, spilled_quarantine);
-        assert_eq!(docs.len(), 2, "b and c; both a's are repeated");
+        let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["b#4", "c#4"],
+            "both a's are repeated; tally applied once"
+        );
         assert_eq!(quarantine.len(), 3);
         assert_eq!(
-            plain.decoded, 10,
-            "twice each: observing, then the final pass"
+            plain.decoded, 15,
+            "three times each: tally, drop_repeated, final"
         );
         assert_eq!(spilled.decoded, 5, "once each, the bad one included");
         assert_eq!(spilled.stages[0].docs_in, 5);
+        assert_eq!(
+            spilled.stages[1].docs_in, 4,
+            "tally applied once per document"
+        );
         assert_eq!(spilled.restored, 0, "a spill is not an earlier output");
+        assert_eq!(spilled.passes.len(), plain.passes.len());
     }
 
     #[derive(Default)]

@@ -62,6 +62,7 @@ pub enum ExportError {
 }
 
 /// What every output file records about the run that wrote it.
+#[derive(Debug, Clone)]
 pub struct FileMetadata {
     pub config_hash: String,
 }
