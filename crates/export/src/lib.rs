@@ -75,6 +75,7 @@ pub struct ParquetSink {
     entities: Table,
     trace: Table,
     tallies: Tallies,
+    derived: schema::Derived,
 }
 
 impl ParquetSink {
@@ -83,6 +84,16 @@ impl ParquetSink {
         output_dir: &Path,
         config: &ExportConfig,
         meta: &FileMetadata,
+    ) -> Result<ParquetSink, ExportError> {
+        let props = writer_properties(config, meta)?;
+        Self::with_properties(output_dir, config, props, schema::Derived::Compute)
+    }
+
+    fn with_properties(
+        output_dir: &Path,
+        config: &ExportConfig,
+        props: WriterProperties,
+        derived: schema::Derived,
     ) -> Result<ParquetSink, ExportError> {
         fs::create_dir_all(output_dir).map_err(|source| ExportError::Io {
             path: output_dir.to_owned(),
@@ -93,7 +104,6 @@ impl ParquetSink {
             path: state_dir.clone(),
             source,
         })?;
-        let props = writer_properties(config, meta)?;
         let rows = config.max_rows_per_file;
         Ok(ParquetSink {
             output_dir: output_dir.to_owned(),
@@ -120,6 +130,7 @@ impl ParquetSink {
             )?,
             trace: Table::create(&state_dir, TRACE, schema::trace(), props, rows)?,
             tallies: Tallies::default(),
+            derived,
         })
     }
 
@@ -169,13 +180,15 @@ impl SpillFile {
         config: &ExportConfig,
         meta: &FileMetadata,
     ) -> Result<SpillFile, ExportError> {
-        // Read back once, moments later: speed over size.
-        let config = ExportConfig {
-            compression_level: 1,
-            ..config.clone()
-        };
+        // Read back once, moments later, by a reader that filters on nothing: speed
+        // over size, and no statistics.
+        let props = writer_properties(config, meta)?
+            .into_builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_statistics_enabled(EnabledStatistics::None)
+            .build();
         Ok(SpillFile {
-            sink: ParquetSink::create(dir, &config, meta)?,
+            sink: ParquetSink::with_properties(dir, config, props, schema::Derived::Skip)?,
             config_hash: meta.config_hash.clone(),
         })
     }
@@ -205,7 +218,7 @@ impl Sink for ParquetSink {
                 bytes += docs[end].text.len();
                 end += 1;
             }
-            let batch = schema::documents_batch(&docs[start..end]);
+            let batch = schema::documents_batch(&docs[start..end], self.derived);
             self.documents.write(batch)?;
             self.trace.write(schema::trace_batch(&docs[start..end]))?;
             start = end;

@@ -251,8 +251,18 @@ pub const DICTIONARY_COLUMNS: &[&str] = &[
     "country_code",
 ];
 
+/// Whether [`documents_batch`] computes the columns derived from the text alone
+/// (`n_chars`, `n_words`, `content_hash`): always for the output; a spill, which is
+/// read back only for what cannot be derived, leaves them zero and empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derived {
+    Compute,
+    Skip,
+}
+
 /// The rows of `documents.parquet` for `docs`, in their order.
-pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
+pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatch, ArrowError> {
+    let skip = derived == Derived::Skip;
     let strings = |f: fn(&Document) -> &str| -> ArrayRef {
         Arc::new(StringArray::from_iter_values(docs.iter().map(f)))
     };
@@ -264,7 +274,15 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
     let optional = |f: fn(&Document) -> Option<&str>| -> ArrayRef {
         Arc::new(StringArray::from_iter(docs.iter().map(f)))
     };
-    let hashes: Vec<String> = docs.iter().map(Document::content_hash).collect();
+    let hashes: Vec<String> = docs
+        .iter()
+        .map(|d| if skip { String::new() } else { d.content_hash() })
+        .collect();
+    let count = |f: fn(&Document) -> u64| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(
+            docs.iter().map(|d| if skip { 0 } else { to_i64(f(d)) }),
+        ))
+    };
     let published = TimestampMicrosecondArray::from_iter(docs.iter().map(|d| d.meta.published))
         .with_timezone("UTC");
     let boilerplate_lines = Int64Array::from_iter(
@@ -284,8 +302,8 @@ pub fn documents_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
             Arc::new(published),
             optional(|d| d.meta.attribution.as_deref()),
             strings(|d| &d.text),
-            ints(Document::n_chars),
-            ints(Document::n_words),
+            count(Document::n_chars),
+            count(Document::n_words),
             Arc::new(StringArray::from_iter_values(hashes)),
             Arc::new(boilerplate_lines),
             Arc::new(Int64Array::from_iter(docs.iter().map(|d| {
