@@ -11,6 +11,7 @@
 pub mod classify;
 pub mod lines;
 pub mod meta;
+pub mod recurrence;
 pub mod stopwords;
 
 use std::hash::{Hash, Hasher};
@@ -23,6 +24,7 @@ use newsprep_core::CorpusStage;
 
 use crate::classify::Thresholds;
 use crate::lines::Line;
+use crate::recurrence::RecurrenceCounter;
 use crate::stopwords::Stoplists;
 
 /// The boilerplate stage, built from `[boilerplate]`.
@@ -33,7 +35,7 @@ pub struct Boilerplate {
     min_recurrence: u32,
     stoplists: Stoplists,
     /// Documents each chrome-shaped line was seen in, while observing.
-    seen: FxHashMap<u64, u32>,
+    seen: RecurrenceCounter,
     /// Chrome-shaped lines seen in at least `min_recurrence` documents.
     recurring: FxHashSet<u64>,
 }
@@ -64,7 +66,7 @@ impl Boilerplate {
             keep_removed: config.keep_removed,
             min_recurrence: config.min_recurrence,
             stoplists: Stoplists::new(),
-            seen: FxHashMap::default(),
+            seen: RecurrenceCounter::default(),
             recurring: FxHashSet::default(),
         }
     }
@@ -186,17 +188,13 @@ impl CorpusStage for Boilerplate {
 
     fn absorb(&mut self, _pass: usize, summaries: Vec<Vec<u64>>) {
         for hash in summaries.into_iter().flatten() {
-            *self.seen.entry(hash).or_default() += 1;
+            self.seen.add(hash);
         }
     }
 
     fn decide(&mut self, _pass: usize) {
         let min = self.min_recurrence;
-        self.recurring = std::mem::take(&mut self.seen)
-            .into_iter()
-            .filter(|&(_, n)| n >= min)
-            .map(|(hash, _)| hash)
-            .collect();
+        self.recurring = std::mem::take(&mut self.seen).at_least(min).collect();
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {

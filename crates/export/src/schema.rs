@@ -276,12 +276,22 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
     };
     let hashes: Vec<String> = docs
         .iter()
-        .map(|d| if skip { String::new() } else { d.content_hash() })
+        .map(|d| {
+            if skip {
+                String::new()
+            } else {
+                d.content_hash()
+            }
+        })
         .collect();
     let count = |f: fn(&Document) -> u64| -> ArrayRef {
-        Arc::new(Int64Array::from_iter_values(
-            docs.iter().map(|d| if skip { 0 } else { to_i64(f(d)) }),
-        ))
+        Arc::new(Int64Array::from_iter_values(docs.iter().map(|d| {
+            if skip {
+                0
+            } else {
+                to_i64(f(d))
+            }
+        })))
     };
     let published = TimestampMicrosecondArray::from_iter(docs.iter().map(|d| d.meta.published))
         .with_timezone("UTC");
