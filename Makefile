@@ -11,7 +11,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-entities bench bench-dedup bench-pipeline bench-large bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-entities bench bench-dedup bench-pipeline bench-large bench-micro bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -51,7 +51,12 @@ eval: release
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 
 # Benchmarks, figures in BENCHMARKS.md. Release build; the Python peers get their own venv.
-bench: eval bench-dedup eval-entities bench-pipeline
+bench: eval bench-dedup eval-entities bench-pipeline bench-micro
+
+# criterion micro-benchmarks of each stage's hot loop; the table goes to BENCHMARKS.md.
+bench-micro:
+	$(CARGO) bench --locked -p newsprep-cli --bench stages
+	$(PYTHON) bench/criterion_table.py target/criterion BENCHMARKS.md
 
 # Dedup on a generated corpus of 5,000 articles with known copies, and datasketch on
 # the same files in the same run.
@@ -71,13 +76,15 @@ eval-entities: release bench-venv
 # The whole pipeline on 50 MB of generated page dumps (1 GB with bench-large), beside
 # wc -w and the Python peer stack on a 5 MB slice.
 BENCH_BYTES ?= 50000000
+BENCH_LABEL ?= pipeline-50MB
 bench-pipeline: release bench-venv
 	rm -rf $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline && mkdir -p $(BENCH_DIR)/pipeline
 	$(RELEASE_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
-	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline
+	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline \
+		--write BENCHMARKS.md --label $(BENCH_LABEL) --command "make $(if $(filter pipeline-1GB,$(BENCH_LABEL)),bench-large,bench-pipeline)"
 
 bench-large:
-	$(MAKE) bench-pipeline BENCH_BYTES=1000000000
+	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB
 
 bench-venv: $(BENCH_VENV)/.installed
 

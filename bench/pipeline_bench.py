@@ -4,9 +4,17 @@ of reading the files) and the Python peer stack (jusText, datasketch, spaCy) on 
 of the same corpus, all in one run. Prints the figures BENCHMARKS.md records.
 
 Usage: pipeline_bench.py NEWSPREP_BINARY CORPUS_DIR WORK_DIR [--peer-mb 5]
+                         [--write BENCHMARKS.md --label NAME --command "make ..."]
+
+With --write, the figures also replace the block between `<!-- bench:NAME -->` and
+`<!-- /bench:NAME -->` in that file (appended when missing), with the machine, the
+date and the command, so BENCHMARKS.md holds what the last run measured.
 """
 
 import argparse
+import datetime
+import platform
+import re
 import gzip
 import json
 import os
@@ -80,33 +88,62 @@ def peer(files, limit_bytes):
     return len(chosen), total, seconds, times
 
 
+def machine():
+    """Cores, memory and CPU model, for the record."""
+    mem_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
+    return f"{os.cpu_count()} cores ({model}), {mem_kib / 2**20:.0f} GiB memory"
+
+
+def run_newsprep(binary, corpus, out, threads):
+    seconds, rss, code = timed([binary, "run", "--quiet", "--input", corpus, "--output", out, "--threads", threads])
+    assert code == 0, f"newsprep exited {code}"
+    return seconds, rss, json.loads((out / "manifest.json").read_text())
+
+
+def quarter(files, work):
+    """A quarter of the corpus as hard links (not symbolic links, which newsprep
+    refuses when they lead outside the input folder), for memory growth per document."""
+    part = work / "quarter"
+    part.mkdir(parents=True, exist_ok=True)
+    chosen = files[: len(files) // 4]
+    for f in chosen:
+        target = part / f.name
+        if not target.exists():
+            os.link(f, target)
+    return part, len(chosen)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
     parser.add_argument("corpus", type=Path)
     parser.add_argument("work", type=Path)
     parser.add_argument("--peer-mb", type=float, default=5.0)
+    parser.add_argument("--write", type=Path)
+    parser.add_argument("--label", default="pipeline")
+    parser.add_argument("--command", default="")
     args = parser.parse_args()
     files = sorted(p for p in args.corpus.iterdir() if p.name.endswith((".txt", ".txt.gz")))
     size = sum(f.stat().st_size for f in files)
-    print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores")
+    print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB, {machine()}")
 
-    # find and xargs, not a shell glob: a large corpus exceeds the argument limit.
-    wc_seconds, _, code = timed(
-        ["sh", "-c", f"find {args.corpus} -name '*.txt*' -print0 | xargs -0 cat | wc -w"]
+    # find and xargs, not a shell glob: a large corpus exceeds the argument limit. The
+    # fastest of three, with the files in the page cache: the floor of reading them.
+    wc_seconds = min(
+        timed(["sh", "-c", f"find {args.corpus} -name '*.txt*' -print0 | xargs -0 cat | wc -w"])[0] for _ in range(3)
     )
-    assert code == 0, "wc -w failed"
     print(f"wc -w: {wc_seconds:.2f} s ({size / 1e6 / wc_seconds:.0f} MB/s)")
 
-    runs = {}
+    runs, rows = {}, []
     for threads in (1, 2):
-        out = args.work / f"out-{threads}"
-        seconds, rss, code = timed(
-            [args.binary, "run", "--quiet", "--input", args.corpus, "--output", out, "--threads", threads]
-        )
-        assert code == 0, f"newsprep exited {code}"
-        manifest = json.loads((out / "manifest.json").read_text())
-        runs[threads] = seconds
+        seconds, rss, manifest = run_newsprep(args.binary, args.corpus, args.work / f"out-{threads}", threads)
+        runs[threads] = (seconds, rss, manifest)
         counts = manifest["counts"]
         print(
             f"newsprep --threads {threads}: {seconds:.2f} s, {size / 1e6 / seconds:.1f} MB/s, "
@@ -116,16 +153,73 @@ def main():
         )
         print("  stage busy ms:", {s["name"]: s["busy_ms"] for s in manifest["stages"]})
         print("  pass wall ms:", {p["name"]: p["wall_ms"] for p in manifest["passes"]})
-    print(f"scaling: 2 threads are {runs[1] / runs[2]:.2f} times 1 thread")
-    print(f"newsprep (2 threads) / wc -w: {runs[2] / wc_seconds:.1f} times")
+        rows.append(
+            f"| newsprep, {threads} thread{'s' if threads > 1 else ''} | {seconds:.2f} | {size / 1e6 / seconds:.1f} "
+            f"| {len(files) / seconds:.0f} | {rss:.0f} MiB |"
+        )
+    scaling = runs[1][0] / runs[2][0]
+    to_wc = runs[2][0] / wc_seconds
+    print(f"scaling: 2 threads are {scaling:.2f} times 1 thread")
+    print(f"newsprep (2 threads) / wc -w: {to_wc:.1f} times")
+
+    growth = None
+    batch = runs[2][2]["config"]["export"]["row_group_size"]
+    if len(files) // 4 >= 2 * batch:
+        # Both sizes hold several batches, so the batches' memory is in both figures
+        # and the difference is what grows per document.
+        part, n_part = quarter(files, args.work)
+        _, rss_part, _ = run_newsprep(args.binary, part, args.work / "out-quarter", 2)
+        growth = (runs[2][1] - rss_part) * 2**20 / (len(files) - n_part)
+        print(f"memory: peak RSS {rss_part:.0f} MiB on {n_part} files, {runs[2][1]:.0f} MiB on {len(files)}: {growth:.0f} bytes per document")
 
     n, peer_bytes, seconds, times = peer(files, args.peer_mb * 1e6)
     print(
         f"peer stack on {n} files ({peer_bytes / 1e6:.1f} MB): {seconds:.1f} s, {n / seconds:.1f} documents/s "
         f"(justext {times['justext']:.1f} s, datasketch {times['datasketch']:.1f} s, spaCy {times['spacy']:.1f} s)"
     )
-    ours = len(files) / runs[1]
-    print(f"newsprep (1 thread) documents/s / peer documents/s: {ours / (n / seconds):.0f} times")
+    ours = len(files) / runs[1][0]
+    to_peer = ours / (n / seconds)
+    print(f"newsprep (1 thread) documents/s / peer documents/s: {to_peer:.0f} times")
+
+    if args.write:
+        c = runs[2][2]["counts"]
+        m = runs[2][2]
+        stages = ", ".join(f"{s['name']} {s['busy_ms']:,}" for s in m["stages"])
+        passes = ", ".join(f"{p['name']} {p['wall_ms']:,}" for p in m["passes"])
+        lines = [
+            f"Measured {datetime.date.today().isoformat()} on {machine()}, one run of `{args.command}` "
+            f"({len(files):,} files, {size / 1e6:.0f} MB):",
+            "",
+            "| | wall s | MB/s | documents/s | peak RSS |",
+            "| --- | --- | --- | --- | --- |",
+            f"| `wc -w` over the same files (fastest of 3) | {wc_seconds:.2f} | {size / 1e6 / wc_seconds:.0f} | | |",
+            *rows,
+            f"| peer stack ({n} files, {peer_bytes / 1e6:.1f} MB, 1 thread) | {seconds:.1f} | | {n / seconds:.1f} | |",
+            "",
+            f"Outcome: read {c['read']:,}, kept {c['kept']:,}, duplicates {c['duplicates']:,}, quarantined {c['quarantined']:,}. "
+            f"Time per stage, 2 threads (busy ms summed over threads): {stages}. Wall ms per pass: {passes}. "
+            f"The peer's time: jusText {times['justext']:.1f} s, datasketch {times['datasketch']:.1f} s, spaCy {times['spacy']:.1f} s.",
+            "",
+            "| target | measured | |",
+            "| --- | --- | --- |",
+            f"| 2 threads >= 1.8 x 1 thread | {scaling:.2f} x | {'met' if scaling >= 1.8 else 'missed'} |",
+            f"| newsprep <= 10 x `wc -w` | {to_wc:.1f} x | {'met' if to_wc <= 10 else 'missed'} |",
+            f"| >= 100 x the peer's documents/s (1 thread each) | {to_peer:.0f} x | {'met' if to_peer >= 100 else 'missed'} |",
+            f"| peak RSS <= 1 GiB | {runs[2][1]:.0f} MiB | {'met' if runs[2][1] <= 1024 else 'missed'} |",
+        ]
+        if growth is not None:
+            lines.append(
+                f"| memory growth: a few hundred bytes per document | {growth:.0f} bytes (peak RSS on a quarter of the files against all) "
+                f"| {'met' if growth <= 500 else 'missed'} |"
+            )
+        block = "\n".join(lines)
+        start, end = f"<!-- bench:{args.label} -->", f"<!-- /bench:{args.label} -->"
+        text = args.write.read_text() if args.write.exists() else ""
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+        replacement = f"{start}\n{block}\n{end}"
+        text = pattern.sub(lambda _: replacement, text) if pattern.search(text) else text.rstrip() + f"\n\n{replacement}\n"
+        args.write.write_text(text)
+        print(f"figures written to {args.write} ({start})")
 
 
 if __name__ == "__main__":
