@@ -124,7 +124,12 @@ fn doc_ids_are_stable_and_output_is_identical_whatever_the_threads() {
     copy_sample_corpus(&dir);
     dir.run_threads("one", 1);
     dir.run_threads("four", 4);
-    for file in ["documents.parquet", "quarantine.parquet"] {
+    for file in [
+        "documents.parquet",
+        "entities.parquet",
+        "quarantine.parquet",
+        "_state/trace.parquet",
+    ] {
         let one = std::fs::read(dir.path().join("one").join(file)).expect("one");
         let four = std::fs::read(dir.path().join("four").join(file)).expect("four");
         assert!(one == four, "{file} differs between 1 and 4 threads");
