@@ -69,9 +69,29 @@ impl Progress for Bars {
         self.with_current(|current| {
             if let Some(bar) = current.take() {
                 bar.finish();
+                tracing::debug!(
+                    pass = %bar.prefix(),
+                    seconds = bar.elapsed().as_secs_f64(),
+                    resident_mib = resident_mib(),
+                    "Pass finished."
+                );
             }
         });
     }
+}
+
+/// Resident memory of this process now, in MiB, where the system tells (Linux).
+fn resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024)
 }
 
 /// Writes to stderr with the progress bars suspended.

@@ -19,7 +19,6 @@ use newsprep_entities::Entities;
 use newsprep_export::restore::{Earlier, Fingerprinter};
 use newsprep_export::{FileMetadata, ParquetSink, SpillFile};
 use tracing::{error, info, warn};
-use tracing_subscriber::fmt::writer::MakeWriterExt;
 
 use crate::output;
 use crate::progress::Bars;
@@ -448,8 +447,10 @@ fn init_logging(args: &JobArgs, bars: &Bars) {
         tracing::Level::INFO
     };
     let writer = bars.log_writer();
+    // The subscriber's own filter (INFO unless told) comes before the writer's.
     let builder = tracing_subscriber::fmt()
-        .with_writer((move || writer.clone()).with_max_level(level))
+        .with_max_level(level)
+        .with_writer(move || writer.clone())
         .with_target(false);
     match args.log_format {
         LogFormat::Json => builder.json().init(),

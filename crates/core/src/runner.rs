@@ -8,7 +8,6 @@
 //! are in memory at any time. Decoding again is cheap next to keeping every text.
 
 use std::any::Any;
-use std::cell::OnceCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -159,11 +158,27 @@ pub struct Pipeline {
 /// Per input, whether it is taken from the earlier output; and how many of the stages,
 /// from the first, are skipped for such a document (the ones that do not reapply).
 struct Restoring<'a> {
-    restorer: &'a dyn Restorer,
+    restorer: Held<'a>,
     restorable: Vec<bool>,
     skipped: usize,
     /// From an earlier run's output (counted as restored), not this run's spill.
     earlier: bool,
+}
+
+/// A restorer over an earlier output, which the caller owns, or over this run's spill,
+/// dropped (with what it holds in memory) once the next spill replaces it.
+enum Held<'a> {
+    Earlier(&'a dyn Restorer),
+    Spill(Box<dyn Restorer>),
+}
+
+impl Held<'_> {
+    fn get(&self) -> &dyn Restorer {
+        match self {
+            Held::Earlier(r) => *r,
+            Held::Spill(r) => r.as_ref(),
+        }
+    }
 }
 
 impl Pipeline {
@@ -238,7 +253,12 @@ impl Pipeline {
         let restorer = self.restorer.take();
         let skipped = self.restore_point();
         let mut restoring = match (&restorer, skipped) {
-            (Some(r), Some(skipped)) => Some(restorable_by(r.as_ref(), &files, skipped, true)),
+            (Some(r), Some(skipped)) => Some(restorable_by(
+                Held::Earlier(r.as_ref()),
+                &files,
+                skipped,
+                true,
+            )),
             _ => None,
         };
         let stats: Vec<StageStats> = self
@@ -247,9 +267,6 @@ impl Pipeline {
             .map(|_| StageStats::default())
             .collect();
         let spill_at = self.spill_points(skipped, restoring.is_some());
-        // One cell per spill, so that a restorer over one outlives the passes reading it.
-        let spilled: Vec<OnceCell<Box<dyn Restorer>>> =
-            spill_at.iter().map(|_| OnceCell::new()).collect();
         let mut rejected_early: FxHashMap<usize, QuarantineRecord> = FxHashMap::default();
 
         for k in 0..self.stages.len() {
@@ -270,8 +287,8 @@ impl Pipeline {
                             (&stats, &mut rejected_early),
                             progress,
                         )?;
-                        let restorer = spilled[n].get_or_init(|| restorer);
-                        restoring = Some(restorable_by(restorer.as_ref(), &files, k, false));
+                        let held = Held::Spill(restorer);
+                        restoring = Some(restorable_by(held, &files, k, false));
                         report_pass
                     }
                     _ => self.observe_pass(k, pass, &files, restoring.as_ref(), progress)?,
@@ -292,7 +309,7 @@ impl Pipeline {
         sink.write_quarantine(rejected).map_err(RunError::Sink)?;
 
         let mut reader = match &restoring {
-            Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
+            Some(r) => Some(r.restorer.get().reader().map_err(RunError::Restore)?),
             None => None,
         };
         // Writing batch n (compression, on one thread) overlaps processing batch n+1 (on
@@ -474,7 +491,7 @@ impl Pipeline {
         let name = format!("{} (observe, pass {})", self.stages[k].name(), pass + 1);
         progress.begin(&name, files.len() as u64);
         let mut reader = match restoring {
-            Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
+            Some(r) => Some(r.restorer.get().reader().map_err(RunError::Restore)?),
             None => None,
         };
         let skipped = restoring.map_or(0, |r| r.skipped);
@@ -602,7 +619,7 @@ impl Pipeline {
         let name = format!("{} (observe, pass 1)", self.stages[k].name());
         progress.begin(&name, files.len() as u64);
         let mut reader = match restoring {
-            Some(r) => Some(r.restorer.reader().map_err(RunError::Restore)?),
+            Some(r) => Some(r.restorer.get().reader().map_err(RunError::Restore)?),
             None => None,
         };
         // As in the final pass, writing batch n to the spill overlaps processing n+1.
@@ -716,14 +733,14 @@ impl Pipeline {
 
 /// Which of `files` `restorer` holds.
 fn restorable_by<'a>(
-    restorer: &'a dyn Restorer,
+    restorer: Held<'a>,
     files: &[InputFile],
     skipped: usize,
     earlier: bool,
 ) -> Restoring<'a> {
     Restoring {
+        restorable: files.par_iter().map(|f| restorer.get().holds(f)).collect(),
         restorer,
-        restorable: files.par_iter().map(|f| restorer.holds(f)).collect(),
         skipped,
         earlier,
     }

@@ -154,16 +154,23 @@ impl Dedup {
             self.groups[group].push(i);
         }
 
-        let mut buckets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (g, members) in self.groups.iter().enumerate() {
-            for &band in self.entries[members[0]].bands.iter() {
-                buckets.entry(band).or_default().push(g as u32);
-            }
-        }
+        // Band by band: sorting one band's (hash, group) pairs brings the groups that
+        // share a bucket together, in memory for one band at a time rather than a map
+        // of every bucket of every band.
+        let n_bands = self.hasher.bands();
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for bucket in buckets.values().filter(|b| b.len() > 1) {
-            for (i, &a) in bucket.iter().enumerate() {
-                pairs.extend(bucket[i + 1..].iter().map(|&b| (a.min(b), a.max(b))));
+        let mut band: Vec<(u64, u32)> = Vec::with_capacity(self.groups.len());
+        for b in 0..n_bands {
+            band.clear();
+            band.extend(self.groups.iter().enumerate().filter_map(|(g, members)| {
+                let bands = &self.entries[members[0]].bands;
+                bands.get(b).map(|&hash| (hash, g as u32))
+            }));
+            band.sort_unstable();
+            for bucket in band.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
+                for (i, &(_, a)) in bucket.iter().enumerate() {
+                    pairs.extend(bucket[i + 1..].iter().map(|&(_, b)| (a.min(b), a.max(b))));
+                }
             }
         }
         pairs.sort_unstable();

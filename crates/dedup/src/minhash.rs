@@ -26,6 +26,11 @@ pub struct MinHasher {
 }
 
 impl MinHasher {
+    /// Bands per signature.
+    pub fn bands(&self) -> usize {
+        self.bands
+    }
+
     pub fn new(bands: usize, rows: usize) -> MinHasher {
         MinHasher { bands, rows }
     }

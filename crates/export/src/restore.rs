@@ -64,17 +64,18 @@ pub type Fingerprinter = Box<dyn Fn(&InputFile) -> Option<String> + Send + Sync>
 /// The outputs of earlier runs, ready to restore documents from.
 pub struct Earlier {
     outputs: Vec<PathBuf>,
-    /// By numeric doc id: the output that holds it, the input's size and content hash.
+    /// By numeric doc id: the output that holds it, and the input's size.
     known: FxHashMap<u64, Known>,
+    /// By numeric doc id: the input's content hash, kept only to check inputs with.
+    hashes: FxHashMap<u64, u128>,
     /// Checks an input's content against the kept hash; without it, path and size are
     /// trusted (a merge of shards made from the same input a moment ago).
     fingerprint: Option<Fingerprinter>,
 }
 
 struct Known {
-    output: usize,
+    output: u32,
     size: u64,
-    input_hash: Option<u128>,
 }
 
 impl Earlier {
@@ -86,6 +87,7 @@ impl Earlier {
         fingerprint: Option<Fingerprinter>,
     ) -> Result<Earlier, RestoreError> {
         let mut known = FxHashMap::default();
+        let mut hashes = FxHashMap::default();
         for (output, dir) in outputs.iter().enumerate() {
             let state = dir.join(STATE_DIR);
             let files = table_files(&state, TRACE)?;
@@ -107,22 +109,27 @@ impl Earlier {
                 let id = batch.column(0).as_string::<i32>().value(row);
                 let size = batch.column(1).as_primitive::<Int64Type>().value(row);
                 let hash = batch.column(2).as_string::<i32>();
+                let id = numeric_id(id);
                 known.insert(
-                    numeric_id(id),
+                    id,
                     Known {
-                        output,
+                        output: output as u32,
                         size: u64::try_from(size).unwrap_or(0),
-                        input_hash: (!hash.is_null(row))
-                            .then(|| u128::from_str_radix(hash.value(row), 16).ok())
-                            .flatten(),
                     },
                 );
+                let parsed = (!hash.is_null(row))
+                    .then(|| u128::from_str_radix(hash.value(row), 16).ok())
+                    .flatten();
+                if let (Some(hash), Some(_)) = (parsed, &fingerprint) {
+                    hashes.insert(id, hash);
+                }
                 rows.advance();
             }
         }
         Ok(Earlier {
             outputs: outputs.to_vec(),
             known,
+            hashes,
             fingerprint,
         })
     }
@@ -152,10 +159,8 @@ impl Earlier {
 
 impl Restorer for Earlier {
     fn holds(&self, file: &InputFile) -> bool {
-        let Some(known) = self
-            .known
-            .get(&numeric_id(&Document::id_for_path(&file.rel_path)))
-        else {
+        let id = numeric_id(&Document::id_for_path(&file.rel_path));
+        let Some(known) = self.known.get(&id) else {
             return false;
         };
         if known.size != file.size {
@@ -165,7 +170,7 @@ impl Restorer for Earlier {
             None => true,
             Some(fingerprint) => {
                 let now = fingerprint(file).and_then(|h| u128::from_str_radix(&h, 16).ok());
-                now.is_some() && now == known.input_hash
+                now.is_some() && now == self.hashes.get(&id).copied()
             }
         }
     }
@@ -196,7 +201,7 @@ impl RestoreReader for EarlierReader<'_> {
         let mut docs = Vec::with_capacity(ids.len());
         for id in ids {
             let doc = match self.earlier.known.get(&numeric_id(id)) {
-                Some(known) => self.cursors[known.output].seek(id)?,
+                Some(known) => self.cursors[known.output as usize].seek(id)?,
                 None => None,
             };
             docs.push(doc);
