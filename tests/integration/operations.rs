@@ -215,3 +215,21 @@ fn json_logs_end_with_a_summary_of_the_counts() {
         (Some(6), Some(5), Some(1))
     );
 }
+
+#[test]
+fn verbose_logs_show_each_pass_with_its_resident_memory() {
+    let dir = TestDir::new();
+    big_corpus(&dir, 5);
+    let out = dir.run(&["run", "-v", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = stderr(&out);
+    let passes: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("Pass finished."))
+        .collect();
+    assert_eq!(passes.len(), 4, "{log}");
+    assert!(passes.iter().all(|l| l.contains("seconds=")), "{log}");
+    if cfg!(target_os = "linux") {
+        assert!(passes.iter().all(|l| l.contains("resident_mib=")), "{log}");
+    }
+}
