@@ -11,7 +11,8 @@ import duckdb
 import polars as pl
 
 REPO = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep"))
+# Resolved now: the tests run it from temporary folders.
+BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep")).resolve()
 CANDIDATES = """
 WITH b AS (
   SELECT doc_id, unnest(bands) AS band, generate_subscripts(bands, 1) AS i
