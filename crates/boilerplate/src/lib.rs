@@ -48,6 +48,9 @@ pub struct Extraction {
     /// The removed lines, in page order.
     pub removed: Vec<String>,
     pub meta: Metadata,
+    /// The hashes of the lines cross-document recurrence may judge, sorted, each once:
+    /// what observing the same text reports.
+    pub chrome_lines: Vec<u64>,
 }
 
 impl Boilerplate {
@@ -73,12 +76,20 @@ impl Boilerplate {
 
     /// Finds the article in `text`, using what was learnt from the corpus so far.
     pub fn extract(&self, text: &str) -> Extraction {
-        let stoplist = self.stoplists.detect(text);
-        let lines = lines::lines(text, stoplist, self.thresholds.chrome_max_words);
-        let forced_bad: Vec<bool> = teasers(&lines, self.thresholds.chrome_max_words)
+        let masks = self.stoplists.masks(text);
+        let stoplist = self.stoplists.detect_from(&masks);
+        let max_words = self.thresholds.chrome_max_words;
+        let lines = lines::lines_with(text, stoplist, &masks, max_words);
+        let hashes: Vec<Option<u64>> = lines
+            .iter()
+            .map(|l| {
+                chrome_candidate(l.words, l.sentence_end, max_words).then(|| line_hash(l.text))
+            })
+            .collect();
+        let forced_bad: Vec<bool> = teasers(&lines, max_words)
             .into_iter()
-            .zip(&lines)
-            .map(|(teaser, line)| teaser || self.is_recurring_chrome(line))
+            .zip(&hashes)
+            .map(|(teaser, hash)| teaser || hash.is_some_and(|h| self.recurring.contains(&h)))
             .collect();
         let mut keep = classify::keep_lines(&lines, &forced_bad, &self.thresholds);
 
@@ -98,25 +109,19 @@ impl Boilerplate {
                 removed.push(line.text.to_owned());
             }
         }
+        let mut chrome_lines: Vec<u64> = hashes.into_iter().flatten().collect();
+        chrome_lines.sort_unstable();
+        chrome_lines.dedup();
         Extraction {
             text: article.join("\n\n"),
             removed,
+            chrome_lines,
             meta: Metadata {
                 title: found.title,
                 published: found.published,
                 attribution: found.attribution,
             },
         }
-    }
-
-    fn is_recurring_chrome(&self, line: &Line<'_>) -> bool {
-        !self.recurring.is_empty()
-            && chrome_candidate(
-                line.words,
-                line.sentence_end,
-                self.thresholds.chrome_max_words,
-            )
-            && self.recurring.contains(&line_hash(line.text))
     }
 }
 
@@ -198,15 +203,16 @@ impl CorpusStage for Boilerplate {
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        let extraction = self.extract(&doc.text);
         // Kept for the next run, which may reuse this document only if none of these
         // lines changed from recurring to not, or back.
         doc.trace.chrome_lines = Some(
-            self.observe(0, doc)
-                .into_iter()
-                .map(|hash| (hash, self.recurring.contains(&hash)))
+            extraction
+                .chrome_lines
+                .iter()
+                .map(|&hash| (hash, self.recurring.contains(&hash)))
                 .collect(),
         );
-        let extraction = self.extract(&doc.text);
         let words = lines::count_words(&extraction.text);
         if words < self.min_words {
             return Err(Rejection::new(
@@ -282,6 +288,31 @@ mod tests {
         assert_eq!(doc.text, ARTICLE);
         assert!(stage.recurring.contains(&line_hash("Inside Story")));
         assert!(!stage.recurring.contains(&line_hash("Story 0 headline")));
+    }
+
+    #[test]
+    fn extraction_reports_the_lines_observing_counts() {
+        // The next run recalls a document's summary from these hashes, so they must be
+        // exactly what observing the same text reports, on real pages.
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/fixture/pages");
+        let stage = stage();
+        let mut pages = 0;
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            let doc = Document {
+                text: text.clone(),
+                ..Document::default()
+            };
+            assert_eq!(
+                stage.extract(&text).chrome_lines,
+                stage.observe(0, &doc),
+                "{}",
+                entry.path().display()
+            );
+            pages += 1;
+        }
+        assert!(pages > 100, "{pages} pages");
     }
 
     #[test]

@@ -52,6 +52,22 @@ pub fn lines<'a>(
     stoplist: Option<Stoplist<'_>>,
     chrome_max_words: usize,
 ) -> Vec<Line<'a>> {
+    let masks: Vec<u32> = match stoplist {
+        Some(list) => list.masks(text),
+        None => Vec::new(),
+    };
+    lines_with(text, stoplist, &masks, chrome_max_words)
+}
+
+/// [`lines`] with each token's stop-word languages already looked up, in text order
+/// (see [`crate::stopwords::Stoplists::masks`]); may be empty without a stop list.
+pub fn lines_with<'a>(
+    text: &'a str,
+    stoplist: Option<Stoplist<'_>>,
+    masks: &[u32],
+    chrome_max_words: usize,
+) -> Vec<Line<'a>> {
+    let mut masks = masks.iter().copied();
     let mut out = Vec::new();
     let mut after_blank = true;
     for raw in text.split('\n') {
@@ -60,7 +76,7 @@ pub fn lines<'a>(
             after_blank = true;
             continue;
         }
-        let tokens = TokenStats::of(line, stoplist);
+        let tokens = TokenStats::of(line, stoplist, &mut masks);
         let words = tokens.words;
         let mut l = Line {
             text: line,
@@ -107,12 +123,17 @@ struct TokenStats {
 }
 
 impl TokenStats {
-    fn of(line: &str, stoplist: Option<Stoplist<'_>>) -> TokenStats {
+    fn of(
+        line: &str,
+        stoplist: Option<Stoplist<'_>>,
+        masks: &mut impl Iterator<Item = u32>,
+    ) -> TokenStats {
         let mut stats = TokenStats::default();
         for token in line.split_whitespace() {
             stats.tokens += 1;
             stats.words += token_words(token);
-            if stoplist.is_some_and(|list| list.contains(token)) {
+            let mask = masks.next().unwrap_or(0);
+            if stoplist.is_some_and(|list| list.holds(mask)) {
                 stats.stop_words += 1;
             }
             let Some(first) = token.chars().find(|c| c.is_alphanumeric()) else {

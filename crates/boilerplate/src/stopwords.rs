@@ -53,6 +53,9 @@ const LISTS: &[(&str, &str)] = &[
 /// or a language we have no list for), and stop-word density is not used.
 const MIN_DOCUMENT_COVERAGE: f64 = 0.08;
 
+/// Tokens of a text that language detection looks at.
+const DETECTION_TOKENS: usize = 2000;
+
 /// Every stop-word list, parsed once when the stage is built into one map from word
 /// to the set of languages (a bit each) that list it, so a token costs one lookup
 /// whatever the number of languages.
@@ -111,14 +114,32 @@ impl Stoplists {
             .unwrap_or(0)
     }
 
+    /// The languages of each whitespace-separated token of `text`, in order, so that a
+    /// page's tokens are looked up once for language detection and line features both.
+    pub fn masks(&self, text: &str) -> Vec<u32> {
+        text.split_whitespace()
+            .map(|token| self.languages_of(token))
+            .collect()
+    }
+
     /// The list covering the most tokens of `text`, if it covers enough of them.
     pub fn detect(&self, text: &str) -> Option<Stoplist<'_>> {
+        let masks: Vec<u32> = text
+            .split_whitespace()
+            .take(DETECTION_TOKENS)
+            .map(|token| self.languages_of(token))
+            .collect();
+        self.detect_from(&masks)
+    }
+
+    /// [`Stoplists::detect`] from the tokens' [`Stoplists::masks`].
+    pub fn detect_from(&self, masks: &[u32]) -> Option<Stoplist<'_>> {
         // A sample is enough to tell languages apart, and keeps long texts cheap.
         let mut hits = [0usize; LISTS.len()];
         let mut tokens = 0usize;
-        for token in text.split_whitespace().take(2000) {
+        for &mask in masks.iter().take(DETECTION_TOKENS) {
             tokens += 1;
-            let mut mask = self.languages_of(token);
+            let mut mask = mask;
             while mask != 0 {
                 hits[mask.trailing_zeros() as usize] += 1;
                 mask &= mask - 1;
@@ -139,7 +160,18 @@ impl Stoplists {
 impl Stoplist<'_> {
     /// Whether one whitespace-separated token is a stop word of this language.
     pub fn contains(&self, token: &str) -> bool {
-        self.lists.languages_of(token) & self.bit != 0
+        self.holds(self.lists.languages_of(token))
+    }
+
+    /// [`Stoplists::masks`] of `text`.
+    pub fn masks(&self, text: &str) -> Vec<u32> {
+        self.lists.masks(text)
+    }
+
+    /// Whether a token whose languages are `mask` (see [`Stoplists::masks`]) is a stop
+    /// word of this language.
+    pub fn holds(&self, mask: u32) -> bool {
+        mask & self.bit != 0
     }
 
     /// Stop words among the whitespace-separated tokens of `text`.
