@@ -70,10 +70,11 @@ impl Seg<'_> {
 }
 
 /// What the whole text tells about each of its names.
-struct Context {
+struct Context<'t> {
     acronyms: FxHashMap<String, String>,
     evidence: FxHashMap<String, usize>,
-    lower_words: FxHashSet<String>,
+    /// Borrowed from the text: most words are lower-case, and copying each costs.
+    lower_words: FxHashSet<&'t str>,
 }
 
 /// A capitalised span before labelling: indices of its word segments.
@@ -111,7 +112,7 @@ impl<'g> Tagger<'g> {
             lower_words: segs
                 .iter()
                 .filter(|s| s.word && s.text.starts_with(char::is_lowercase))
-                .map(|s| s.text.to_owned())
+                .map(|s| s.text)
                 .collect(),
         };
 
@@ -156,7 +157,7 @@ impl<'g> Tagger<'g> {
         evidence
     }
 
-    fn label(&self, segs: &[Seg<'_>], span: &Span, context: &Context) -> Vec<Name<'g>> {
+    fn label(&self, segs: &[Seg<'_>], span: &Span, context: &Context<'_>) -> Vec<Name<'g>> {
         let words = &span.words;
         let mut text = span_text(segs, words);
         // The text runs from the first word, without a final possessive.
@@ -300,13 +301,13 @@ impl<'g> Tagger<'g> {
         segs: &[Seg<'_>],
         span: &Span,
         text: &str,
-        context: &Context,
+        context: &Context<'_>,
     ) -> Option<&'g Place> {
         let evidence = &context.evidence;
         // "SUV", "IPO": short capitals are acronyms; only countries and states are
         // written so ("US", "UK").
         let acronym = text.chars().count() <= 5 && !text.chars().any(char::is_lowercase);
-        let common_word = context.lower_words.contains(&text.to_lowercase());
+        let common_word = context.lower_words.contains(text.to_lowercase().as_str());
         let candidates: Vec<&Place> = self
             .gazetteer
             .lookup(text)
