@@ -43,10 +43,10 @@ pub struct Dedup {
     group_ids: Vec<Vec<u64>>,
     confirmed: Vec<(usize, usize, f64)>,
     /// After pass 2: where every document landed.
-    placements: FxHashMap<u64, Placement>,
+    placements: Vec<(u64, Placement)>,
     /// After pass 1: every document's signature, which `apply` leaves in its trace for
     /// the next run (an incremental run or a shard merge bands it again from there).
-    signatures: FxHashMap<u64, Signature>,
+    signatures: Signatures,
 }
 
 /// What pass 1 keeps of a document.
@@ -80,8 +80,8 @@ impl Dedup {
             shingle_sets: FxHashMap::default(),
             group_ids: Vec::new(),
             confirmed: Vec::new(),
-            placements: FxHashMap::default(),
-            signatures: FxHashMap::default(),
+            placements: Vec::new(),
+            signatures: Signatures::default(),
         }
     }
 
@@ -139,7 +139,11 @@ impl Dedup {
 
     /// Where a document landed, once both passes are decided.
     pub fn placement(&self, id: u64) -> Option<Placement> {
-        self.placements.get(&id).copied()
+        let at = self
+            .placements
+            .binary_search_by_key(&id, |&(id, _)| id)
+            .ok()?;
+        Some(self.placements[at].1)
     }
 
     /// Groups exact duplicates, then bands the groups' signatures into buckets and
@@ -181,18 +185,15 @@ impl Dedup {
             .map(|g| self.entries[self.groups[g as usize][0]].member.id)
             .collect();
         self.candidates = pairs;
+        // Sized once: doubling a vector of every band hash would hold it twice for a moment.
+        let n_bands: usize = self.entries.iter().map(|e| e.bands.len()).sum();
+        self.signatures.rows.reserve_exact(self.entries.len());
+        self.signatures.bands.reserve_exact(n_bands);
         for entry in &mut self.entries {
-            let member = entry.member;
-            self.signatures.insert(
-                member.id,
-                Signature {
-                    exact: entry.exact,
-                    n_chars: member.n_chars,
-                    published: member.published,
-                    bands: std::mem::take(&mut entry.bands).into_vec(),
-                },
-            );
+            let bands = std::mem::take(&mut entry.bands);
+            self.signatures.push(entry, &bands);
         }
+        self.signatures.sort();
     }
 
     /// Confirms candidate pairs by their true Jaccard similarity and places everyone.
@@ -213,7 +214,8 @@ impl Dedup {
             .iter()
             .map(|g| g.iter().map(|&i| self.entries[i].member).collect())
             .collect();
-        self.placements = cluster::place(&groups, &edges).into_iter().collect();
+        self.placements = cluster::place(&groups, &edges);
+        self.placements.sort_unstable_by_key(|&(id, _)| id);
         self.group_ids = groups
             .iter()
             .map(|g| g.iter().map(|m| m.id).collect())
@@ -223,6 +225,56 @@ impl Dedup {
         self.groups = Vec::new();
         self.candidates = Vec::new();
         self.shingle_sets = FxHashMap::default();
+    }
+}
+
+/// Every document's signature after pass 1, packed: a row per document, sorted by id,
+/// and one vector of all band hashes, rather than a map entry and a vector each.
+#[derive(Debug, Default)]
+struct Signatures {
+    rows: Vec<SignatureRow>,
+    bands: Vec<u64>,
+}
+
+#[derive(Debug)]
+struct SignatureRow {
+    id: u64,
+    exact: u128,
+    n_chars: u64,
+    published: Option<i64>,
+    /// Where its band hashes start in `bands`, and how many there are.
+    bands_at: usize,
+    n_bands: usize,
+}
+
+impl Signatures {
+    fn push(&mut self, entry: &Entry, bands: &[u64]) {
+        self.rows.push(SignatureRow {
+            id: entry.member.id,
+            exact: entry.exact,
+            n_chars: entry.member.n_chars,
+            published: entry.member.published,
+            bands_at: self.bands.len(),
+            n_bands: bands.len(),
+        });
+        self.bands.extend_from_slice(bands);
+    }
+
+    /// Orders the rows by id for [`Signatures::get`]; they come in input order, which
+    /// is already `doc_id` order, so this is cheap.
+    fn sort(&mut self) {
+        self.rows.sort_by_key(|row| row.id);
+    }
+
+    fn get(&self, id: u64) -> Option<Signature> {
+        let at = self.rows.binary_search_by_key(&id, |row| row.id).ok()?;
+        let row = &self.rows[at];
+        Some(Signature {
+            exact: row.exact,
+            n_chars: row.n_chars,
+            published: row.published,
+            bands: self.bands[row.bands_at..row.bands_at + row.n_bands].to_vec(),
+        })
     }
 }
 
@@ -311,7 +363,7 @@ impl CorpusStage for Dedup {
             similarity: placement.similarity,
             dropped: self.drop_duplicates && placement.duplicate_of.is_some(),
         });
-        doc.trace.signature = self.signatures.get(&id).cloned();
+        doc.trace.signature = self.signatures.get(id);
         Ok(())
     }
 
