@@ -69,6 +69,12 @@ fn texts() -> Vec<String> {
         .collect()
 }
 
+/// The fixture's articles, as dedup and entity tagging see them.
+fn articles() -> Vec<String> {
+    let extract = Boilerplate::new(&BoilerplateConfig::default());
+    texts().iter().map(|t| extract.extract(t).text).collect()
+}
+
 fn boilerplate(c: &mut Criterion) {
     let stage = Boilerplate::new(&BoilerplateConfig::default());
     let texts = texts();
@@ -87,8 +93,7 @@ fn boilerplate(c: &mut Criterion) {
 
 fn dedup(c: &mut Criterion) {
     let stage = Dedup::new(&DedupConfig::default());
-    let extract = Boilerplate::new(&BoilerplateConfig::default());
-    let articles: Vec<String> = texts().iter().map(|t| extract.extract(t).text).collect();
+    let articles = articles();
     let mut group = c.benchmark_group("dedup");
     group.throughput(bytes(&articles));
     group.bench_function("signature", |b| {
@@ -114,8 +119,7 @@ fn dedup(c: &mut Criterion) {
 
 fn entities(c: &mut Criterion) {
     let stage = Entities::new(&EntitiesConfig::default()).expect("built-in gazetteer");
-    let extract = Boilerplate::new(&BoilerplateConfig::default());
-    let articles: Vec<String> = texts().iter().map(|t| extract.extract(t).text).collect();
+    let articles = articles();
     let mut group = c.benchmark_group("entities");
     group.throughput(bytes(&articles));
     group.bench_function("tag", |b| {

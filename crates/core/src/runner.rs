@@ -153,6 +153,8 @@ pub struct Pipeline {
     restorer: Option<Box<dyn Restorer>>,
     spill: Option<SpillMaker>,
     decodes: AtomicU64,
+    /// Documents taken from an earlier output instead of decoded.
+    restored: AtomicU64,
 }
 
 /// Per input, whether it is taken from the earlier output; and how many of the stages,
@@ -191,6 +193,7 @@ impl Pipeline {
             restorer: None,
             spill: None,
             decodes: AtomicU64::new(0),
+            restored: AtomicU64::new(0),
         }
     }
 
@@ -418,9 +421,7 @@ impl Pipeline {
             name: "final".to_owned(),
             wall_ms: started.elapsed().as_millis() as u64,
         });
-        report.restored = stats
-            .first()
-            .map_or(0, |s| s.restored.load(Ordering::Relaxed));
+        report.restored = self.restored.load(Ordering::Relaxed);
         report.decoded = self.decodes.load(Ordering::Relaxed);
         Ok(report)
     }
@@ -714,7 +715,7 @@ impl Pipeline {
         stats: &[StageStats],
     ) -> Result<Document, QuarantineRecord> {
         if earlier {
-            stats[0].restored.fetch_add(1, Ordering::Relaxed);
+            self.restored.fetch_add(1, Ordering::Relaxed);
         }
         let (from, upto) = (stages.start, stages.end);
         for (stage, stat) in self.stages[..upto].iter().zip(&stats[1..]).skip(from) {
@@ -819,8 +820,6 @@ fn log_quarantine(record: &QuarantineRecord) {
 
 #[derive(Default)]
 struct StageStats {
-    /// Documents restored instead of decoded (counted on the decode stage only).
-    restored: AtomicU64,
     docs_in: AtomicU64,
     docs_out: AtomicU64,
     quarantined: AtomicU64,
