@@ -19,21 +19,23 @@ pub fn normalize(text: &str) -> String {
     };
 
     let mut out = String::with_capacity(text.len());
-    let mut line = String::new();
     let mut blank_before = false;
     for raw in split_lines(text) {
-        clean_line(raw, &mut line);
-        if line.is_empty() {
-            blank_before = true;
-            continue;
-        }
         // The separator goes in front of a line known not to be blank, so blank lines
-        // at either end of the text never reach the output.
+        // at either end of the text never reach the output: it is written first and
+        // taken back when the line turns out empty, which saves copying every line.
+        let mark = out.len();
         if !out.is_empty() {
             out.push_str(if blank_before { "\n\n" } else { "\n" });
         }
-        out.push_str(&line);
-        blank_before = false;
+        let line_start = out.len();
+        clean_line(raw, &mut out);
+        if out.len() == line_start {
+            out.truncate(mark);
+            blank_before = true;
+        } else {
+            blank_before = false;
+        }
     }
     out
 }
@@ -44,27 +46,50 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
         .flat_map(|line| line.strip_suffix('\r').unwrap_or(line).split('\r'))
 }
 
-/// Writes `raw` into `line` without control characters and with each run of spaces
+/// Appends `raw` to `out` without control characters and with each run of spaces
 /// and tabs made one character (a tab if the run holds one, else a space), dropping
 /// the runs at either end.
-fn clean_line(raw: &str, line: &mut String) {
-    line.clear();
+fn clean_line(raw: &str, out: &mut String) {
+    let start = out.len();
     let mut gap: Option<char> = None;
-    for c in raw.chars() {
-        match c {
-            '\t' => gap = Some('\t'),
-            // No-break, thin, ideographic and other Unicode spaces count as spaces.
-            _ if c.is_whitespace() => gap = Some(gap.unwrap_or(' ')),
-            _ if c.is_control() || c == '\u{FEFF}' => {}
-            _ => {
-                if let Some(space) = gap.take() {
-                    if !line.is_empty() {
-                        line.push(space);
-                    }
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text is printable ASCII: copy such runs whole rather than a character
+        // at a time.
+        let run = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_graphic())
+            .count();
+        let (piece, c) = if run > 0 {
+            (&raw[i..i + run], None)
+        } else {
+            let c = raw[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            match c {
+                '\t' => {
+                    gap = Some('\t');
+                    continue;
                 }
-                line.push(c);
+                // No-break, thin, ideographic and other Unicode spaces count as spaces.
+                _ if c.is_whitespace() => {
+                    gap = Some(gap.unwrap_or(' '));
+                    continue;
+                }
+                _ if c.is_control() || c == '\u{FEFF}' => continue,
+                _ => ("", Some(c)),
+            }
+        };
+        if let Some(space) = gap.take() {
+            if out.len() > start {
+                out.push(space);
             }
         }
+        out.push_str(piece);
+        if let Some(c) = c {
+            out.push(c);
+        }
+        i += run;
     }
 }
 
@@ -94,6 +119,14 @@ mod tests {
         assert_eq!(
             normalize("\u{a0} Focus:\u{a0}\u{a0}Kyrgyzstan\u{2009}now\u{3000}"),
             "Focus: Kyrgyzstan now"
+        );
+    }
+
+    #[test]
+    fn copies_non_ascii_letters_and_punctuation_between_ascii_runs() {
+        assert_eq!(
+            normalize("  Jalal\u{2019}abad \u{2014}\u{a0} \u{201c}quoted\u{201d}\u{2009}text\u{85}\n\n\n\u{3000}\n\u{1b}\u{feff}"),
+            "Jalal\u{2019}abad \u{2014} \u{201c}quoted\u{201d} text"
         );
     }
 
