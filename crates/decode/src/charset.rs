@@ -13,7 +13,7 @@ pub struct DecodedText {
     pub source: EncodingSource,
 }
 
-/// Bytes fed to the statistical detector.
+/// Bytes fed to the statistical detector, at most.
 const DETECTION_SAMPLE: usize = 64 * 1024;
 
 /// Decodes `bytes`, or rejects them as `binary` when they are not text at all.
@@ -38,11 +38,30 @@ pub fn decode(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejec
     // Scraped text is not a web page that runs scripts, so ISO-2022-JP may be guessed;
     // UTF-8 may not, since the bytes were just shown to be invalid as UTF-8.
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
-    // The first 64 KiB tell the encoding as well as the whole file, at a fraction of
-    // the cost on long pages.
-    detector.feed(&bytes[..bytes.len().min(DETECTION_SAMPLE)], true);
+    detector.feed(&detection_sample(bytes), true);
     let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
     Ok(with(encoding, bytes, EncodingSource::Detected))
+}
+
+/// What the detector needs to see: the words (split at ASCII whitespace) that hold a
+/// byte outside ASCII, or an escape for the ISO-2022 encodings, each followed by a
+/// space. Every candidate encoding reads ASCII alike, so the words without such a byte
+/// tell them nothing, and in a Latin-script page they are nearly all of it: skipping
+/// them makes detection several times faster and picks the same encoding.
+fn detection_sample(bytes: &[u8]) -> Vec<u8> {
+    let mut sample = Vec::new();
+    let telling = bytes
+        .split(u8::is_ascii_whitespace)
+        .filter(|word| word.iter().any(|&b| !b.is_ascii() || b == 0x1b));
+    for word in telling {
+        let room = DETECTION_SAMPLE - sample.len();
+        sample.extend_from_slice(&word[..word.len().min(room)]);
+        if word.len() >= room {
+            break;
+        }
+        sample.push(b' ');
+    }
+    sample
 }
 
 fn with(encoding: &'static Encoding, bytes: &[u8], source: EncodingSource) -> DecodedText {
@@ -134,6 +153,40 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn guess(bytes: &[u8]) -> &'static Encoding {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+        detector.feed(bytes, true);
+        detector.guess(None, chardetng::Utf8Detection::Deny)
+    }
+
+    #[test]
+    fn the_words_outside_ascii_tell_the_same_encoding_as_the_whole_text() {
+        let texts = [
+            (encoding_rs::WINDOWS_1252, "The minister said \u{201c}we will not wait\u{201d} \u{2014} and the caf\u{e9} closed.\nShe called it \u{2018}a na\u{ef}ve plan\u{2019}, one of many in the r\u{e9}gion."),
+            (encoding_rs::WINDOWS_1252, "Les habitants de la r\u{e9}gion ont \u{e9}t\u{e9} \u{e9}vacu\u{e9}s vendredi apr\u{e8}s les pluies, a d\u{e9}clar\u{e9} le pr\u{e9}fet."),
+            (encoding_rs::WINDOWS_1251, "\u{412} \u{414}\u{436}\u{430}\u{43b}\u{430}\u{43b}-\u{410}\u{431}\u{430}\u{434}\u{435} (Kyrgyzstan) \u{43f}\u{440}\u{43e}\u{448}\u{43b}\u{438} \u{43f}\u{435}\u{440}\u{435}\u{433}\u{43e}\u{432}\u{43e}\u{440}\u{44b} 12 May, \u{441}\u{43e}\u{43e}\u{431}\u{449}\u{430}\u{435}\u{442} AKIpress."),
+            (encoding_rs::ISO_8859_7, "\u{39f} \u{3c0}\u{3c1}\u{3c9}\u{3b8}\u{3c5}\u{3c0}\u{3bf}\u{3c5}\u{3c1}\u{3b3}\u{3cc}\u{3c2} \u{3b5}\u{3af}\u{3c0}\u{3b5} \u{3cc}\u{3c4}\u{3b9} \u{3b7} \u{3ba}\u{3c5}\u{3b2}\u{3ad}\u{3c1}\u{3bd}\u{3b7}\u{3c3}\u{3b7} (Athens, Reuters) \u{3b8}\u{3b1} \u{3c3}\u{3c5}\u{3bd}\u{3b5}\u{3c7}\u{3af}\u{3c3}\u{3b5}\u{3b9}."),
+        ];
+        for (encoding, text) in texts {
+            let (bytes, _, unmappable) = encoding.encode(text);
+            assert!(!unmappable, "{text}");
+            let sample = detection_sample(&bytes);
+            assert!(sample.len() < bytes.len());
+            assert_eq!(guess(&sample), guess(&bytes), "{text}");
+            let decoded = decode(&bytes, 0.05).expect("text");
+            assert_eq!(decoded.source, EncodingSource::Detected);
+            assert_eq!(decoded.text, text);
+        }
+    }
+
+    #[test]
+    fn a_word_longer_than_the_sample_is_cut() {
+        let mut bytes = vec![b'a'; DETECTION_SAMPLE * 2];
+        bytes[10] = 0xe9;
+        assert_eq!(detection_sample(&bytes).len(), DETECTION_SAMPLE);
+        assert_eq!(detection_sample(b"plain words only\n"), b"");
+    }
 
     #[test]
     fn bom_wins_over_everything() {
