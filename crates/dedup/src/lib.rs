@@ -10,6 +10,7 @@
 
 pub mod cluster;
 pub mod minhash;
+pub mod store;
 pub mod text;
 
 use newsprep_core::config::DedupConfig;
@@ -21,6 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::cluster::{Member, Placement};
 use crate::minhash::MinHasher;
+use crate::store::ShingleStore;
 
 /// The dedup stage, built from `[dedup]`.
 pub struct Dedup {
@@ -28,24 +30,23 @@ pub struct Dedup {
     threshold: f64,
     drop_duplicates: bool,
     hasher: MinHasher,
-    /// Pass 1: one entry per document, in input order.
-    entries: Vec<Entry>,
-    /// After pass 1: exact-duplicate groups (indices into `entries`).
+    /// Exact-duplicate groups (indices into the signatures' rows, in input order).
     groups: Vec<Vec<usize>>,
     /// After pass 1: candidate pairs of groups, from LSH.
     candidates: Vec<(u32, u32)>,
     /// After pass 1: the documents pass 2 must see (the groups' first members).
     wanted: FxHashSet<u64>,
     /// Pass 2: shingle sets of the wanted documents.
-    shingle_sets: FxHashMap<u64, Vec<u64>>,
+    shingle_sets: ShingleStore,
     /// After pass 2: the exact groups by document id, and the confirmed pairs of
     /// groups with their similarity.
     group_ids: Vec<Vec<u64>>,
     confirmed: Vec<(usize, usize, f64)>,
     /// After pass 2: where every document landed.
     placements: Vec<(u64, Placement)>,
-    /// After pass 1: every document's signature, which `apply` leaves in its trace for
-    /// the next run (an incremental run or a shard merge bands it again from there).
+    /// Every document's signature, packed, from pass 1 on: in input order while
+    /// deciding indexes it, then by id. `apply` leaves it in the trace for the next
+    /// run (an incremental run or a shard merge bands it again from there).
     signatures: Signatures,
 }
 
@@ -73,11 +74,10 @@ impl Dedup {
             threshold: config.threshold,
             drop_duplicates: config.drop_duplicates,
             hasher: MinHasher::new(config.bands, config.rows),
-            entries: Vec::new(),
             groups: Vec::new(),
             candidates: Vec::new(),
             wanted: FxHashSet::default(),
-            shingle_sets: FxHashMap::default(),
+            shingle_sets: ShingleStore::default(),
             group_ids: Vec::new(),
             confirmed: Vec::new(),
             placements: Vec::new(),
@@ -109,7 +109,7 @@ impl Dedup {
 
     /// Candidate pairs of documents (by id) after pass 1, for measuring LSH recall.
     pub fn candidate_pairs(&self) -> Vec<(u64, u64)> {
-        let id = |g: u32| self.entries[self.groups[g as usize][0]].member.id;
+        let id = |g: u32| self.first_id(g);
         self.candidates
             .iter()
             .map(|&(a, b)| (id(a), id(b)))
@@ -146,12 +146,17 @@ impl Dedup {
         Some(self.placements[at].1)
     }
 
+    /// The id of the document that stands for group `g`.
+    fn first_id(&self, g: u32) -> u64 {
+        self.signatures.rows[self.groups[g as usize][0]].id
+    }
+
     /// Groups exact duplicates, then bands the groups' signatures into buckets and
     /// pairs up the groups that share one.
     fn find_candidates(&mut self) {
         let mut by_exact: FxHashMap<u128, usize> = FxHashMap::default();
-        for (i, entry) in self.entries.iter().enumerate() {
-            let group = *by_exact.entry(entry.exact).or_insert_with(|| {
+        for (i, row) in self.signatures.rows.iter().enumerate() {
+            let group = *by_exact.entry(row.exact).or_insert_with(|| {
                 self.groups.push(Vec::new());
                 self.groups.len() - 1
             });
@@ -167,7 +172,7 @@ impl Dedup {
         for b in 0..n_bands {
             band.clear();
             band.extend(self.groups.iter().enumerate().filter_map(|(g, members)| {
-                let bands = &self.entries[members[0]].bands;
+                let bands = self.signatures.bands_of(members[0]);
                 bands.get(b).map(|&hash| (hash, g as u32))
             }));
             band.sort_unstable();
@@ -182,37 +187,29 @@ impl Dedup {
         self.wanted = pairs
             .iter()
             .flat_map(|&(a, b)| [a, b])
-            .map(|g| self.entries[self.groups[g as usize][0]].member.id)
+            .map(|g| self.first_id(g))
             .collect();
         self.candidates = pairs;
-        // Sized once: doubling a vector of every band hash would hold it twice for a moment.
-        let n_bands: usize = self.entries.iter().map(|e| e.bands.len()).sum();
-        self.signatures.rows.reserve_exact(self.entries.len());
-        self.signatures.bands.reserve_exact(n_bands);
-        for entry in &mut self.entries {
-            let bands = std::mem::take(&mut entry.bands);
-            self.signatures.push(entry, &bands);
-        }
-        self.signatures.sort();
     }
 
     /// Confirms candidate pairs by their true Jaccard similarity and places everyone.
     fn confirm_and_place(&mut self) {
-        let first_id = |g: u32| self.entries[self.groups[g as usize][0]].member.id;
-        let edges: Vec<(usize, usize, f64)> = self
-            .candidates
-            .iter()
-            .filter_map(|&(a, b)| {
-                let sa = self.shingle_sets.get(&first_id(a))?;
-                let sb = self.shingle_sets.get(&first_id(b))?;
-                let similarity = text::jaccard(sa, sb);
-                (similarity >= self.threshold).then_some((a as usize, b as usize, similarity))
-            })
-            .collect();
+        let mut store = std::mem::take(&mut self.shingle_sets);
+        let edges = store.seal().and_then(|()| self.confirm(&store)).unwrap_or_else(|err| {
+            // Only our own temporary file can fail here; the pairs stay unconfirmed
+            // rather than the run failing at its end.
+            tracing::error!(error = %err, "Dedup could not read back shingle sets; near duplicates are left unmarked.");
+            Vec::new()
+        });
+        drop(store);
         let groups: Vec<Vec<Member>> = self
             .groups
             .iter()
-            .map(|g| g.iter().map(|&i| self.entries[i].member).collect())
+            .map(|g| {
+                g.iter()
+                    .map(|&i| self.signatures.rows[i].member())
+                    .collect()
+            })
             .collect();
         self.placements = cluster::place(&groups, &edges);
         self.placements.sort_unstable_by_key(|&(id, _)| id);
@@ -221,10 +218,36 @@ impl Dedup {
             .map(|g| g.iter().map(|m| m.id).collect())
             .collect();
         self.confirmed = edges;
-        self.entries = Vec::new();
+        self.signatures.sort();
         self.groups = Vec::new();
         self.candidates = Vec::new();
-        self.shingle_sets = FxHashMap::default();
+    }
+
+    /// The candidate pairs of groups whose similarity reaches the threshold. Pairs
+    /// come sorted by their first group, so its set is read once for all its pairs.
+    fn confirm(&self, store: &ShingleStore) -> std::io::Result<Vec<(usize, usize, f64)>> {
+        let first_id = |g: u32| self.first_id(g);
+        let (mut set_a, mut set_b) = (Vec::new(), Vec::new());
+        let mut loaded: Option<(u32, bool)> = None;
+        let mut edges = Vec::new();
+        for &(a, b) in &self.candidates {
+            let has_a = match loaded {
+                Some((g, has)) if g == a => has,
+                _ => {
+                    let has = store.read_into(first_id(a), &mut set_a)?;
+                    loaded = Some((a, has));
+                    has
+                }
+            };
+            if !has_a || !store.read_into(first_id(b), &mut set_b)? {
+                continue;
+            }
+            let similarity = text::jaccard(&set_a, &set_b);
+            if similarity >= self.threshold {
+                edges.push((a as usize, b as usize, similarity));
+            }
+        }
+        Ok(edges)
     }
 }
 
@@ -247,21 +270,37 @@ struct SignatureRow {
     n_bands: usize,
 }
 
+impl SignatureRow {
+    fn member(&self) -> Member {
+        Member {
+            id: self.id,
+            n_chars: self.n_chars,
+            published: self.published,
+        }
+    }
+}
+
 impl Signatures {
-    fn push(&mut self, entry: &Entry, bands: &[u64]) {
+    fn push(&mut self, entry: &Entry) {
         self.rows.push(SignatureRow {
             id: entry.member.id,
             exact: entry.exact,
             n_chars: entry.member.n_chars,
             published: entry.member.published,
             bands_at: self.bands.len(),
-            n_bands: bands.len(),
+            n_bands: entry.bands.len(),
         });
-        self.bands.extend_from_slice(bands);
+        self.bands.extend_from_slice(&entry.bands);
     }
 
-    /// Orders the rows by id for [`Signatures::get`]; they come in input order, which
-    /// is already `doc_id` order, so this is cheap.
+    /// The band hashes of row `i`.
+    fn bands_of(&self, i: usize) -> &[u64] {
+        let row = &self.rows[i];
+        &self.bands[row.bands_at..row.bands_at + row.n_bands]
+    }
+
+    /// Orders the rows by id for [`Signatures::get`], once deciding no longer needs
+    /// them in input order; input order is already `doc_id` order, so this is cheap.
     fn sort(&mut self) {
         self.rows.sort_by_key(|row| row.id);
     }
@@ -331,10 +370,8 @@ impl CorpusStage for Dedup {
     fn absorb(&mut self, _pass: usize, summaries: Vec<Summary>) {
         for summary in summaries {
             match summary {
-                Summary::Signature(entry) => self.entries.push(entry),
-                Summary::Shingles(id, set) => {
-                    self.shingle_sets.insert(id, set);
-                }
+                Summary::Signature(entry) => self.signatures.push(&entry),
+                Summary::Shingles(id, set) => self.shingle_sets.insert(id, &set),
             }
         }
     }
@@ -431,6 +468,36 @@ mod tests {
         assert_eq!(note(3).duplicate_of, None);
         assert_eq!(note(3).cluster, docs[3].doc_id);
         assert_eq!(note(2).cluster, kept);
+    }
+
+    #[test]
+    fn shingle_sets_on_disk_confirm_the_same_pairs() {
+        let base = article(60);
+        let texts = [
+            base.replace("number 5 ", "figure 5 "),
+            format!("{base} Extra closing words."),
+            base.replace("number 9 ", "figure 9 "),
+            article(40),
+            format!("{} Added at the end.", article(40)),
+        ];
+        let notes = |budget: usize| {
+            let mut stage = Dedup::new(&DedupConfig::default());
+            stage.shingle_sets = ShingleStore::with_budget(budget);
+            let mut docs: Vec<Document> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| doc(&format!("{i}.txt"), t))
+                .collect();
+            run(&mut stage, &mut docs);
+            let notes: Vec<DedupNote> = docs.into_iter().map(|d| d.dedup.unwrap()).collect();
+            notes
+        };
+        let in_memory = notes(usize::MAX);
+        // Every set goes to the temporary file.
+        let on_disk = notes(1);
+        assert_eq!(in_memory, on_disk);
+        let near = in_memory.iter().filter(|n| n.similarity.is_some()).count();
+        assert_eq!(near, 3, "{in_memory:?}");
     }
 
     #[test]
