@@ -42,11 +42,11 @@ pub struct Boilerplate {
 
 /// The article found in one page, and what was removed around it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Extraction {
+pub struct Extraction<'a> {
     /// The article's lines, one paragraph each, separated by blank lines.
     pub text: String,
     /// The removed lines, in page order.
-    pub removed: Vec<String>,
+    pub removed: Vec<&'a str>,
     pub meta: Metadata,
     /// The hashes of the lines cross-document recurrence may judge, sorted, each once:
     /// what observing the same text reports.
@@ -75,7 +75,7 @@ impl Boilerplate {
     }
 
     /// Finds the article in `text`, using what was learnt from the corpus so far.
-    pub fn extract(&self, text: &str) -> Extraction {
+    pub fn extract<'a>(&self, text: &'a str) -> Extraction<'a> {
         let masks = self.stoplists.masks(text);
         let stoplist = self.stoplists.detect_from(&masks);
         let max_words = self.thresholds.chrome_max_words;
@@ -106,7 +106,7 @@ impl Boilerplate {
             if kept {
                 article.push(line.text);
             } else {
-                removed.push(line.text.to_owned());
+                removed.push(line.text);
             }
         }
         let mut chrome_lines: Vec<u64> = hashes.into_iter().flatten().collect();
@@ -203,38 +203,43 @@ impl CorpusStage for Boilerplate {
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
-        let extraction = self.extract(&doc.text);
+        let Extraction {
+            text,
+            removed,
+            meta,
+            chrome_lines,
+        } = self.extract(&doc.text);
         // Kept for the next run, which may reuse this document only if none of these
         // lines changed from recurring to not, or back.
         doc.trace.chrome_lines = Some(
-            extraction
-                .chrome_lines
+            chrome_lines
                 .iter()
                 .map(|&hash| (hash, self.recurring.contains(&hash)))
                 .collect(),
         );
-        let words = lines::count_words(&extraction.text);
+        let words = lines::count_words(&text);
         if words < self.min_words {
             return Err(Rejection::new(
                 Reason::NoArticle,
                 format!(
                     "{words} article words left after removing {} boilerplate lines, fewer than min_words = {}",
-                    extraction.removed.len(),
+                    removed.len(),
                     self.min_words
                 ),
             ));
         }
-        doc.text = extraction.text;
-        doc.meta = extraction.meta;
-        doc.boilerplate = Some(BoilerplateNote {
-            removed_lines: extraction.removed.len() as u64,
-            removed_words: extraction
-                .removed
+        // The removed lines borrow the text they came from: note them before it goes.
+        let note = BoilerplateNote {
+            removed_lines: removed.len() as u64,
+            removed_words: removed
                 .iter()
                 .map(|l| l.split_whitespace().count() as u64)
                 .sum(),
-            removed_text: self.keep_removed.then(|| extraction.removed.join("\n")),
-        });
+            removed_text: self.keep_removed.then(|| removed.join("\n")),
+        };
+        doc.text = text;
+        doc.meta = meta;
+        doc.boilerplate = Some(note);
         Ok(())
     }
 

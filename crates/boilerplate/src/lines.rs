@@ -99,9 +99,10 @@ pub fn lines_with<'a>(
         };
         l.chrome_shape = looks_like_chrome(&l, chrome_max_words);
         if words <= 12 {
-            let heading = heading_key(line);
-            l.opens_comments = opens_comments(line, &heading);
-            l.separator = SEPARATOR_HEADINGS.contains(&heading.as_str());
+            let lower = line.to_lowercase();
+            let heading = heading_key(&lower);
+            l.opens_comments = opens_comments(line, &lower, heading);
+            l.separator = SEPARATOR_HEADINGS.contains(&heading);
             l.chrome_shape |= l.opens_comments || l.separator;
         }
         out.push(l);
@@ -140,7 +141,7 @@ impl TokenStats {
                 continue;
             };
             // Function words stay lower-case in titles; a capitalised one counts.
-            if !first.is_alphabetic() || (first.is_lowercase() && FUNCTION_WORDS.contains(&token)) {
+            if !first.is_alphabetic() || (first.is_lowercase() && is_function_word(token)) {
                 continue;
             }
             stats.letter_words += 1;
@@ -196,24 +197,28 @@ fn is_bullet(line: &str) -> bool {
     )
 }
 
-const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with",
-    "de", "la", "le", "el", "y", "und", "der", "die", "das",
-];
+/// A match rather than a list scan: it runs for every lower-case token of a page.
+fn is_function_word(token: &str) -> bool {
+    matches!(
+        token,
+        "a" | "an" | "and" | "as" | "at" | "by" | "for" | "from" | "in" | "of" | "on" | "or"
+            | "the" | "to" | "with" | "de" | "la" | "le" | "el" | "y" | "und" | "der" | "die"
+            | "das"
+    )
+}
 
 /// A heading reduced to its words: lower case, without a leading count, trailing
 /// punctuation or a count in brackets ("34 Comments", "Related:", "Comments (12)").
-fn heading_key(line: &str) -> String {
-    let lower = line.to_lowercase();
-    let trimmed = lower
+fn heading_key(lower: &str) -> &str {
+    lower
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ')
         .trim_end_matches(|c: char| {
             c.is_ascii_digit() || matches!(c, ' ' | ':' | '.' | '(' | ')' | '[' | ']' | '»' | '›')
-        });
-    trimmed.to_owned()
+        })
 }
 
-fn opens_comments(line: &str, heading: &str) -> bool {
+/// `lower` is `line` in lower case, and `heading` its [`heading_key`].
+fn opens_comments(line: &str, lower: &str, heading: &str) -> bool {
     if COMMENT_HEADINGS.contains(&heading) {
         return true;
     }
@@ -233,7 +238,6 @@ fn opens_comments(line: &str, heading: &str) -> bool {
         return true;
     }
     // A commenter's byline: "thelastchargersfan says:", "Alex on September 17 said:".
-    let lower = line.to_lowercase();
     lower.ends_with(" says:") || lower.ends_with(" said:") || lower.ends_with(" wrote:")
 }
 
