@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, ListBuilder, UInt64Builder};
+use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder, UInt64Builder};
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, RecordBatch,
     StringArray, StructArray, TimestampMicrosecondArray,
@@ -77,7 +77,7 @@ pub fn entities() -> SchemaRef {
 /// The mention columns for `mentions`, in their order.
 fn mention_columns(mentions: &[&Mention]) -> Vec<ArrayRef> {
     let strings = |f: fn(&Mention) -> &str| -> ArrayRef {
-        Arc::new(StringArray::from_iter_values(mentions.iter().map(|m| f(m))))
+        Arc::new(sized_strings(mentions.iter().map(|m| Some(f(m)))))
     };
     vec![
         strings(|m| &m.text),
@@ -264,7 +264,7 @@ pub enum Derived {
 pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatch, ArrowError> {
     let skip = derived == Derived::Skip;
     let strings = |f: fn(&Document) -> &str| -> ArrayRef {
-        Arc::new(StringArray::from_iter_values(docs.iter().map(f)))
+        Arc::new(sized_strings(docs.iter().map(|d| Some(f(d)))))
     };
     let ints = |f: fn(&Document) -> u64| -> ArrayRef {
         Arc::new(Int64Array::from_iter_values(
@@ -272,7 +272,7 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
         ))
     };
     let optional = |f: fn(&Document) -> Option<&str>| -> ArrayRef {
-        Arc::new(StringArray::from_iter(docs.iter().map(f)))
+        Arc::new(sized_strings(docs.iter().map(f)))
     };
     let hashes: Vec<String> = docs
         .iter()
@@ -360,6 +360,20 @@ pub fn quarantine_batch(records: &[QuarantineRecord]) -> Result<RecordBatch, Arr
 
 /// Counts are stored as signed 64-bit integers, the integer type every notebook tool
 /// and Spark read without surprises; no real count comes near the limit.
+/// A string column sized in one pass before it is filled in another. Grown as it
+/// fills, the text column of a batch doubled its buffer again and again and held the
+/// old and new copies at once: the run's largest allocation by far.
+fn sized_strings<'a>(values: impl Iterator<Item = Option<&'a str>> + Clone) -> StringArray {
+    let (rows, bytes) = values.clone().fold((0, 0), |(rows, bytes), v| {
+        (rows + 1, bytes + v.map_or(0, str::len))
+    });
+    let mut builder = StringBuilder::with_capacity(rows, bytes);
+    for value in values {
+        builder.append_option(value);
+    }
+    builder.finish()
+}
+
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
