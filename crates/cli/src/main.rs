@@ -16,6 +16,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Resident memory follows what the run holds: see `mimalloc` in the workspace manifest.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Turns a folder of raw scraped news documents into a clean Parquet dataset.
 #[derive(Debug, Parser)]
 #[command(name = "newsprep", version, about, long_about = None)]
