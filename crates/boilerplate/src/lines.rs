@@ -201,8 +201,28 @@ fn is_bullet(line: &str) -> bool {
 fn is_function_word(token: &str) -> bool {
     matches!(
         token,
-        "a" | "an" | "and" | "as" | "at" | "by" | "for" | "from" | "in" | "of" | "on" | "or"
-            | "the" | "to" | "with" | "de" | "la" | "le" | "el" | "y" | "und" | "der" | "die"
+        "a" | "an"
+            | "and"
+            | "as"
+            | "at"
+            | "by"
+            | "for"
+            | "from"
+            | "in"
+            | "of"
+            | "on"
+            | "or"
+            | "the"
+            | "to"
+            | "with"
+            | "de"
+            | "la"
+            | "le"
+            | "el"
+            | "y"
+            | "und"
+            | "der"
+            | "die"
             | "das"
     )
 }
