@@ -50,7 +50,7 @@ pub struct Dedup {
     signatures: Signatures,
 }
 
-/// What pass 1 keeps of a document.
+/// What pass 1 reports of a document; absorbing packs it into [`Signatures`].
 #[derive(Debug, Clone)]
 pub struct Entry {
     member: Member,
@@ -109,10 +109,9 @@ impl Dedup {
 
     /// Candidate pairs of documents (by id) after pass 1, for measuring LSH recall.
     pub fn candidate_pairs(&self) -> Vec<(u64, u64)> {
-        let id = |g: u32| self.first_id(g);
         self.candidates
             .iter()
-            .map(|&(a, b)| (id(a), id(b)))
+            .map(|&(a, b)| (self.first_id(a), self.first_id(b)))
             .collect()
     }
 
@@ -226,7 +225,6 @@ impl Dedup {
     /// The candidate pairs of groups whose similarity reaches the threshold. Pairs
     /// come sorted by their first group, so its set is read once for all its pairs.
     fn confirm(&self, store: &ShingleStore) -> std::io::Result<Vec<(usize, usize, f64)>> {
-        let first_id = |g: u32| self.first_id(g);
         let (mut set_a, mut set_b) = (Vec::new(), Vec::new());
         let mut loaded: Option<(u32, bool)> = None;
         let mut edges = Vec::new();
@@ -234,12 +232,12 @@ impl Dedup {
             let has_a = match loaded {
                 Some((g, has)) if g == a => has,
                 _ => {
-                    let has = store.read_into(first_id(a), &mut set_a)?;
+                    let has = store.read_into(self.first_id(a), &mut set_a)?;
                     loaded = Some((a, has));
                     has
                 }
             };
-            if !has_a || !store.read_into(first_id(b), &mut set_b)? {
+            if !has_a || !store.read_into(self.first_id(b), &mut set_b)? {
                 continue;
             }
             let similarity = text::jaccard(&set_a, &set_b);
@@ -251,8 +249,8 @@ impl Dedup {
     }
 }
 
-/// Every document's signature after pass 1, packed: a row per document, sorted by id,
-/// and one vector of all band hashes, rather than a map entry and a vector each.
+/// Every document's signature after pass 1, packed: a row per document and one vector
+/// of all band hashes, rather than a map entry and a vector each.
 #[derive(Debug, Default)]
 struct Signatures {
     rows: Vec<SignatureRow>,
@@ -312,7 +310,7 @@ impl Signatures {
             exact: row.exact,
             n_chars: row.n_chars,
             published: row.published,
-            bands: self.bands[row.bands_at..row.bands_at + row.n_bands].to_vec(),
+            bands: self.bands_of(at).to_vec(),
         })
     }
 }

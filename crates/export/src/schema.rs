@@ -358,8 +358,6 @@ pub fn quarantine_batch(records: &[QuarantineRecord]) -> Result<RecordBatch, Arr
     )
 }
 
-/// Counts are stored as signed 64-bit integers, the integer type every notebook tool
-/// and Spark read without surprises; no real count comes near the limit.
 /// A string column sized in one pass before it is filled in another. Grown as it
 /// fills, the text column of a batch doubled its buffer again and again and held the
 /// old and new copies at once: the run's largest allocation by far.
@@ -374,6 +372,8 @@ fn sized_strings<'a>(values: impl Iterator<Item = Option<&'a str>> + Clone) -> S
     builder.finish()
 }
 
+/// Counts are stored as signed 64-bit integers, the integer type every notebook tool
+/// and Spark read without surprises; no real count comes near the limit.
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
