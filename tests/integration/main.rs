@@ -8,4 +8,5 @@ mod dedup;
 mod entities;
 mod operations;
 mod reuse;
+mod safety;
 mod util;

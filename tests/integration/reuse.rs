@@ -206,7 +206,7 @@ fn four_shards_then_merge_write_what_one_run_writes() {
     let missing = dir.output().join("shards/3-of-4");
     std::fs::rename(&missing, dir.path().join("aside")).expect("move aside");
     let out = dir.run(&["merge", "-q", "--input", "input", "--output", "output"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("3-of-4"), "{}", stderr(&out));
     std::fs::rename(dir.path().join("aside"), &missing).expect("move back");
 

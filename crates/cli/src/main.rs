@@ -5,6 +5,7 @@ mod eval;
 mod eval_dedup;
 mod eval_entities;
 mod gen;
+mod guard;
 mod output;
 mod progress;
 mod report;

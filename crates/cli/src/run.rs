@@ -1,6 +1,7 @@
 //! `newsprep run`: loads the configuration, wires the stages into a pipeline, runs it
 //! on a thread pool of the requested size and writes the output.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use newsprep_export::restore::{Earlier, Fingerprinter};
 use newsprep_export::{FileMetadata, ParquetSink, SpillFile};
 use tracing::{error, info, warn};
 
+use crate::guard;
 use crate::output;
 use crate::progress::Bars;
 use crate::{ExitStatus, JobArgs, LogFormat, RunArgs};
@@ -70,7 +72,25 @@ fn job(args: JobArgs, mode: Mode) -> ExitStatus {
             return ExitStatus::UsageError;
         }
     };
+    follow_output_link(&mut config);
     let dataset_dir = config.output_dir.clone();
+    // A merge reads its shards first: which they are, and where their inputs were.
+    let shards = match mode {
+        Mode::Merge => match shard_outputs(&dataset_dir) {
+            Ok(shards) => Some(shards),
+            Err(err) => {
+                error!("{err:#}");
+                return ExitStatus::UsageError;
+            }
+        },
+        _ => None,
+    };
+    if let (Some(shards), None) = (&shards, &args.input) {
+        if let Some(root) = recorded_input(shards) {
+            info!(input = %root.display(), "Merging over the input folder the shards recorded.");
+            config.input_dir = root;
+        }
+    }
     if let Mode::Shard { shard, .. } = mode {
         config.output_dir = dataset_dir.join(SHARDS_DIR).join(shard.dir_name());
     }
@@ -83,6 +103,10 @@ fn job(args: JobArgs, mode: Mode) -> ExitStatus {
     };
     if let Mode::Shard { shard, .. } = mode {
         discovery = discovery.only(shard);
+    }
+    if let Err(err) = refuse_unsafe_paths(&config, &dataset_dir, shards.as_deref(), &discovery) {
+        error!("{err:#}");
+        return ExitStatus::UsageError;
     }
     // Stages are built before anything runs: a bad gazetteer file is a config error.
     let pipeline = match build_pipeline(&config) {
@@ -121,12 +145,16 @@ fn job(args: JobArgs, mode: Mode) -> ExitStatus {
     if let Some(status) = signals.status() {
         return status;
     }
-    let (pipeline, reuse) = match earlier(&config, mode, &discovery) {
+    let (pipeline, reuse) = match earlier(&config, mode, shards, &discovery) {
         Ok(Some((earlier, reuse))) => (pipeline.with_restorer(Box::new(earlier)), reuse),
         Ok(None) => (pipeline, mode.reuse()),
         Err(err) => {
             error!("{err:#}");
-            return ExitStatus::Failure;
+            // A merge that cannot use its shards refuses before writing anything.
+            return match mode {
+                Mode::Merge => ExitStatus::UsageError,
+                _ => ExitStatus::Failure,
+            };
         }
     };
     let pipeline = pipeline.with_cancel(signals.any.clone());
@@ -208,6 +236,7 @@ impl Mode {
 fn earlier(
     config: &Config,
     mode: Mode,
+    shards: Option<Vec<PathBuf>>,
     discovery: &input::Discovery,
 ) -> anyhow::Result<Option<(Earlier, Reuse)>> {
     let (sources, fingerprint): (Vec<PathBuf>, Option<Fingerprinter>) = match mode {
@@ -224,7 +253,7 @@ fn earlier(
                 Box::new(move |file| newsprep_decode::fingerprint(file, max_bytes));
             (vec![config.output_dir.clone()], Some(check))
         }
-        Mode::Merge => (shard_outputs(&config.output_dir)?, None),
+        Mode::Merge => (shards.unwrap_or_default(), None),
     };
     let earlier = match Earlier::open(&sources, &config.hash(), fingerprint) {
         Ok(earlier) => earlier,
@@ -255,6 +284,66 @@ fn earlier(
         "Building on earlier output."
     );
     Ok(Some((earlier, reuse)))
+}
+
+/// Refuses, before anything is written, a job that could cost the user files: an
+/// output folder that is, holds or lies in the input folder, or that holds files
+/// newsprep did not write (for a shard, its own folder too); and a merge over other
+/// inputs than its shards read.
+fn refuse_unsafe_paths(
+    config: &Config,
+    dataset_dir: &Path,
+    shards: Option<&[PathBuf]>,
+    discovery: &input::Discovery,
+) -> anyhow::Result<()> {
+    guard::separate(&config.input_dir, dataset_dir)?;
+    guard::replaceable(dataset_dir)?;
+    if config.output_dir != dataset_dir {
+        guard::separate(&config.input_dir, &config.output_dir)?;
+        guard::replaceable(&config.output_dir)?;
+    }
+    if let Some(shards) = shards {
+        let mut read = BTreeSet::new();
+        for shard in shards {
+            let paths = newsprep_export::restore::input_paths(shard)
+                .with_context(|| format!("cannot read the inputs of shard {}", shard.display()))?;
+            read.extend(paths);
+        }
+        let found: BTreeSet<String> = discovery
+            .files
+            .iter()
+            .map(|f| f.rel_path.clone())
+            .chain(discovery.rejected.iter().map(|r| r.source_path.clone()))
+            .collect();
+        guard::same_inputs(&config.input_dir, &read, &found)?;
+    }
+    Ok(())
+}
+
+/// The input folder the shards recorded (`input_root` in their manifests), when it
+/// exists on this machine; shards on other machines may mount the corpus elsewhere.
+fn recorded_input(shards: &[PathBuf]) -> Option<PathBuf> {
+    let shard = shards.first()?;
+    let text = std::fs::read_to_string(shard.join(newsprep_export::MANIFEST_FILE)).ok()?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let root = PathBuf::from(manifest.get("input_root")?.as_str()?);
+    root.is_dir().then_some(root)
+}
+
+/// An output path that is a symbolic link to a folder is written through: the run
+/// swaps the folder the link leads to, and the link stays.
+fn follow_output_link(config: &mut Config) {
+    let is_link = std::fs::symlink_metadata(&config.output_dir)
+        .is_ok_and(|meta| meta.file_type().is_symlink());
+    if !is_link {
+        return;
+    }
+    if let Ok(real) = config.output_dir.canonicalize() {
+        if real.is_dir() {
+            info!(output = %config.output_dir.display(), target = %real.display(), "Writing into the folder the output link leads to.");
+            config.output_dir = real;
+        }
+    }
 }
 
 /// The outputs under `DIR/shards/`: all N of one `K-of-N` series, each complete.

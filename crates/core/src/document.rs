@@ -255,6 +255,8 @@ pub enum Reason {
     BadCompression,
     /// A symbolic link that leads outside the input directory.
     OutsideInput,
+    /// A FIFO, socket or device node named like an input: never opened.
+    NotAFile,
     /// Boilerplate removal left no article, or one shorter than `min_words`.
     NoArticle,
     /// A stage failed on the document (a bug, reported rather than ending the run).
@@ -272,6 +274,7 @@ impl Reason {
             Reason::Unreadable => "unreadable",
             Reason::BadCompression => "bad_compression",
             Reason::OutsideInput => "outside_input",
+            Reason::NotAFile => "not_a_file",
             Reason::NoArticle => "no_article",
             Reason::StageFailed => "stage_failed",
         }

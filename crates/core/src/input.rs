@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use tracing::warn;
 use walkdir::WalkDir;
 
 use crate::document::{Document, QuarantineRecord, Reason};
@@ -173,12 +174,31 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let Some(compression) =
-            input_kind(entry.file_name().to_string_lossy().as_ref(), extensions)
-        else {
+        let kind = input_kind(entry.file_name().to_string_lossy().as_ref(), extensions);
+        // A FIFO, socket or device node is never opened: reading a FIFO blocks until a
+        // writer comes, and a device can be endless. Its name still decides whether it
+        // was meant as an input (quarantined, so it is counted and listed) or not
+        // (ignored like any other non-input name, and logged).
+        if let Some(special) = special_kind(&entry.file_type()) {
+            let rel_path = relative(root, entry.path());
+            if kind.is_some() {
+                found.rejected.push(QuarantineRecord {
+                    source_path: rel_path,
+                    stage: "decode",
+                    reason: Reason::NotAFile,
+                    detail: format!("is {special}, not a regular file, and was not opened"),
+                    source_bytes: 0,
+                });
+            } else {
+                warn!(path = %rel_path, kind = special, "Ignored: not a regular file, and not named as an input.");
+                found.ignored += 1;
+            }
+            continue;
+        }
+        let Some(compression) = kind else {
             found.ignored += 1;
             continue;
         };
@@ -209,6 +229,28 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
         .rejected
         .sort_by(|a, b| a.source_path.cmp(&b.source_path));
     Ok(found)
+}
+
+/// What a directory entry that is neither a folder nor a regular file is, in words:
+/// `None` for a regular file.
+fn special_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() || file_type.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("a Unix socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device node");
+        }
+    }
+    Some("a special file")
 }
 
 /// `Some(compression)` when the file name is an input, judged by its extensions.
@@ -321,6 +363,31 @@ mod tests {
                 ("leakdir", Reason::OutsideInput)
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_never_read_and_never_vanish() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("real.txt"), "real").unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("sock")).unwrap();
+        let found = discover(dir.path(), &exts()).unwrap();
+        let paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(paths, ["real.txt"]);
+        let rejected: Vec<_> = found
+            .rejected
+            .iter()
+            .map(|r| (r.source_path.as_str(), r.reason))
+            .collect();
+        assert_eq!(rejected, [("pipe.txt", Reason::NotAFile)]);
+        assert!(found.rejected[0].detail.contains("FIFO"));
+        assert_eq!(found.ignored, 1, "the socket, whose name is not an input's");
     }
 
     #[test]

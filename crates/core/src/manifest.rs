@@ -20,6 +20,9 @@ pub struct Manifest {
     pub wall_ms: u64,
     pub threads: usize,
     pub input_dir: PathBuf,
+    /// The input folder as a canonical absolute path: where `newsprep merge` finds the
+    /// inputs a shard read when it is not told.
+    pub input_root: Option<PathBuf>,
     pub output_dir: PathBuf,
     pub config_hash: String,
     pub config: Config,
@@ -97,6 +100,7 @@ impl Manifest {
             wall_ms: wall.as_millis() as u64,
             threads: ctx.threads,
             input_dir: ctx.config.input_dir.clone(),
+            input_root: ctx.config.input_dir.canonicalize().ok(),
             output_dir: ctx.config.output_dir.clone(),
             config_hash: ctx.config.hash(),
             config: ctx.config,

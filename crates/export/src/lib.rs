@@ -32,6 +32,37 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const STATE_DIR: &str = "_state";
 pub const TRACE: &str = "trace";
 
+/// Whether `name` is one of the files of table `stem`: `STEM.parquet` or
+/// `STEM-NNNNN.parquet`.
+pub fn is_table_file(name: &str, stem: &str) -> bool {
+    let Some(rest) = name.strip_prefix(stem) else {
+        return false;
+    };
+    rest == ".parquet"
+        || rest
+            .strip_prefix('-')
+            .and_then(|n| n.strip_suffix(".parquet"))
+            .is_some_and(|n| n.len() == 5 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// What a run writes at the top of an output folder, besides `shards/` (the outputs of
+/// `run --shard`, which a swap carries over): everything else there belongs to someone
+/// else, and a run refuses to replace such a folder.
+pub fn is_output_entry(name: &str, is_dir: bool) -> bool {
+    if is_dir {
+        return name == STATE_DIR;
+    }
+    name == MANIFEST_FILE
+        || [DOCUMENTS, QUARANTINE, ENTITIES]
+            .iter()
+            .any(|stem| is_table_file(name, stem))
+}
+
+/// What a run writes inside `_state/`.
+pub fn is_state_entry(name: &str, is_dir: bool) -> bool {
+    !is_dir && is_table_file(name, TRACE)
+}
+
 /// Arrow string arrays use 32-bit offsets; a batch of texts is split before it nears
 /// that limit, whatever `row_group_size` says.
 const MAX_TEXT_BYTES_PER_BATCH: usize = 1 << 30;

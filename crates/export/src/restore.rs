@@ -8,7 +8,7 @@
 //! are held in memory, a few dozen bytes per document; the documents are read forward,
 //! in `doc_id` order, once per pass over the inputs.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
@@ -24,7 +24,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 use parquet::arrow::ProjectionMask;
 use rustc_hash::FxHashMap;
 
-use crate::{DOCUMENTS, STATE_DIR, TRACE};
+use crate::{DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
 
 /// Rows read at a time from each table.
 const READ_BATCH_ROWS: usize = 1024;
@@ -494,16 +494,29 @@ pub fn table_files(dir: &Path, stem: &str) -> Result<Vec<PathBuf>, RestoreError>
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy();
-            name == format!("{stem}.parquet")
-                || name
-                    .strip_prefix(&format!("{stem}-"))
-                    .and_then(|n| n.strip_suffix(".parquet"))
-                    .is_some_and(|n| n.len() == 5 && n.bytes().all(|b| b.is_ascii_digit()))
+            crate::is_table_file(&p.file_name().unwrap_or_default().to_string_lossy(), stem)
         })
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// The relative paths of the inputs an earlier output read: every document's (from its
+/// trace) and every quarantined input's. A merge checks its input folder against them.
+pub fn input_paths(output: &Path) -> Result<BTreeSet<String>, RestoreError> {
+    let mut paths = BTreeSet::new();
+    let tables = [
+        table_files(&output.join(STATE_DIR), TRACE)?,
+        table_files(output, QUARANTINE)?,
+    ];
+    for files in tables {
+        let mut rows = Rows::open(files, &["source_path"])?;
+        while let Some((batch, row)) = rows.current()? {
+            paths.insert(batch.column(0).as_string::<i32>().value(row).to_owned());
+            rows.advance();
+        }
+    }
+    Ok(paths)
 }
 
 /// The numeric form of a `doc_id` (16 hex digits).
