@@ -65,12 +65,18 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("doc_id", pa.string(), nullable=False),
             pa.field("source_path", pa.string(), nullable=False),
             pa.field("source_bytes", pa.int64(), nullable=False),
+            pa.field("format", pa.string(), nullable=False),
             pa.field("encoding", pa.string(), nullable=False),
             pa.field("encoding_source", pa.string(), nullable=False),
             pa.field("mojibake_repairs", pa.int64(), nullable=False),
             pa.field("title", pa.string()),
             pa.field("published", pa.timestamp("us", tz="UTC")),
             pa.field("attribution", pa.string()),
+            pa.field("author", pa.list_(pa.field("item", pa.string(), nullable=False))),
+            pa.field("site_name", pa.string()),
+            pa.field("url", pa.string()),
+            pa.field("canonical_url", pa.string()),
+            pa.field("page_language", pa.string()),
             pa.field("text", pa.string(), nullable=False),
             pa.field("n_chars", pa.int64(), nullable=False),
             pa.field("n_words", pa.int64(), nullable=False),
@@ -88,7 +94,7 @@ def test_documents_schema_in_pyarrow(output):
     assert table.schema.remove_metadata() == expected
     assert table.num_rows == 6
     meta = pq.read_metadata(output / "documents.parquet").metadata
-    assert meta[b"newsprep.schema_version"] == b"1"
+    assert meta[b"newsprep.schema_version"] == b"2"
     assert meta[b"newsprep.config_hash"]
 
 
@@ -184,5 +190,5 @@ def test_manifest_counts_add_up(output):
     }
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "dedup", "entities"]

@@ -21,6 +21,7 @@ TYPES = {
     "bool": pa.bool_(),
     "date": pa.date32(),
     "timestamp (µs, UTC)": pa.timestamp("us", tz="UTC"),
+    "list of string": pa.list_(pa.field("item", pa.string(), nullable=False)),
 }
 
 

@@ -19,7 +19,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use newsprep_core::config::BoilerplateConfig;
-use newsprep_core::document::{BoilerplateNote, Document, Metadata, Reason, Rejection};
+use newsprep_core::document::{BoilerplateNote, Document, Format, Metadata, Reason, Rejection};
 use newsprep_core::CorpusStage;
 
 use crate::classify::Thresholds;
@@ -76,6 +76,15 @@ impl Boilerplate {
 
     /// Finds the article in `text`, using what was learnt from the corpus so far.
     pub fn extract<'a>(&self, text: &'a str) -> Extraction<'a> {
+        self.extract_as(text, Format::Text)
+    }
+
+    /// Finds the article in the text of a document of `format`. The text of an HTML
+    /// page is already the article its DOM shows, so only what the corpus and the text
+    /// itself tell is applied there: lines that recur across pages as chrome, lines a
+    /// page repeats, and the byline and date lines; the line classifier, made for text
+    /// dumps, does not judge it again.
+    pub fn extract_as<'a>(&self, text: &'a str, format: Format) -> Extraction<'a> {
         let masks = self.stoplists.masks(text);
         let stoplist = self.stoplists.detect_from(&masks);
         let max_words = self.thresholds.chrome_max_words;
@@ -91,7 +100,10 @@ impl Boilerplate {
             .zip(&hashes)
             .map(|(teaser, hash)| teaser || hash.is_some_and(|h| self.recurring.contains(&h)))
             .collect();
-        let mut keep = classify::keep_lines(&lines, &forced_bad, &self.thresholds);
+        let mut keep = match format {
+            Format::Text => classify::keep_lines(&lines, &forced_bad, &self.thresholds),
+            Format::Html => forced_bad.iter().map(|bad| !bad).collect(),
+        };
 
         let core_start = keep.iter().position(|&k| k).unwrap_or(lines.len());
         let core_end = keep.iter().rposition(|&k| k).map_or(core_start, |i| i + 1);
@@ -120,6 +132,7 @@ impl Boilerplate {
                 title: found.title,
                 published: found.published,
                 attribution: found.attribution,
+                ..Metadata::default()
             },
         }
     }
@@ -208,7 +221,7 @@ impl CorpusStage for Boilerplate {
             removed,
             meta,
             chrome_lines,
-        } = self.extract(&doc.text);
+        } = self.extract_as(&doc.text, doc.format);
         // Kept for the next run, which may reuse this document only if none of these
         // lines changed from recurring to not, or back.
         doc.trace.chrome_lines = Some(
@@ -229,16 +242,29 @@ impl CorpusStage for Boilerplate {
             ));
         }
         // The removed lines borrow the text they came from: note them before it goes.
+        // What decode already left out of an HTML page comes first.
+        let earlier = doc.boilerplate.take().unwrap_or_default();
+        let removed_text = self.keep_removed.then(|| {
+            let mut all = earlier.removed_text.unwrap_or_default();
+            for line in &removed {
+                if !all.is_empty() {
+                    all.push('\n');
+                }
+                all.push_str(line);
+            }
+            all
+        });
         let note = BoilerplateNote {
-            removed_lines: removed.len() as u64,
-            removed_words: removed
-                .iter()
-                .map(|l| l.split_whitespace().count() as u64)
-                .sum(),
-            removed_text: self.keep_removed.then(|| removed.join("\n")),
+            removed_lines: earlier.removed_lines + removed.len() as u64,
+            removed_words: earlier.removed_words
+                + removed
+                    .iter()
+                    .map(|l| l.split_whitespace().count() as u64)
+                    .sum::<u64>(),
+            removed_text,
         };
         doc.text = text;
-        doc.meta = meta;
+        doc.meta = std::mem::take(&mut doc.meta).or(meta);
         doc.boilerplate = Some(note);
         Ok(())
     }

@@ -51,15 +51,7 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
         Some(path) => Config::from_file(path)?,
         None => Config::default(),
     };
-    let excluded: HashSet<String> = match &args.exclude_ids {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .lines()
-            .map(|l| l.trim().to_owned())
-            .filter(|l| !l.is_empty())
-            .collect(),
-        None => HashSet::new(),
-    };
+    let excluded = id_list(args.exclude_ids.as_deref())?;
 
     let decoder = Decoder::new(&config.decode);
     let mut pages = Vec::new();
@@ -126,6 +118,19 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The page ids listed one per line in `path`; none without a file.
+pub(crate) fn id_list(path: Option<&std::path::Path>) -> anyhow::Result<HashSet<String>> {
+    let Some(path) = path else {
+        return Ok(HashSet::new());
+    };
+    Ok(std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
 /// Runs the stage as the pipeline does: observe every page, decide, then extract.
 fn extract_all(stage: &mut Boilerplate, docs: &[Document]) -> Vec<String> {
     observe_all(stage, docs.iter());
@@ -141,7 +146,7 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// n-shingles with their counts; a text shorter than `n` words is one shingle.
-fn shingles(text: &str, n: usize) -> HashMap<Vec<&str>, usize> {
+pub(crate) fn shingles(text: &str, n: usize) -> HashMap<Vec<&str>, usize> {
     let words: Vec<&str> = tokens(text).collect();
     let mut counts = HashMap::new();
     for i in 0..words.len().saturating_sub(n - 1).max(1) {
@@ -154,7 +159,10 @@ fn shingles(text: &str, n: usize) -> HashMap<Vec<&str>, usize> {
 }
 
 /// True positives, false positives and false negatives, normalised to sum to 1.
-fn matching(gold: &HashMap<Vec<&str>, usize>, pred: &HashMap<Vec<&str>, usize>) -> [f64; 3] {
+pub(crate) fn matching(
+    gold: &HashMap<Vec<&str>, usize>,
+    pred: &HashMap<Vec<&str>, usize>,
+) -> [f64; 3] {
     let (mut tp, mut fp, mut fn_) = (0.0, 0.0, 0.0);
     for key in gold
         .keys()
@@ -175,18 +183,18 @@ fn matching(gold: &HashMap<Vec<&str>, usize>, pred: &HashMap<Vec<&str>, usize>) 
 }
 
 #[derive(Default)]
-struct Scores {
+pub(crate) struct Scores {
     shingles: Vec<[f64; 3]>,
     words: Vec<[f64; 3]>,
 }
 
 impl Scores {
-    fn push(&mut self, shingles: [f64; 3], words: [f64; 3]) {
+    pub(crate) fn push(&mut self, shingles: [f64; 3], words: [f64; 3]) {
         self.shingles.push(shingles);
         self.words.push(words);
     }
 
-    fn print(&self, label: &str) {
+    pub(crate) fn print(&self, label: &str) {
         let (p, r, f) = prf(&self.shingles);
         let (bp, br, bf) = prf(&self.words);
         println!(

@@ -4,6 +4,7 @@
 mod eval;
 mod eval_dedup;
 mod eval_entities;
+mod eval_html;
 mod gen;
 mod guard;
 mod output;
@@ -40,6 +41,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Score boilerplate removal against gold article texts (benchmark metric).
     EvalBoilerplate(eval::EvalArgs),
+    /// Score HTML article extraction against gold article texts, with its speed.
+    EvalHtml(eval_html::EvalHtmlArgs),
     /// Score deduplication on a folder: pairs found against brute-force Jaccard.
     EvalDedup(eval_dedup::EvalDedupArgs),
     /// Score entity tagging against gold mentions of the seeds, and its speed.
@@ -143,6 +146,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => run::merge(args),
         Command::Report(args) => report::report(args),
         Command::EvalBoilerplate(args) => eval::eval(args),
+        Command::EvalHtml(args) => eval_html::eval(args),
         Command::EvalDedup(args) => eval_dedup::eval(args),
         Command::EvalEntities(args) => eval_entities::eval(args),
         Command::GenCorpus(args) => gen::gen(args),

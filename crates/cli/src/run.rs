@@ -432,7 +432,9 @@ impl Signals {
 
 /// The stages the configuration switches on, in pipeline order.
 fn build_pipeline(config: &Config) -> anyhow::Result<Pipeline> {
-    let mut pipeline = Pipeline::new(Decoder::new(&config.decode), config.export.row_group_size);
+    let decoder = Decoder::new(&config.decode)
+        .keeping_removed(config.boilerplate.enabled && config.boilerplate.keep_removed);
+    let mut pipeline = Pipeline::new(decoder, config.export.row_group_size);
     if config.boilerplate.enabled {
         pipeline = pipeline.with_stage(Stage::corpus(Boilerplate::new(&config.boilerplate)));
     }

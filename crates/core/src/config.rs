@@ -52,16 +52,25 @@ pub struct DecodeConfig {
     pub max_control_ratio: f64,
     /// Repair UTF-8 that was decoded as windows-1252 or latin-1 and saved again.
     pub repair_mojibake: bool,
+    /// Read a file whose name says text as HTML when its first bytes are markup
+    /// (`<!doctype html`, `<html`).
+    pub sniff_html: bool,
 }
+
+/// Extensions read as HTML pages rather than text dumps.
+pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml"];
 
 impl Default for DecodeConfig {
     fn default() -> Self {
         DecodeConfig {
-            extensions: vec!["txt".into(), "text".into()],
+            extensions: ["txt", "text", "html", "htm", "xhtml"]
+                .map(String::from)
+                .to_vec(),
             max_bytes: 16 * 1024 * 1024,
             max_replacement_ratio: 0.01,
             max_control_ratio: 0.05,
             repair_mojibake: true,
+            sniff_html: true,
         }
     }
 }

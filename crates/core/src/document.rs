@@ -15,6 +15,8 @@ pub struct Document {
     pub source_path: String,
     /// Size of the input file on disk (compressed size for `.gz`/`.zst`).
     pub source_bytes: u64,
+    /// What kind of input the text came from.
+    pub format: Format,
     /// The WHATWG name of the encoding the bytes were decoded with, e.g. `UTF-8`.
     pub encoding: String,
     /// How that encoding was chosen.
@@ -145,6 +147,65 @@ pub struct Metadata {
     pub published: Option<i64>,
     /// Who the text is credited to: `Reuters`, `Al Jazeera and agencies`.
     pub attribution: Option<String>,
+    /// The people credited, one name each (HTML: JSON-LD, meta tags, byline).
+    pub author: Vec<String>,
+    /// The publication's name (HTML: `og:site_name`, JSON-LD publisher).
+    pub site_name: Option<String>,
+    /// Where the document comes from (HTML: `og:url`, else the canonical link).
+    pub url: Option<String>,
+    /// The page's declared canonical link.
+    pub canonical_url: Option<String>,
+    /// The page's `<html lang>`, as written.
+    pub page_language: Option<String>,
+}
+
+impl Metadata {
+    /// Fills the fields this one lacks from `other`: what the page's markup says wins
+    /// over what a later stage reads from the text.
+    pub fn or(self, other: Metadata) -> Metadata {
+        Metadata {
+            title: self.title.or(other.title),
+            published: self.published.or(other.published),
+            attribution: self.attribution.or(other.attribution),
+            author: if self.author.is_empty() {
+                other.author
+            } else {
+                self.author
+            },
+            site_name: self.site_name.or(other.site_name),
+            url: self.url.or(other.url),
+            canonical_url: self.canonical_url.or(other.canonical_url),
+            page_language: self.page_language.or(other.page_language),
+        }
+    }
+}
+
+/// The kind of input a document was read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// A text dump: the page as a text browser renders it, or plain text.
+    #[default]
+    Text,
+    /// An HTML page, its article taken from the DOM.
+    Html,
+}
+
+impl Format {
+    /// The code written to the `format` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Format> {
+        match code {
+            "text" => Some(Format::Text),
+            "html" => Some(Format::Html),
+            _ => None,
+        }
+    }
 }
 
 /// The record boilerplate removal keeps of what it removed.

@@ -43,6 +43,42 @@ pub fn decode(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejec
     Ok(with(encoding, bytes, EncodingSource::Detected))
 }
 
+/// Decodes an HTML page: a byte-order mark first, then the charset a `<meta>` tag in the
+/// first 1024 bytes declares (the WHATWG prescan), then what [`decode`] would choose.
+///
+/// One exception to the declaration: scraped pages are often saved again as UTF-8 with
+/// their old tag kept, so bytes that are valid UTF-8 and hold non-ASCII text stay UTF-8
+/// when the tag names a single-byte legacy encoding. A declared UTF-8 that the bytes
+/// are not is left to detection, which reads such pages better than replacement marks.
+pub fn decode_html(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejection> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(with(encoding, &bytes[bom_len..], EncodingSource::Bom));
+    }
+    let Some(declared) = crate::html::prescan::meta_charset(bytes) else {
+        return decode(bytes, max_control_ratio);
+    };
+    reject_binary(bytes, max_control_ratio)?;
+    let utf8 = std::str::from_utf8(bytes).ok();
+    if declared == UTF_8 {
+        return match utf8 {
+            Some(text) => Ok(DecodedText {
+                text: text.to_owned(),
+                encoding: UTF_8,
+                source: EncodingSource::Declared,
+            }),
+            None => decode(bytes, max_control_ratio),
+        };
+    }
+    if let Some(text) = utf8.filter(|_| declared.is_single_byte() && !bytes.is_ascii()) {
+        return Ok(DecodedText {
+            text: text.to_owned(),
+            encoding: UTF_8,
+            source: EncodingSource::Utf8,
+        });
+    }
+    Ok(with(declared, bytes, EncodingSource::Declared))
+}
+
 /// What the detector needs to see: the words (split at ASCII whitespace) that hold a
 /// byte outside ASCII, or an escape for the ISO-2022 encodings, each followed by a
 /// space. Every candidate encoding reads ASCII alike, so the words without such a byte

@@ -1,18 +1,23 @@
 //! The decode stage: bytes in any encoding, plain or compressed, to clean UTF-8.
 //!
-//! One file goes through four steps, each in its own module, in this order:
+//! An HTML page (by its name, or by its first bytes) is decoded by [`charset::decode_html`]
+//! and its article taken from the DOM by [`html`] before the same repairs; a text dump
+//! goes through four steps, each in its own module, in this order:
 //! [`read`] (decompress within the size cap), [`charset`] (choose the encoding and
 //! decode), [`mojibake`] (undo UTF-8 read as windows-1252) and [`normalize`] (NFC,
 //! line endings, control characters, spaces, blank lines). Any step may reject the file;
 //! the runner then quarantines it with the reason.
 
 pub mod charset;
+pub mod html;
 pub mod mojibake;
 pub mod normalize;
 pub mod read;
 
-use newsprep_core::config::DecodeConfig;
-use newsprep_core::document::{Document, Reason, Rejection, Trace};
+use newsprep_core::config::{DecodeConfig, HTML_EXTENSIONS};
+use newsprep_core::document::{
+    BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
+};
 use newsprep_core::input::InputFile;
 use newsprep_core::Decode;
 
@@ -23,6 +28,8 @@ pub struct Decoder {
     max_replacement_ratio: f64,
     max_control_ratio: f64,
     repair_mojibake: bool,
+    sniff_html: bool,
+    keep_removed: bool,
 }
 
 impl Decoder {
@@ -33,15 +40,92 @@ impl Decoder {
             max_replacement_ratio: config.max_replacement_ratio,
             max_control_ratio: config.max_control_ratio,
             repair_mojibake: config.repair_mojibake,
+            sniff_html: config.sniff_html,
+            keep_removed: false,
         }
     }
 
-    /// Decodes bytes already read into memory; `decode` is this after [`read::read_capped`].
-    pub fn decode_bytes(&self, bytes: &[u8]) -> Result<Decoded, Rejection> {
-        if bytes.is_empty() {
+    /// Keeps the text of what HTML extraction leaves out, for the `removed_text`
+    /// column (`[boilerplate] keep_removed`).
+    pub fn keeping_removed(mut self, keep: bool) -> Decoder {
+        self.keep_removed = keep;
+        self
+    }
+
+    /// The format of an input: HTML by its name, or by its first bytes when sniffing.
+    pub fn format_of(&self, rel_path: &str, bytes: &[u8]) -> Format {
+        let lower = rel_path.to_ascii_lowercase();
+        let stem = lower
+            .strip_suffix(".gz")
+            .or_else(|| lower.strip_suffix(".zst"))
+            .unwrap_or(&lower);
+        let named_html = stem
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| HTML_EXTENSIONS.contains(&ext));
+        if named_html || (self.sniff_html && html::looks_like_html(bytes)) {
+            Format::Html
+        } else {
+            Format::Text
+        }
+    }
+
+    /// Decodes an HTML page held in memory: its article, what was left out, and what
+    /// the page says about itself.
+    pub fn decode_html_bytes(&self, bytes: &[u8]) -> Result<DecodedPage, Rejection> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Rejection::new(Reason::Empty, "file is empty"));
         }
-        let decoded = charset::decode(bytes, self.max_control_ratio)?;
+        let decoded = charset::decode_html(bytes, self.max_control_ratio)?;
+        self.check_replacements(&decoded)?;
+        let page = html::extract(&decoded.text);
+        let (text, mojibake_repairs) = if self.repair_mojibake {
+            let (text, n) = mojibake::repair(&page.text);
+            (normalize::normalize(&text), n)
+        } else {
+            (normalize::normalize(&page.text), 0)
+        };
+        if text.is_empty() {
+            let detail = if page.removed.is_empty() {
+                "the page has no visible text".to_owned()
+            } else {
+                format!(
+                    "the page has no article: all {} blocks of visible text are menus, link lists or other chrome",
+                    page.removed.len()
+                )
+            };
+            return Err(Rejection::new(Reason::NoArticle, detail));
+        }
+        let meta = page.meta;
+        Ok(DecodedPage {
+            decoded: Decoded {
+                text,
+                encoding: decoded.encoding.name(),
+                encoding_source: decoded.source,
+                mojibake_repairs,
+            },
+            meta: Metadata {
+                title: meta.title,
+                published: meta.published,
+                attribution: None,
+                author: meta.author,
+                site_name: meta.site_name,
+                url: meta.url,
+                canonical_url: meta.canonical_url,
+                page_language: meta.page_language,
+            },
+            removed: BoilerplateNote {
+                removed_lines: page.removed.len() as u64,
+                removed_words: page
+                    .removed
+                    .iter()
+                    .map(|l| l.split_whitespace().count() as u64)
+                    .sum(),
+                removed_text: self.keep_removed.then(|| page.removed.join("\n")),
+            },
+        })
+    }
+
+    fn check_replacements(&self, decoded: &charset::DecodedText) -> Result<(), Rejection> {
         let replacements = decoded.text.chars().filter(|&c| c == '\u{FFFD}').count();
         let chars = decoded.text.chars().count().max(1);
         if replacements as f64 / chars as f64 > self.max_replacement_ratio {
@@ -53,6 +137,16 @@ impl Decoder {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Decodes bytes already read into memory; `decode` is this after [`read::read_capped`].
+    pub fn decode_bytes(&self, bytes: &[u8]) -> Result<Decoded, Rejection> {
+        if bytes.is_empty() {
+            return Err(Rejection::new(Reason::Empty, "file is empty"));
+        }
+        let decoded = charset::decode(bytes, self.max_control_ratio)?;
+        self.check_replacements(&decoded)?;
         let (text, mojibake_repairs) = if self.repair_mojibake {
             mojibake::repair(&decoded.text)
         } else {
@@ -80,6 +174,15 @@ pub struct Decoded {
     pub mojibake_repairs: u64,
 }
 
+/// The outcome of decoding one HTML page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedPage {
+    pub decoded: Decoded,
+    pub meta: Metadata,
+    /// The visible blocks the extraction left out.
+    pub removed: BoilerplateNote,
+}
+
 /// The content part of an input's fingerprint: BLAKE3 of its decompressed bytes,
 /// truncated to 128 bits, in hex.
 pub fn input_hash(bytes: &[u8]) -> String {
@@ -97,7 +200,14 @@ pub fn fingerprint(input: &InputFile, max_bytes: u64) -> Option<String> {
 impl Decode for Decoder {
     fn decode(&self, input: &InputFile) -> Result<Document, Rejection> {
         let bytes = read::read_capped(input, self.max_bytes)?;
-        let decoded = self.decode_bytes(&bytes)?;
+        let format = self.format_of(&input.rel_path, &bytes);
+        let (decoded, meta, boilerplate) = match format {
+            Format::Text => (self.decode_bytes(&bytes)?, Metadata::default(), None),
+            Format::Html => {
+                let page = self.decode_html_bytes(&bytes)?;
+                (page.decoded, page.meta, Some(page.removed))
+            }
+        };
         Ok(Document {
             trace: Trace {
                 input_hash: Some(input_hash(&bytes)),
@@ -106,10 +216,13 @@ impl Decode for Decoder {
             doc_id: Document::id_for_path(&input.rel_path),
             source_path: input.rel_path.clone(),
             source_bytes: input.size,
+            format,
             encoding: decoded.encoding.to_owned(),
             encoding_source: decoded.encoding_source,
             mojibake_repairs: decoded.mojibake_repairs,
             text: decoded.text,
+            meta,
+            boilerplate,
             ..Document::default()
         })
     }

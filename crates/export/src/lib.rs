@@ -433,7 +433,10 @@ mod tests {
             .unwrap();
         let get = |k: &str| kv.iter().find(|e| e.key == k).and_then(|e| e.value.clone());
         assert_eq!(get("newsprep.config_hash").as_deref(), Some("abc123"));
-        assert_eq!(get("newsprep.schema_version").as_deref(), Some("1"));
+        assert_eq!(
+            get("newsprep.schema_version").as_deref(),
+            Some(schema::SCHEMA_VERSION.to_string().as_str())
+        );
 
         let mut names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()

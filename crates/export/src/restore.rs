@@ -16,7 +16,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, TimestampMicrosecondType, UInt64Type};
 use arrow_array::{Array, RecordBatch};
 use newsprep_core::document::{
-    BoilerplateNote, Document, EncodingSource, Metadata, Signature, Trace,
+    BoilerplateNote, Document, EncodingSource, Format, Metadata, Signature, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
@@ -247,17 +247,23 @@ impl Cursor {
     }
 }
 
-/// The columns of `documents.parquet` a restored document is made of, in this order.
+/// The columns of `documents.parquet` a restored document is made of, in file order.
 const DOCUMENT_COLUMNS: &[&str] = &[
     "doc_id",
     "source_path",
     "source_bytes",
+    "format",
     "encoding",
     "encoding_source",
     "mojibake_repairs",
     "title",
     "published",
     "attribution",
+    "author",
+    "site_name",
+    "url",
+    "canonical_url",
+    "page_language",
     "text",
     "boilerplate_lines",
     "removed_words",
@@ -278,34 +284,56 @@ const TRACE_COLUMNS: &[&str] = &[
 /// Row `row` of the projected documents table, with its trace: the document as the
 /// earlier run wrote it, before dedup and entity tagging, which a restoring run redoes.
 fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) -> Document {
-    let text = |i: usize| docs.column(i).as_string::<i32>().value(row).to_owned();
-    let optional_text = |i: usize| {
-        let col = docs.column(i).as_string::<i32>();
+    // Columns by name: the projection holds exactly DOCUMENT_COLUMNS.
+    let column = |name: &str| {
+        let index = DOCUMENT_COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or(0);
+        docs.column(index)
+    };
+    let text = |name: &str| column(name).as_string::<i32>().value(row).to_owned();
+    let optional_text = |name: &str| {
+        let col = column(name).as_string::<i32>();
         (!col.is_null(row)).then(|| col.value(row).to_owned())
     };
-    let int = |i: usize| {
-        let col = docs.column(i).as_primitive::<Int64Type>();
+    let int = |name: &str| {
+        let col = column(name).as_primitive::<Int64Type>();
         (!col.is_null(row)).then(|| u64::try_from(col.value(row)).unwrap_or(0))
     };
-    let published = docs.column(7).as_primitive::<TimestampMicrosecondType>();
-    let boilerplate = int(10).map(|removed_lines| BoilerplateNote {
+    let published = column("published").as_primitive::<TimestampMicrosecondType>();
+    let authors = column("author").as_list::<i32>();
+    let author = if authors.is_null(row) {
+        Vec::new()
+    } else {
+        let names = authors.value(row);
+        let names = names.as_string::<i32>();
+        names.iter().flatten().map(str::to_owned).collect()
+    };
+    let boilerplate = int("boilerplate_lines").map(|removed_lines| BoilerplateNote {
         removed_lines,
-        removed_words: int(11).unwrap_or(0),
-        removed_text: optional_text(12),
+        removed_words: int("removed_words").unwrap_or(0),
+        removed_text: optional_text("removed_text"),
     });
     Document {
-        doc_id: text(0),
-        source_path: text(1),
-        source_bytes: int(2).unwrap_or(0),
-        encoding: text(3),
-        encoding_source: EncodingSource::parse(&text(4)).unwrap_or_default(),
-        mojibake_repairs: int(5).unwrap_or(0),
+        doc_id: text("doc_id"),
+        source_path: text("source_path"),
+        source_bytes: int("source_bytes").unwrap_or(0),
+        format: Format::parse(&text("format")).unwrap_or_default(),
+        encoding: text("encoding"),
+        encoding_source: EncodingSource::parse(&text("encoding_source")).unwrap_or_default(),
+        mojibake_repairs: int("mojibake_repairs").unwrap_or(0),
         meta: Metadata {
-            title: optional_text(6),
+            title: optional_text("title"),
             published: (!published.is_null(row)).then(|| published.value(row)),
-            attribution: optional_text(8),
+            attribution: optional_text("attribution"),
+            author,
+            site_name: optional_text("site_name"),
+            url: optional_text("url"),
+            canonical_url: optional_text("canonical_url"),
+            page_language: optional_text("page_language"),
         },
-        text: text(9),
+        text: text("text"),
         boilerplate,
         dedup: None,
         entities: None,

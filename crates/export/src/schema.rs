@@ -13,7 +13,7 @@ use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeU
 use newsprep_core::document::{Document, Mention, QuarantineRecord, Signature};
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `documents.parquet`: one row per document kept.
 pub fn documents() -> SchemaRef {
@@ -21,12 +21,18 @@ pub fn documents() -> SchemaRef {
         Field::new("doc_id", DataType::Utf8, false),
         Field::new("source_path", DataType::Utf8, false),
         Field::new("source_bytes", DataType::Int64, false),
+        Field::new("format", DataType::Utf8, false),
         Field::new("encoding", DataType::Utf8, false),
         Field::new("encoding_source", DataType::Utf8, false),
         Field::new("mojibake_repairs", DataType::Int64, false),
         Field::new("title", DataType::Utf8, true),
         Field::new("published", timestamp_utc(), true),
         Field::new("attribution", DataType::Utf8, true),
+        Field::new("author", string_list(), true),
+        Field::new("site_name", DataType::Utf8, true),
+        Field::new("url", DataType::Utf8, true),
+        Field::new("canonical_url", DataType::Utf8, true),
+        Field::new("page_language", DataType::Utf8, true),
         Field::new("text", DataType::Utf8, false),
         Field::new("n_chars", DataType::Int64, false),
         Field::new("n_words", DataType::Int64, false),
@@ -48,6 +54,29 @@ pub fn documents() -> SchemaRef {
             true,
         ),
     ]))
+}
+
+/// A list of names, as `author` holds them.
+fn string_list() -> DataType {
+    DataType::List(Arc::new(Field::new("item", DataType::Utf8, false)))
+}
+
+/// The `author` column: the names credited on an HTML page; null for text dumps, which
+/// say nothing of the kind.
+fn author_column(docs: &[Document]) -> Result<ArrayRef, ArrowError> {
+    let mut names = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+        "item",
+        DataType::Utf8,
+        false,
+    )));
+    for doc in docs {
+        if doc.format == newsprep_core::document::Format::Html {
+            names.append_value(doc.meta.author.iter().map(Some));
+        } else {
+            names.append_null();
+        }
+    }
+    Ok(Arc::new(names.finish()))
 }
 
 /// The fields of one entity mention, in `documents.entities` and `entities.parquet`.
@@ -242,9 +271,12 @@ pub fn quarantine() -> SchemaRef {
 /// Columns with few distinct values, worth dictionary encoding; the rest are nearly
 /// unique per row, where a dictionary only costs memory and time.
 pub const DICTIONARY_COLUMNS: &[&str] = &[
+    "format",
     "encoding",
     "encoding_source",
     "attribution",
+    "site_name",
+    "page_language",
     "stage",
     "reason",
     "label",
@@ -305,12 +337,18 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
             strings(|d| &d.doc_id),
             strings(|d| &d.source_path),
             ints(|d| d.source_bytes),
+            strings(|d| d.format.as_str()),
             strings(|d| &d.encoding),
             strings(|d| d.encoding_source.as_str()),
             ints(|d| d.mojibake_repairs),
             optional(|d| d.meta.title.as_deref()),
             Arc::new(published),
             optional(|d| d.meta.attribution.as_deref()),
+            author_column(docs)?,
+            optional(|d| d.meta.site_name.as_deref()),
+            optional(|d| d.meta.url.as_deref()),
+            optional(|d| d.meta.canonical_url.as_deref()),
+            optional(|d| d.meta.page_language.as_deref()),
             strings(|d| &d.text),
             count(Document::n_chars),
             count(Document::n_words),

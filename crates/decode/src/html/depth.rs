@@ -1,0 +1,194 @@
+//! A bound on how deep a page nests before it is parsed. The HTML tree builder walks
+//! the stack of open elements for many start tags (is a `<p>` open in scope?), so a page
+//! nested 100,000 deep takes time quadratic in its depth: half a minute in a release
+//! build. Browsers cap depth too (Chromium at 512). Tags past [`MAX_DEPTH`] are dropped
+//! before parsing, keeping their text, so such a page still gives its words, in time
+//! linear in its size.
+//!
+//! The depth is estimated by a scan of the tags, not a parse: elements that close
+//! themselves (`<p>`, `<li>`, `<td>`, ...) and void elements (`<br>`, `<img>`) are not
+//! counted, comments and raw text (`<script>`, `<style>`) are skipped. Real pages stay
+//! far below the cap, so the estimate only has to be right about pathological ones.
+
+use std::borrow::Cow;
+
+/// Nesting depth from which tags are dropped.
+pub const MAX_DEPTH: usize = 1024;
+
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+    )
+}
+
+/// Elements whose end tag is optional: the parser closes them itself, so they do not
+/// pile up.
+fn closes_itself(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"optgroup"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"html"
+            | b"head"
+            | b"body"
+    )
+}
+
+fn is_raw_text(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"noembed" | b"noframes"
+    )
+}
+
+/// `html` with the tags nested deeper than [`MAX_DEPTH`] removed; borrowed when there
+/// are none, which is every real page.
+pub fn bounded(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already written to `out`
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        let start = i + offset;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            i = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            i = start + 1;
+            continue;
+        }
+        let mut name_end = name_start;
+        while bytes
+            .get(name_end)
+            .is_some_and(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C | b'/' | b'>'))
+        {
+            name_end += 1;
+        }
+        let name = bytes[name_start..name_end].to_ascii_lowercase();
+        let end = tag_end(bytes, name_end);
+        let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        let counted = !is_void(&name) && !closes_itself(&name);
+        let mut drop = false;
+        if closing {
+            if counted && depth > 0 {
+                drop = depth > MAX_DEPTH;
+                depth -= 1;
+            }
+        } else if counted && !self_closing {
+            depth += 1;
+            drop = depth > MAX_DEPTH;
+        }
+        if drop {
+            let out = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            out.push_str(&html[copied..start]);
+            copied = end;
+        }
+        i = end;
+        if !closing && is_raw_text(&name) {
+            // Skip to the matching end tag, whose '<' the loop then reads.
+            let mut close = Vec::with_capacity(name.len() + 2);
+            close.extend_from_slice(b"</");
+            close.extend_from_slice(&name);
+            i = find_ignore_case(bytes, i, &close).unwrap_or(bytes.len());
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&html[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(html),
+    }
+}
+
+/// The index just past the `>` that ends a tag whose name ends at `from`, skipping
+/// quoted attribute values.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return i + 1,
+            None => {}
+        }
+    }
+    bytes.len()
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_pages_are_left_as_they_are() {
+        let page = "<html><body><div class='a>b'><p>One<p>Two<br><img src=x></div><script>if (a<b) {}</script></body></html>";
+        assert!(matches!(bounded(page), Cow::Borrowed(_)));
+        let many_paragraphs = "<p>x".repeat(5000);
+        assert!(matches!(bounded(&many_paragraphs), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn tags_past_the_cap_go_and_their_text_stays() {
+        let depth = MAX_DEPTH + 10;
+        let page = format!(
+            "{}deep text{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let out = bounded(&page);
+        assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
+        assert!(out.contains("deep text"));
+    }
+}

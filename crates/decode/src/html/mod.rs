@@ -1,0 +1,157 @@
+//! HTML pages: the article and the page's metadata from the DOM.
+//!
+//! The page is parsed by html5ever (through `scraper`), which repairs invalid markup
+//! as browsers do, then walked once into text blocks ([`blocks`]); [`article`] picks
+//! the blocks that are the article, [`meta`] reads what the page says about itself.
+//! The text comes out as the text-dump path writes it: one paragraph per line, a blank
+//! line between paragraphs.
+
+pub mod article;
+pub mod blocks;
+pub mod depth;
+pub mod meta;
+pub mod prescan;
+
+use scraper::Html;
+
+use crate::html::blocks::Kind;
+pub use crate::html::meta::PageMeta;
+
+/// What a page gave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// The article, one paragraph per line, blank lines between.
+    pub text: String,
+    /// The visible blocks left out, in page order.
+    pub removed: Vec<String>,
+    pub meta: PageMeta,
+}
+
+/// Extracts the article and metadata of a decoded page.
+pub fn extract(html: &str) -> Page {
+    let parsed = Html::parse_document(&depth::bounded(html));
+    let page = blocks::collect(&parsed);
+    let mut keep = article::choose(&page);
+
+    let first_h1 = |only_kept: bool| {
+        page.blocks
+            .iter()
+            .zip(&keep)
+            .find(|(b, k)| b.kind == Kind::Heading(1) && (**k || !only_kept))
+            .map(|(b, _)| b.text.clone())
+    };
+    let h1 = first_h1(true).or_else(|| first_h1(false));
+    let meta = meta::read(&parsed, h1.as_deref());
+
+    // The headline is metadata, not article text.
+    let headline = |text: &str| {
+        let text = fold(text);
+        [meta.title.as_deref(), h1.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|t| fold(t) == text)
+    };
+    for (block, kept) in page.blocks.iter().zip(keep.iter_mut()) {
+        if *kept && matches!(block.kind, Kind::Heading(_)) && headline(&block.text) {
+            *kept = false;
+        }
+    }
+
+    let mut text = String::new();
+    let mut removed = Vec::new();
+    for (block, kept) in page.blocks.into_iter().zip(keep) {
+        if kept {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&block.text);
+        } else {
+            removed.push(block.text);
+        }
+    }
+    Page {
+        text,
+        removed,
+        meta,
+    }
+}
+
+/// Parses a page and nothing more, returning its node count: the floor under
+/// [`extract`]'s time, for the benchmark.
+pub fn parse_only(html: &str) -> usize {
+    Html::parse_document(&depth::bounded(html))
+        .tree
+        .nodes()
+        .count()
+}
+
+fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether bytes start like an HTML page: `<!doctype html` or `<html`, after an
+/// optional byte-order mark and whitespace.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .or_else(|| bytes.strip_prefix(b"\xFF\xFE"))
+        .or_else(|| bytes.strip_prefix(b"\xFE\xFF"))
+        .unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let head = &bytes[start..bytes.len().min(start + 14)];
+    let starts = |prefix: &[u8]| {
+        head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    starts(b"<!doctype html")
+        || (starts(b"<html") && head.get(5).is_none_or(|b| !b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_sniffed_only_at_the_start() {
+        assert!(looks_like_html(b"<!DOCTYPE html><html>"));
+        assert!(looks_like_html(b"\xEF\xBB\xBF\n  <html lang=en>"));
+        assert!(looks_like_html(b"<html>"));
+        assert!(!looks_like_html(b"<htmlish>"));
+        assert!(!looks_like_html(b"News of the day <html> in text"));
+        assert!(!looks_like_html(b""));
+    }
+
+    #[test]
+    fn a_page_nested_100000_deep_gives_its_text_without_recursing() {
+        let depth = 100_000;
+        let page = format!(
+            "<body>{}<p>Deep text at the bottom of a very deep page.</p>{}</body>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        assert_eq!(
+            extract(&page).text,
+            "Deep text at the bottom of a very deep page."
+        );
+    }
+
+    #[test]
+    fn the_headline_becomes_the_title_not_a_line_of_the_text() {
+        let page = "<html><head><title>Budget passes | The Paper</title></head><body><article>\
+            <h1>Budget passes</h1><p>The council approved the budget on Tuesday, after a long debate that lasted into the night.</p>\
+            <h2>What changes</h2><p>Councillors said the plan would add teachers in the villages, where classes are crowded.</p>\
+            </article></body></html>";
+        let out = extract(page);
+        assert_eq!(out.meta.title.as_deref(), Some("Budget passes"));
+        assert_eq!(
+            out.text,
+            "The council approved the budget on Tuesday, after a long debate that lasted into the night.\n\nWhat changes\n\nCouncillors said the plan would add teachers in the villages, where classes are crowded."
+        );
+        assert!(out.removed.contains(&"Budget passes".to_owned()));
+    }
+}
