@@ -13,6 +13,9 @@
 //!    a fifth as well, or are prose paragraphs themselves (articles split into several
 //!    containers by ads and images).
 //! 4. Of the blocks inside, chrome and link lists are dropped.
+//! 5. The article grows over prose next to it in page order (see [`grow`]).
+//!
+//! Teasers, summaries cut short with an ellipsis, never count as prose.
 
 use crate::html::blocks::{Block, Blocks, Kind, Tag};
 
@@ -52,7 +55,7 @@ pub fn choose(page: &Blocks) -> Vec<bool> {
     // 2. Scores of containers.
     let mut score = vec![0f64; elements.len()];
     for (b, block) in blocks.iter().enumerate() {
-        if block_chrome[b] || prose[b] < MIN_PROSE_CHARS {
+        if block_chrome[b] || prose[b] < MIN_PROSE_CHARS || is_teaser(&block.text) {
             continue;
         }
         let points = 1.0
@@ -136,7 +139,84 @@ pub fn choose(page: &Blocks) -> Vec<bool> {
             keep[b] = !block_chrome[b] && density <= MAX_LINK_DENSITY;
         }
     }
+    grow(blocks, &block_chrome, &mut keep);
+    drop_repeats(blocks, &mut keep);
     keep
+}
+
+/// An article does not repeat its paragraphs: a block whose text occurs twice on the
+/// page (a caption under a thumbnail and again under the photo, a teaser headline
+/// printed in two lists) is chrome.
+fn drop_repeats(blocks: &[Block], keep: &mut [bool]) {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for block in blocks {
+        *seen.entry(block.text.as_str()).or_default() += 1;
+    }
+    for (block, kept) in blocks.iter().zip(keep.iter_mut()) {
+        if *kept && seen[block.text.as_str()] > 1 && block.text.split_whitespace().count() >= 3 {
+            *kept = false;
+        }
+    }
+}
+
+/// Blocks of chrome or short lines between two stretches of article prose that the
+/// article may span (an ad slot, an image credit, a subheading).
+const MAX_GAP_BLOCKS: usize = 3;
+/// Characters from which a block outside the chosen containers is article prose.
+const GROWTH_MIN_CHARS: usize = 100;
+
+/// 5. Articles split into containers that are not siblings (a body cut by ad slots
+/// and newsletter boxes at different depths) lose their other parts to step 3. The
+/// kept span grows over neighbouring prose blocks, in page order, as long as no more
+/// than [`MAX_GAP_BLOCKS`] other blocks stand between two of them; the short
+/// non-chrome blocks it crosses (subheadings) come along.
+fn grow(blocks: &[Block], chrome: &[bool], keep: &mut [bool]) {
+    let Some(first) = keep.iter().position(|&k| k) else {
+        return;
+    };
+    let last = keep.iter().rposition(|&k| k).unwrap_or(first);
+    let is_prose = |b: usize| {
+        let block = &blocks[b];
+        !chrome[b]
+            && prose_chars(block) >= GROWTH_MIN_CHARS
+            && (block.link_chars as f64) < 0.2 * block.chars as f64
+            && ends_sentence(&block.text)
+            && !is_teaser(&block.text)
+    };
+    let mut take = |range: &mut dyn Iterator<Item = usize>| {
+        let mut gap: Vec<usize> = Vec::new();
+        for b in range {
+            if is_prose(b) {
+                for &g in &gap {
+                    let block = &blocks[g];
+                    keep[g] = !chrome[g]
+                        && (block.link_chars as f64) <= MAX_LINK_DENSITY * block.chars as f64;
+                }
+                gap.clear();
+                keep[b] = true;
+            } else {
+                gap.push(b);
+                if gap.len() > MAX_GAP_BLOCKS {
+                    break;
+                }
+            }
+        }
+    };
+    take(&mut (0..first).rev());
+    take(&mut (last + 1..blocks.len()));
+}
+
+/// Ends as a sentence does: a full stop, question or exclamation mark, or a closing
+/// quote after one.
+fn ends_sentence(text: &str) -> bool {
+    let end = text.trim_end_matches(['"', '\'', '”', '’', '»', ')', ' ']);
+    end.ends_with(['.', '!', '?', '。', '！', '？', ':']) && !is_teaser(text)
+}
+
+/// A summary cut short to tease another story: it ends in an ellipsis.
+fn is_teaser(text: &str) -> bool {
+    let end = text.trim_end();
+    end.ends_with("...") || end.ends_with('…') || end.ends_with("[…]") || end.ends_with("[...]")
 }
 
 /// Characters of a block outside links, when it reads as prose; 0 for headings.
