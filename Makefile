@@ -11,7 +11,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-entities bench bench-dedup bench-pipeline bench-large bench-micro bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-large bench-micro bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -50,8 +50,16 @@ eval: release
 	$(RELEASE_BIN) eval-boilerplate --raw $(EVAL_DIR)/raw --gold $(EVAL_DIR)/gold \
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 
+# HTML article extraction on the benchmark's pages: F1, title and date coverage, speed
+# against parsing alone, then trafilatura on the same pages in the same run.
+eval-html: release bench-venv
+	$(RELEASE_BIN) eval-html --html $(EVAL_DIR)/html --gold $(EVAL_DIR)/gold \
+		--manifest $(EVAL_DIR)/manifest.tsv --exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
+	$(BENCH_VENV)/bin/python bench/html_peer.py $(EVAL_DIR)/html $(EVAL_DIR)/gold \
+		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
+
 # Benchmarks, figures in BENCHMARKS.md. Release build; the Python peers get their own venv.
-bench: eval bench-dedup eval-entities bench-pipeline bench-micro
+bench: eval eval-html bench-dedup eval-entities bench-pipeline bench-micro
 
 # criterion micro-benchmarks of each stage's hot loop; the table goes to BENCHMARKS.md.
 bench-micro:

@@ -101,6 +101,7 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
     let mut all = Scores::default();
     let mut kept = Scores::default();
     let (mut titled, mut dated, mut with_url_date) = (0, 0, 0);
+    let mut undated = Vec::new();
     for (page, result) in pages.iter().zip(&results) {
         let text = result.as_ref().map_or("", |r| r.decoded.text.as_str());
         let four = matching(&shingles(&page.gold, 4), &shingles(text, 4));
@@ -119,6 +120,8 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
             // Within a day either way: the URL has the local date, the page a UTC time.
             if published.is_some_and(|p| (p - day).abs() <= 2 * 86_400_000_000) {
                 dated += 1;
+            } else {
+                undated.push(page.id.as_str());
             }
         }
     }
@@ -152,6 +155,7 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
             "published within a day of the URL's date: {dated} of {with_url_date} pages with a date in their URL ({:.1}%)",
             100.0 * dated as f64 / with_url_date as f64
         );
+        println!("  missed: {}", undated.join(" "));
     }
     Ok(())
 }

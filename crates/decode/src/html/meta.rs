@@ -150,9 +150,14 @@ pub fn read(html: &Html, h1: Option<&str>) -> PageMeta {
     let published = article
         .and_then(|a| string_of(a.get("datePublished")))
         .and_then(|d| parse_date(&d))
-        .or_else(|| DATE_METAS.iter().find_map(|k| meta(k).and_then(parse_date)))
-        .or(itemprop_date)
-        .or(time_datetime)
+        .filter(|&t| plausible(t))
+        .or_else(|| {
+            DATE_METAS
+                .iter()
+                .find_map(|k| meta(k).and_then(parse_date).filter(|&t| plausible(t)))
+        })
+        .or(itemprop_date.filter(|&t| plausible(t)))
+        .or(time_datetime.filter(|&t| plausible(t)))
         .or_else(|| {
             canonical
                 .as_deref()
@@ -313,6 +318,19 @@ fn without_site_name(title: &str) -> String {
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a stated publication time can be one: templates fill empty fields with
+/// placeholders (`0001-01-01T00:00:00Z`, the Unix epoch), and nothing is published
+/// more than a day from now.
+fn plausible(micros: i64) -> bool {
+    const YEAR_1971: i64 = 31_536_000_000_000;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| {
+            i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+        });
+    (YEAR_1971..=now.saturating_add(86_400_000_000)).contains(&micros)
 }
 
 /// An ISO 8601 date or date-time (`2019-11-18`, `2019-11-18T14:03:00Z`,
@@ -477,6 +495,15 @@ mod tests {
         );
         assert_eq!(meta.url, meta.canonical_url);
         assert_eq!(meta.page_language.as_deref(), Some("en-GB"));
+    }
+
+    #[test]
+    fn placeholder_dates_give_way_to_the_next_source() {
+        let page = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"0001-01-01T00:00:00Z"}</script>
+            <meta property="article:published_time" content="1970-01-01T00:00:00Z">
+            <link rel="canonical" href="https://paper.example/story/2019/11/19/budget/123"></head><body></body></html>"#;
+        let meta = read(&Html::parse_document(page), None);
+        assert_eq!(meta.published, parse_date("2019-11-19"));
     }
 
     #[test]
