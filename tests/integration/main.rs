@@ -6,6 +6,7 @@ mod cli;
 mod decode;
 mod dedup;
 mod entities;
+mod html;
 mod operations;
 mod reuse;
 mod safety;

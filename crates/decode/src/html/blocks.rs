@@ -206,6 +206,7 @@ const CHROME_WORDS: &[&str] = &[
     "breadcrumb",
     "breadcrumbs",
     "byline",
+    "carousel",
     "caption",
     "comment",
     "comments",
@@ -217,6 +218,8 @@ const CHROME_WORDS: &[&str] = &[
     "disqus",
     "dropdown",
     "footer",
+    "gallery",
+    "lightbox",
     "masthead",
     "menu",
     "modal",
@@ -239,6 +242,7 @@ const CHROME_WORDS: &[&str] = &[
     "sidebar",
     "signup",
     "skip",
+    "slideshow",
     "social",
     "sponsor",
     "sponsored",
@@ -249,6 +253,36 @@ const CHROME_WORDS: &[&str] = &[
     "trending",
     "widget",
 ];
+
+/// Endings that glue a second word onto a chrome word in names written as one:
+/// `captionlink`, `sharebar`, `commentlist` (but not `shareholders`).
+const CHROME_SUFFIXES: &[&str] = &[
+    "s",
+    "bar",
+    "box",
+    "btn",
+    "button",
+    "link",
+    "links",
+    "list",
+    "tools",
+    "wrap",
+    "wrapper",
+    "container",
+    "area",
+    "block",
+    "module",
+];
+
+fn is_chrome_word(word: &str) -> bool {
+    CHROME_WORDS.contains(&word)
+        || CHROME_WORDS.iter().any(|chrome| {
+            chrome.len() >= 4
+                && word
+                    .strip_prefix(chrome)
+                    .is_some_and(|rest| CHROME_SUFFIXES.contains(&rest))
+        })
+}
 
 /// Words that mark the article body.
 const ARTICLE_WORDS: &[&str] = &[
@@ -283,7 +317,7 @@ fn class_weight(class: Option<&str>, id: Option<&str>) -> i8 {
             continue;
         }
         for word in words(name) {
-            if CHROME_WORDS.contains(&word.as_str()) {
+            if is_chrome_word(&word) {
                 chrome = true;
             } else if ARTICLE_WORDS.contains(&word.as_str()) {
                 article = true;
@@ -563,5 +597,7 @@ mod tests {
         assert_eq!(class_weight(Some("post tag-social-media"), None), 1);
         assert_eq!(class_weight(None, Some("comments")), -1);
         assert_eq!(class_weight(Some("shareholders"), None), 0);
+        assert_eq!(class_weight(Some("captionlink fade"), None), -1);
+        assert_eq!(class_weight(Some("sharebar"), None), -1);
     }
 }

@@ -1,0 +1,274 @@
+//! HTML pages through the binary: real pages give their articles and metadata, hostile
+//! ones a document or a quarantine row with a reason in bounded time, and incremental
+//! runs, shards and merge treat pages as they treat text dumps.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::util::{manifest, stderr, Table, TestDir};
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/html"
+    ))
+}
+
+/// The fixture pages (name without `.html.gz`), copied into `input/`.
+fn real_pages(dir: &TestDir) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(fixtures()).expect("fixtures").flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if let Some(name) = file.strip_suffix(".html.gz") {
+            dir.write(&file, std::fs::read(entry.path()).expect("fixture"));
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    assert_eq!(names.len(), 12);
+    names
+}
+
+fn gold(name: &str) -> Vec<String> {
+    std::fs::read_to_string(fixtures().join("gold").join(format!("{name}.txt")))
+        .expect("gold")
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The row of each source path, as a map from path to row index.
+fn rows_by_path(docs: &Table) -> BTreeMap<String, usize> {
+    docs.strings("source_path")
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (p, i))
+        .collect()
+}
+
+#[test]
+fn real_pages_give_their_article_and_metadata_and_text_dumps_stay_text() {
+    let dir = TestDir::new();
+    let names = real_pages(&dir);
+    let seed = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../raw"));
+    let dump = std::fs::read_dir(seed)
+        .expect("raw/")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .expect("a seed");
+    dir.write("dump.txt", std::fs::read(dump).expect("seed"));
+    dir.run_pipeline(&["--keep-removed"]);
+
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    let rows = rows_by_path(&docs);
+    let (text, format) = (docs.strings("text"), docs.strings("format"));
+    let (title, url) = (docs.optional_strings("title"), docs.optional_strings("url"));
+    let removed = docs.optional_strings("removed_text");
+    let published = docs.timestamps("published");
+    for name in &names {
+        let row = rows[&format!("{name}.html.gz")];
+        let gold = gold(name);
+        let article = &text[row];
+        assert_eq!(format[row], "html", "{name}");
+        assert!(
+            article.starts_with(gold[0].as_str()),
+            "{name}: the article does not start with the gold one's first line: {}\n---\n{article}",
+            gold[0]
+        );
+        let found = gold.iter().filter(|l| article.contains(l.as_str())).count();
+        assert!(
+            found * 10 >= gold.len() * 8,
+            "{name}: {found} of {} gold lines\n---\n{article}",
+            gold.len()
+        );
+        let (words, gold_words) = (
+            article.split_whitespace().count(),
+            gold.iter()
+                .map(|l| l.split_whitespace().count())
+                .sum::<usize>(),
+        );
+        assert!(
+            words * 10 <= gold_words * 13,
+            "{name}: {words} words against {gold_words} in the gold article"
+        );
+        assert!(title[row].as_ref().is_some_and(|t| !t.is_empty()), "{name}");
+        assert!(
+            url[row].as_ref().is_some_and(|u| u.starts_with("http")),
+            "{name}"
+        );
+        // Every page whose address has a date states it somewhere.
+        if [
+            "techcrunch",
+            "twincities",
+            "cleveland",
+            "latimes",
+            "theantijunecleaver",
+        ]
+        .contains(&name.as_str())
+        {
+            assert!(published[row].is_some(), "{name}");
+        }
+        // What the page had around the article is still there to audit.
+        assert!(
+            removed[row].as_ref().is_some_and(|r| !r.trim().is_empty()),
+            "{name}"
+        );
+    }
+    let row = rows["dump.txt"];
+    assert_eq!(format[row], "text");
+    assert_eq!(url[row], None);
+    // The headline is metadata, not the article's first line.
+    let techcrunch = rows["techcrunch.html.gz"];
+    let headline = title[techcrunch].clone().expect("title");
+    assert!(!text[techcrunch].starts_with(&headline), "{headline}");
+}
+
+/// Writes a decode-only config with `max_bytes` and returns its name.
+fn decode_only(dir: &TestDir, max_bytes: u64) -> &'static str {
+    let config = format!("[decode]\nmax_bytes = {max_bytes}\n[boilerplate]\nenabled = false\n[dedup]\nenabled = false\n[entities]\nenabled = false\n");
+    std::fs::write(dir.path().join("decode_only.toml"), config).expect("config");
+    "decode_only.toml"
+}
+
+const PARAGRAPH: &str = "The council approved the budget on Tuesday, after a long debate that lasted well into the night and ended in a vote.";
+
+#[test]
+fn hostile_pages_give_a_document_or_a_reason_never_a_crash_or_a_hang() {
+    let dir = TestDir::new();
+    let depth = 100_000;
+    dir.write(
+        "deep.html",
+        format!(
+            "<html><body>{}<p>{PARAGRAPH}</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        ),
+    );
+    dir.write(
+        "scripts.html",
+        "<html><head><script>var a = 1;</script></head><body><script>document.write('x')</script><style>p{}</style></body></html>",
+    );
+    dir.write(
+        "invalid.html",
+        format!("<html><body><div><p>{PARAGRAPH}<table><b><i>unclosed</div></td></span><p class=\"x>{PARAGRAPH} again</body>"),
+    );
+    dir.write(
+        "junk.html",
+        b"\x00\x01PK\x03\x04\xff\xfe garbage \x00 bytes".repeat(50),
+    );
+    dir.write(
+        "nonsense.html",
+        format!("<html><head><meta charset=\"no-such-charset-2000\"></head><body><p>{PARAGRAPH} Caf\u{e9}.</p></body></html>"),
+    );
+    // Scraped pages re-saved as UTF-8 keep their old tag: the bytes win.
+    dir.write(
+        "resaved.html",
+        format!("<html><head><meta charset=\"iso-8859-1\"></head><body><p>{PARAGRAPH} Caf\u{e9} \u{2014} \u{201c}quoted\u{201d}.</p></body></html>"),
+    );
+    let (cyrillic, _, _) = encoding_rs::WINDOWS_1251.encode(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head><body><p>\u{412} \u{41e}\u{448}\u{435} \u{43f}\u{440}\u{43e}\u{448}\u{43b}\u{438} \u{43f}\u{435}\u{440}\u{435}\u{433}\u{43e}\u{432}\u{43e}\u{440}\u{44b}, \u{441}\u{43e}\u{43e}\u{431}\u{449}\u{430}\u{435}\u{442} AKIpress.</p></body></html>",
+    );
+    dir.write("cyrillic.htm", cyrillic.as_ref());
+    dir.write(
+        "saved-as.txt",
+        format!("\u{feff}<!DOCTYPE html><html><body><nav><a href=/>Home</a></nav><p>{PARAGRAPH}</p></body></html>"),
+    );
+    // Every paragraph distinct: an article does not repeat its paragraphs.
+    let mut big = String::from("<html><body>");
+    let mut i = 0;
+    while big.len() <= 50_000_000 {
+        big.push_str(&format!(
+            "<div class=story><p>{PARAGRAPH} Number {i}.</p><ul><li><a href=/a>Another story</a></li></ul></div>\n"
+        ));
+        i += 1;
+    }
+    big.push_str("</body></html>");
+    assert!(big.len() > 50_000_000);
+    dir.write("big.html", &big);
+
+    let config = decode_only(&dir, 64_000_000);
+    dir.run_pipeline(&["--config", config]);
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    let rows = rows_by_path(&docs);
+    let (text, format) = (docs.strings("text"), docs.strings("format"));
+    let encoding = docs.strings("encoding");
+    let source = docs.strings("encoding_source");
+    assert_eq!(text[rows["deep.html"]], PARAGRAPH);
+    assert!(text[rows["invalid.html"]].contains(PARAGRAPH));
+    assert!(text[rows["nonsense.html"]].ends_with("Café."));
+    let resaved = rows["resaved.html"];
+    assert!(
+        text[resaved].ends_with("Café — “quoted”."),
+        "{}",
+        text[resaved]
+    );
+    assert_eq!(encoding[resaved], "UTF-8");
+    let cyrillic = rows["cyrillic.htm"];
+    assert!(
+        text[cyrillic].starts_with("В Оше прошли переговоры"),
+        "{}",
+        text[cyrillic]
+    );
+    assert_eq!(
+        (encoding[cyrillic].as_str(), source[cyrillic].as_str()),
+        ("windows-1251", "declared")
+    );
+    let sniffed = rows["saved-as.txt"];
+    assert_eq!(
+        (format[sniffed].as_str(), text[sniffed].as_str()),
+        ("html", PARAGRAPH)
+    );
+    assert!(text[rows["big.html"]].len() > 10_000_000);
+
+    let quarantine = Table::read(&dir.output().join("quarantine.parquet"));
+    let reasons = quarantine.map("source_path", "reason");
+    assert_eq!(reasons["scripts.html"], "no_article");
+    assert_eq!(reasons["junk.html"], "binary");
+    let m = manifest(&dir.output());
+    assert_eq!(m["counts"]["read"], 9);
+    assert_eq!(m["counts"]["quarantined"], 2);
+
+    // With the default cap the big page is quarantined, not read whole.
+    let out = dir.run(&["run", "-q", "--input", "input", "--output", "capped"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let quarantine = Table::read(&dir.path().join("capped/quarantine.parquet"));
+    assert_eq!(
+        quarantine.map("source_path", "reason")["big.html"],
+        "too_large"
+    );
+}
+
+#[test]
+fn incremental_runs_shards_and_merge_work_on_pages_as_on_text() {
+    let dir = TestDir::new();
+    real_pages(&dir);
+    dir.run_pipeline(&[]);
+    let out = dir.run_pipeline(&["--incremental"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let m = manifest(&dir.output());
+    assert_eq!(m["reuse"]["restored"], 12);
+    assert_eq!(m["reuse"]["decodes"], 0);
+
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        dir.run_pipeline(&["--shard", &shard]);
+    }
+    let out = dir.run(&["merge", "-q", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = dir.run(&["run", "-q", "--input", "input", "--output", "full"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for table in [
+        "documents.parquet",
+        "entities.parquet",
+        "_state/trace.parquet",
+    ] {
+        let merged = std::fs::read(dir.output().join(table)).expect("merged");
+        let full = std::fs::read(dir.path().join("full").join(table)).expect("full");
+        assert!(
+            merged == full,
+            "{table} differs between merge and a full run"
+        );
+    }
+}
