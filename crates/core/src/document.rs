@@ -151,7 +151,7 @@ pub struct Metadata {
     pub author: Vec<String>,
     /// The publication's name (HTML: `og:site_name`, JSON-LD publisher).
     pub site_name: Option<String>,
-    /// Where the document comes from (HTML: `og:url`, else the canonical link).
+    /// Where the document comes from (HTML: the canonical link, else `og:url`).
     pub url: Option<String>,
     /// The page's declared canonical link.
     pub canonical_url: Option<String>,

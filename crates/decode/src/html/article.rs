@@ -165,7 +165,7 @@ const MAX_GAP_BLOCKS: usize = 3;
 /// Characters from which a block outside the chosen containers is article prose.
 const GROWTH_MIN_CHARS: usize = 100;
 
-/// 5. Articles split into containers that are not siblings (a body cut by ad slots
+/// Step 5: articles split into containers that are not siblings (a body cut by ad slots
 /// and newsletter boxes at different depths) lose their other parts to step 3. The
 /// kept span grows over neighbouring prose blocks, in page order, as long as no more
 /// than [`MAX_GAP_BLOCKS`] other blocks stand between two of them; the short

@@ -15,7 +15,7 @@ pub struct PageMeta {
     pub published: Option<i64>,
     pub author: Vec<String>,
     pub site_name: Option<String>,
-    /// `og:url`, else the canonical link.
+    /// The canonical link, else `og:url`.
     pub url: Option<String>,
     pub canonical_url: Option<String>,
     /// `<html lang>` as written.
@@ -190,9 +190,11 @@ pub fn read(html: &Html, h1: Option<&str>) -> PageMeta {
                 .and_then(|p| string_of(p.get("name")))
         })
         .filter(|s| !s.is_empty());
-    let url = meta("og:url")
-        .map(str::to_owned)
-        .or_else(|| canonical.clone());
+    // The canonical link is the address the publisher stands by; `og:url` is written
+    // for social networks and sometimes names a sharing host.
+    let url = canonical
+        .clone()
+        .or_else(|| meta("og:url").map(str::to_owned));
 
     PageMeta {
         title,
