@@ -12,7 +12,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
+use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
+use newsprep_core::document::{Document, Format};
+use newsprep_core::stage::observe_all;
+use newsprep_core::CorpusStage;
 use newsprep_decode::{html, Decoder};
 
 use crate::eval::{matching, shingles, Scores};
@@ -98,6 +102,41 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
         }
     }
 
+    // The pipeline's view: the boilerplate stage over the decoded pages as a corpus,
+    // which drops what recurs across pages and what a page repeats.
+    let docs: Vec<Document> = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Document {
+            doc_id: format!("{i:016x}"),
+            format: Format::Html,
+            text: r
+                .as_ref()
+                .map(|r| r.decoded.text.clone())
+                .unwrap_or_default(),
+            ..Document::default()
+        })
+        .collect();
+    let mut stage = Boilerplate::new(&config.boilerplate);
+    observe_all(&mut stage, docs.iter());
+    let corpus_texts: Vec<String> = docs
+        .into_iter()
+        .map(|mut doc| {
+            if doc.text.is_empty() || stage.apply(&mut doc).is_err() {
+                String::new()
+            } else {
+                doc.text
+            }
+        })
+        .collect();
+    let mut corpus = Scores::default();
+    for (page, text) in pages.iter().zip(&corpus_texts) {
+        corpus.push(
+            matching(&shingles(&page.gold, 4), &shingles(text, 4)),
+            matching(&shingles(&page.gold, 1), &shingles(text, 1)),
+        );
+    }
+
     let mut all = Scores::default();
     let mut kept = Scores::default();
     let (mut titled, mut dated, mut with_url_date) = (0, 0, 0);
@@ -141,7 +180,8 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
         100.0 * parse / whole.max(1e-9)
     );
     println!("slowest page: {} ({:.1} ms)", slowest.1, slowest.0 * 1000.0);
-    all.print("all pages");
+    all.print("all pages, DOM extraction");
+    corpus.print("all pages, + boilerplate stage");
     if !excluded.is_empty() {
         kept.print(&format!("without the {} listed ids", excluded.len()));
     }
