@@ -11,7 +11,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-large bench-micro bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-pipeline-html bench-large bench-micro bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -90,6 +90,16 @@ bench-pipeline: release bench-venv
 	$(RELEASE_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
 	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline \
 		--write BENCHMARKS.md --label $(BENCH_LABEL) --command "make $(if $(filter pipeline-1GB,$(BENCH_LABEL)),bench-large,bench-pipeline)"
+	$(if $(filter pipeline-50MB,$(BENCH_LABEL)),$(MAKE) bench-pipeline-html)
+
+# The whole pipeline on 50 MB of generated HTML pages (the benchmark's pages with their
+# paragraphs swapped, copies among them), beside wc -w and the peer stack.
+BENCH_HTML_BYTES ?= 50000000
+bench-pipeline-html: release bench-venv
+	rm -rf $(BENCH_DIR)/html-pages $(BENCH_DIR)/pipeline-html && mkdir -p $(BENCH_DIR)/pipeline-html
+	$(RELEASE_BIN) gen-corpus --kind html --from $(EVAL_DIR)/html --out $(BENCH_DIR)/html-pages --bytes $(BENCH_HTML_BYTES) --seed 1
+	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/html-pages $(BENCH_DIR)/pipeline-html \
+		--write BENCHMARKS.md --label pipeline-html-50MB --command "make bench-pipeline-html"
 
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB

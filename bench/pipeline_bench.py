@@ -70,8 +70,11 @@ def peer(files, limit_bytes):
     for i, f in enumerate(chosen):
         text = read_page(f)
         t = time.perf_counter()
-        # The dumps are text: jusText gets one paragraph per line.
-        html = "<html><body>" + "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip()) + "</body></html>"
+        if ".html" in f.name:
+            html = text
+        else:
+            # The dumps are text: jusText gets one paragraph per line.
+            html = "<html><body>" + "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip()) + "</body></html>"
         article = "\n".join(p.text for p in justext.justext(html.encode("utf-8"), stoplist) if not p.is_boilerplate)
         times["justext"] += time.perf_counter() - t
         t = time.perf_counter()
@@ -129,14 +132,15 @@ def main():
     parser.add_argument("--label", default="pipeline")
     parser.add_argument("--command", default="")
     args = parser.parse_args()
-    files = sorted(p for p in args.corpus.iterdir() if p.name.endswith((".txt", ".txt.gz")))
+    files = sorted(p for p in args.corpus.iterdir() if p.name.endswith((".txt", ".txt.gz", ".html", ".html.gz")))
+    glob = "*.html*" if any(".html" in f.name for f in files) else "*.txt*"
     size = sum(f.stat().st_size for f in files)
     print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB, {machine()}")
 
     # find and xargs, not a shell glob: a large corpus exceeds the argument limit. The
     # fastest of three, with the files in the page cache: the floor of reading them.
     wc_seconds = min(
-        timed(["sh", "-c", f"find {args.corpus} -name '*.txt*' -print0 | xargs -0 cat | wc -w"])[0] for _ in range(3)
+        timed(["sh", "-c", f"find {args.corpus} -name '{glob}' -print0 | xargs -0 cat | wc -w"])[0] for _ in range(3)
     )
     print(f"wc -w: {wc_seconds:.2f} s ({size / 1e6 / wc_seconds:.0f} MB/s)")
 

@@ -10,6 +10,12 @@
 //! a real page's chrome; then copies as above, files in windows-1252, windows-1251,
 //! UTF-16 and gzip, and a few bad files, until the corpus reaches `--bytes`.
 //!
+//! `--kind html` (for measuring the whole pipeline on HTML): real HTML pages
+//! (`*.html`, `*.html.gz`) whose paragraphs (`<p>` contents) are replaced by paragraphs
+//! drawn from all the pages' paragraphs, so every page is new but keeps a real page's
+//! markup and chrome; then exact copies and near copies (one paragraph replaced), a
+//! tenth of the files gzipped, until the corpus reaches `--bytes`.
+//!
 //! The same seed gives the same corpus.
 
 use std::io::Write;
@@ -56,6 +62,7 @@ pub struct GenArgs {
 enum Kind {
     Articles,
     Pages,
+    Html,
 }
 
 pub fn gen(args: GenArgs) -> ExitStatus {
@@ -63,8 +70,10 @@ pub fn gen(args: GenArgs) -> ExitStatus {
 }
 
 fn run(args: &GenArgs) -> anyhow::Result<()> {
-    if args.kind == Kind::Pages {
-        return pages(args);
+    match args.kind {
+        Kind::Pages => return pages(args),
+        Kind::Html => return html_pages(args),
+        Kind::Articles => {}
     }
     let pool = paragraphs(&args.from)?;
     anyhow::ensure!(
@@ -315,4 +324,153 @@ fn encode_page(i: usize, text: &str, rng: &mut ChaCha8Rng) -> (String, Vec<u8>) 
         );
     }
     (format!("{base}.txt"), text.as_bytes().to_vec())
+}
+
+/// The byte ranges of the contents of each `<p ...>...</p>` in a page.
+fn paragraph_spans(page: &str) -> Vec<(usize, usize)> {
+    let lower = page.to_ascii_lowercase();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(open) = lower[at..].find("<p") {
+        let start_tag = at + open;
+        let after = lower.as_bytes().get(start_tag + 2).copied();
+        if !matches!(after, Some(b'>' | b' ' | b'\t' | b'\n')) {
+            at = start_tag + 2;
+            continue;
+        }
+        let Some(gt) = lower[start_tag..].find('>') else {
+            break;
+        };
+        let start = start_tag + gt + 1;
+        let Some(close) = lower[start..].find("</p>") else {
+            break;
+        };
+        let end = start + close;
+        if !lower[start..end].contains("<p") {
+            spans.push((start, end));
+        }
+        at = end + 4;
+    }
+    spans
+}
+
+/// Pages whose paragraphs are swapped for others drawn from every page's paragraphs.
+fn html_pages(args: &GenArgs) -> anyhow::Result<()> {
+    let mut pages: Vec<String> = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.from)
+        .with_context(|| format!("cannot read {}", args.from.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".html") || name.ends_with(".html.gz")
+        })
+        .collect();
+    entries.sort();
+    for path in entries {
+        let raw =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = if path.extension().is_some_and(|e| e == "gz") {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(
+                &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+                &mut out,
+            )
+            .with_context(|| format!("cannot decompress {}", path.display()))?;
+            out
+        } else {
+            raw
+        };
+        pages.push(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let pool: Vec<String> = pages
+        .iter()
+        .flat_map(|p| {
+            paragraph_spans(p)
+                .into_iter()
+                .map(|(a, b)| p[a..b].to_owned())
+                .filter(|t| t.split_whitespace().count() >= ARTICLE_LINE_WORDS)
+        })
+        .collect();
+    anyhow::ensure!(
+        !pool.is_empty(),
+        "{} holds no HTML pages with paragraphs",
+        args.from.display()
+    );
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+    let limit = args.bytes.unwrap_or(u64::MAX);
+    let (mut written, mut i) = (0u64, 0usize);
+    let mut made: Vec<String> = Vec::new();
+    let mut manifest = String::from("file\tkind\tparent\n");
+    let swap = |page: &str, rng: &mut ChaCha8Rng, every: bool| {
+        let spans = paragraph_spans(page);
+        let chosen = if spans.is_empty() {
+            usize::MAX
+        } else {
+            rng.random_range(0..spans.len())
+        };
+        let mut out = String::with_capacity(page.len());
+        let mut at = 0;
+        for (k, &(a, b)) in spans.iter().enumerate() {
+            out.push_str(&page[at..a]);
+            let long = page[a..b].split_whitespace().count() >= ARTICLE_LINE_WORDS;
+            if long && (every || k == chosen) {
+                out.push_str(&pool[rng.random_range(0..pool.len())]);
+            } else {
+                out.push_str(&page[a..b]);
+            }
+            at = b;
+        }
+        out.push_str(&page[at..]);
+        out
+    };
+    while written < limit && (args.bytes.is_some() || i < args.docs) {
+        let roll: f64 = rng.random();
+        let (kind, parent, page) = if i > 0 && roll < args.exact_share {
+            let parent = rng.random_range(0..i);
+            ("exact", Some(parent), made[parent].clone())
+        } else if i > 0 && roll < args.exact_share + args.near_share {
+            let parent = rng.random_range(0..i);
+            ("near", Some(parent), swap(&made[parent], &mut rng, false))
+        } else {
+            let source = &pages[rng.random_range(0..pages.len())];
+            ("new", None, swap(source, &mut rng, true))
+        };
+        let (name, bytes) = if rng.random::<f64>() < 0.1 {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(page.as_bytes())?;
+            (format!("{i:06}.html.gz"), gz.finish()?)
+        } else {
+            (format!("{i:06}.html"), page.as_bytes().to_vec())
+        };
+        std::fs::write(args.out.join(&name), &bytes)
+            .with_context(|| format!("cannot write {name}"))?;
+        written += bytes.len() as u64;
+        let parent = parent.map(|p: usize| format!("{p}")).unwrap_or_default();
+        manifest.push_str(&format!("{name}\t{kind}\t{parent}\n"));
+        made.push(page);
+        i += 1;
+    }
+    std::fs::write(args.out.join("corpus.tsv"), manifest)?;
+    println!(
+        "wrote {i} HTML pages, {written} bytes, to {}",
+        args.out.display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraph_spans_are_the_contents_of_p_elements_only() {
+        let page = "<p>One two</p><pre>x</pre><P class=a>Three</P><param><p>Four";
+        let spans: Vec<&str> = paragraph_spans(page)
+            .into_iter()
+            .map(|(a, b)| &page[a..b])
+            .collect();
+        assert_eq!(spans, ["One two", "Three"]);
+    }
 }
