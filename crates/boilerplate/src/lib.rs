@@ -16,7 +16,7 @@ pub mod stopwords;
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 
 use newsprep_core::config::BoilerplateConfig;
 use newsprep_core::document::{BoilerplateNote, Document, Format, Metadata, Reason, Rejection};
@@ -36,8 +36,8 @@ pub struct Boilerplate {
     stoplists: Stoplists,
     /// Documents each chrome-shaped line was seen in, while observing.
     seen: RecurrenceCounter,
-    /// Chrome-shaped lines seen in at least `min_recurrence` documents.
-    recurring: FxHashSet<u64>,
+    /// Documents each line key was seen in, for the keys seen in two or more.
+    counts: FxHashMap<u64, u32>,
 }
 
 /// The article found in one page, and what was removed around it.
@@ -70,7 +70,7 @@ impl Boilerplate {
             min_recurrence: config.min_recurrence,
             stoplists: Stoplists::new(),
             seen: RecurrenceCounter::default(),
-            recurring: FxHashSet::default(),
+            counts: FxHashMap::default(),
         }
     }
 
@@ -91,14 +91,17 @@ impl Boilerplate {
         let lines = lines::lines_with(text, stoplist, &masks, max_words);
         let hashes: Vec<Option<u64>> = lines
             .iter()
-            .map(|l| {
-                chrome_candidate(l.words, l.sentence_end, max_words).then(|| line_hash(l.text))
-            })
+            .map(|l| line_key(l.text, l.words, l.sentence_end, max_words, format))
             .collect();
+        let mut keys: Vec<u64> = hashes.iter().flatten().copied().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let verdicts = self.verdicts(&keys);
+        let chrome = |h: &u64| keys.binary_search(h).is_ok_and(|i| verdicts[i]);
         let forced_bad: Vec<bool> = teasers(&lines, max_words)
             .into_iter()
             .zip(&hashes)
-            .map(|(teaser, hash)| teaser || hash.is_some_and(|h| self.recurring.contains(&h)))
+            .map(|(teaser, hash)| teaser || hash.as_ref().is_some_and(chrome))
             .collect();
         let mut keep = match format {
             Format::Text => classify::keep_lines(&lines, &forced_bad, &self.thresholds),
@@ -121,9 +124,7 @@ impl Boilerplate {
                 removed.push(line.text);
             }
         }
-        let mut chrome_lines: Vec<u64> = hashes.into_iter().flatten().collect();
-        chrome_lines.sort_unstable();
-        chrome_lines.dedup();
+        let chrome_lines = keys;
         Extraction {
             text: article.join("\n\n"),
             removed,
@@ -143,10 +144,37 @@ fn chrome_candidate(words: usize, sentence_end: bool, chrome_max_words: usize) -
     words <= chrome_max_words && !sentence_end
 }
 
-fn line_hash(text: &str) -> u64 {
+/// Documents a prose line of an HTML page must recur in before it can be chrome.
+const PROSE_MIN_DOCUMENTS: u32 = 3;
+/// How many times as many documents as the page's typical prose line a prose line must
+/// recur in to be chrome: a site's standard disclaimer or newsletter box recurs on every
+/// page while each article's own paragraphs occur once; ten copies of one article, or
+/// one story syndicated to five sites, have every paragraph recur alike.
+const PROSE_FACTOR: u32 = 3;
+
+/// The key under which recurrence counts a line, if it may be judged by it: a
+/// chrome-shaped line of any document (low bit 0), or, in an HTML page, where the DOM
+/// already told structure from prose, any other line (low bit 1), judged against the
+/// page's other prose lines.
+fn line_key(
+    text: &str,
+    words: usize,
+    sentence_end: bool,
+    chrome_max_words: usize,
+    format: Format,
+) -> Option<u64> {
     let mut hasher = FxHasher::default();
     text.hash(&mut hasher);
-    hasher.finish()
+    let hash = hasher.finish();
+    if chrome_candidate(words, sentence_end, chrome_max_words) {
+        Some(hash & !1)
+    } else {
+        (format == Format::Html && words > 0).then_some(hash | 1)
+    }
+}
+
+fn is_prose_key(key: u64) -> bool {
+    key & 1 == 1
 }
 
 /// Teasers for other stories: a headline printed twice in a row, then a one-line
@@ -177,6 +205,37 @@ fn teasers(lines: &[Line<'_>], chrome_max_words: usize) -> Vec<bool> {
     teaser
 }
 
+impl Boilerplate {
+    /// Documents a key was seen in: exact from two on, 1 below.
+    fn count(&self, key: u64) -> u32 {
+        self.counts.get(&key).copied().unwrap_or(1)
+    }
+
+    /// Whether each of one document's line keys (sorted, each once) is chrome by
+    /// recurrence: a chrome-shaped line seen in `min_recurrence` documents, or a prose
+    /// line seen in at least [`PROSE_MIN_DOCUMENTS`] and [`PROSE_FACTOR`] times as many
+    /// as the median of the document's prose lines.
+    fn verdicts(&self, keys: &[u64]) -> Vec<bool> {
+        let mut prose: Vec<u32> = keys
+            .iter()
+            .filter(|&&k| is_prose_key(k))
+            .map(|&k| self.count(k))
+            .collect();
+        prose.sort_unstable();
+        let median = prose.get(prose.len() / 2).copied().unwrap_or(1).max(1);
+        keys.iter()
+            .map(|&k| {
+                let n = self.count(k);
+                if is_prose_key(k) {
+                    n >= PROSE_MIN_DOCUMENTS && n >= PROSE_FACTOR * median
+                } else {
+                    n >= self.min_recurrence
+                }
+            })
+            .collect()
+    }
+}
+
 impl CorpusStage for Boilerplate {
     /// Hashes of the document's chrome-candidate lines, each once.
     type Summary = Vec<u64>;
@@ -193,11 +252,11 @@ impl CorpusStage for Boilerplate {
             .text
             .lines()
             .map(str::trim)
-            .filter(|l| {
-                !l.is_empty()
-                    && chrome_candidate(lines::count_words(l), lines::ends_sentence(l), max_words)
+            .filter(|l| !l.is_empty())
+            .filter_map(|l| {
+                let words = lines::count_words(l);
+                line_key(l, words, lines::ends_sentence(l), max_words, doc.format)
             })
-            .map(line_hash)
             .collect();
         hashes.sort_unstable();
         hashes.dedup();
@@ -211,8 +270,7 @@ impl CorpusStage for Boilerplate {
     }
 
     fn decide(&mut self, _pass: usize) {
-        let min = self.min_recurrence;
-        self.recurring = std::mem::take(&mut self.seen).at_least(min).collect();
+        self.counts = std::mem::take(&mut self.seen).into_counts();
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
@@ -224,12 +282,8 @@ impl CorpusStage for Boilerplate {
         } = self.extract_as(&doc.text, doc.format);
         // Kept for the next run, which may reuse this document only if none of these
         // lines changed from recurring to not, or back.
-        doc.trace.chrome_lines = Some(
-            chrome_lines
-                .iter()
-                .map(|&hash| (hash, self.recurring.contains(&hash)))
-                .collect(),
-        );
+        let verdicts = self.verdicts(&chrome_lines);
+        doc.trace.chrome_lines = Some(chrome_lines.iter().copied().zip(verdicts).collect());
         let words = lines::count_words(&text);
         if words < self.min_words {
             return Err(Rejection::new(
@@ -276,9 +330,9 @@ impl CorpusStage for Boilerplate {
 
     fn still_holds(&self, doc: &Document) -> bool {
         doc.trace.chrome_lines.as_ref().is_some_and(|lines| {
-            lines
-                .iter()
-                .all(|&(hash, recurring)| self.recurring.contains(&hash) == recurring)
+            let keys: Vec<u64> = lines.iter().map(|&(key, _)| key).collect();
+            let now = self.verdicts(&keys);
+            lines.iter().zip(now).all(|(&(_, then), now)| then == now)
         })
     }
 }
@@ -317,8 +371,55 @@ mod tests {
         let mut doc = docs[0].clone();
         stage.apply(&mut doc).unwrap();
         assert_eq!(doc.text, ARTICLE);
-        assert!(stage.recurring.contains(&line_hash("Inside Story")));
-        assert!(!stage.recurring.contains(&line_hash("Story 0 headline")));
+        let key = |l: &str| line_key(l, lines::count_words(l), false, 12, Format::Text).unwrap();
+        assert!(stage.count(key("Inside Story")) >= 2);
+        assert_eq!(stage.count(key("Story 0 headline")), 1);
+    }
+
+    /// HTML pages whose text is `body` after a template's prose block.
+    fn pages(bodies: &[String], template: &str) -> Vec<Document> {
+        bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| Document {
+                doc_id: format!("{i:016x}"),
+                format: Format::Html,
+                text: format!("{body}\n\n{template}"),
+                ..Document::default()
+            })
+            .collect()
+    }
+
+    const TEMPLATE: &str = "Sign up for our morning newsletter and get the day's most important stories delivered to your inbox before breakfast.";
+
+    #[test]
+    fn a_prose_block_every_page_of_a_site_repeats_is_chrome() {
+        let bodies: Vec<String> = (0..5)
+            .map(|i| format!("Story number {i} reports that the council approved the budget on Tuesday after a long debate.\n\nIn story {i} councillors said the plan would add teachers in the villages, where classes are crowded."))
+            .collect();
+        let docs = pages(&bodies, TEMPLATE);
+        let mut stage = stage();
+        newsprep_core::stage::observe_all(&mut stage, docs.iter());
+        for doc in &docs {
+            let mut doc = doc.clone();
+            stage.apply(&mut doc).unwrap();
+            assert!(!doc.text.contains("newsletter"), "{}", doc.text);
+            assert!(doc.text.contains("councillors said"));
+            assert!(stage.still_holds(&doc));
+        }
+    }
+
+    #[test]
+    fn ten_copies_of_one_article_keep_every_paragraph() {
+        let article = format!("{ARTICLE}\n\n{TEMPLATE}");
+        let bodies = vec![article; 10];
+        let docs = pages(&bodies, "");
+        let mut stage = stage();
+        newsprep_core::stage::observe_all(&mut stage, docs.iter());
+        let mut doc = docs[0].clone();
+        let before = doc.text.trim().to_owned();
+        stage.apply(&mut doc).unwrap();
+        assert_eq!(doc.text, before);
     }
 
     #[test]

@@ -99,6 +99,11 @@ impl RecurrenceCounter {
         }
     }
 
+    /// The exact counts: every line seen in two documents or more.
+    pub fn into_counts(self) -> FxHashMap<u64, u32> {
+        self.counts
+    }
+
     /// The lines seen in at least `min` documents (`min` of 2 or more).
     pub fn at_least(self, min: u32) -> impl Iterator<Item = u64> {
         self.counts
