@@ -272,3 +272,63 @@ fn incremental_runs_shards_and_merge_work_on_pages_as_on_text() {
         );
     }
 }
+
+const TEMPLATE: &str = "Sign up for our morning newsletter and get the most important stories of the day delivered to your inbox before breakfast.";
+
+/// A page of the site: its own article, with the site's newsletter box inside it.
+fn site_page(story: &str) -> String {
+    format!(
+        "<html><head><title>{story} | The Paper</title></head><body><article><h1>{story}</h1>\
+         <p>The council of {story} approved the new budget on Tuesday, after a debate that lasted well into the night.</p>\
+         <p>Councillors in {story} said the plan would add teachers in the villages, where classes are crowded and buses rare.</p>\
+         <p>{TEMPLATE}</p>\
+         <p>The opposition in {story} argued that the money should have gone to roads, and promised to raise it again.</p>\
+         </article></body></html>"
+    )
+}
+
+#[test]
+fn a_prose_block_a_site_repeats_on_every_page_goes_and_copies_keep_theirs() {
+    let dir = TestDir::new();
+    let towns = ["Osh", "Naryn", "Talas", "Batken", "Karakol", "Tokmok"];
+    for town in towns {
+        dir.write(&format!("site/{town}.html"), site_page(town));
+    }
+    // Ten copies of one more story: every paragraph recurs ten times, the box too.
+    for copy in 0..10 {
+        dir.write(&format!("copies/{copy}.html"), site_page("Jalal-Abad"));
+    }
+    dir.run_pipeline(&["--keep-removed"]);
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    let rows = rows_by_path(&docs);
+    let text = docs.strings("text");
+    for town in towns {
+        let article = &text[rows[&format!("site/{town}.html")]];
+        assert!(!article.contains("newsletter"), "{town}: {article}");
+        assert!(
+            article.contains(&format!("The opposition in {town}")),
+            "{article}"
+        );
+    }
+    for copy in 0..10 {
+        let article = &text[rows[&format!("copies/{copy}.html")]];
+        assert!(article.contains(TEMPLATE), "copy {copy}: {article}");
+        assert_eq!(article.split("\n\n").count(), 4, "{article}");
+    }
+
+    // An incremental run over the same pages reuses them all and writes the same.
+    let out = dir.run(&[
+        "run",
+        "-q",
+        "--incremental",
+        "--keep-removed",
+        "--input",
+        "input",
+        "--output",
+        "output",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(manifest(&dir.output())["reuse"]["restored"], 16);
+    let again = Table::read(&dir.output().join("documents.parquet"));
+    assert_eq!(again.strings("text"), text);
+}
