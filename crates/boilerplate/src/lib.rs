@@ -3,8 +3,11 @@
 //! the headline, the publication time and the attribution.
 //!
 //! It is a corpus stage for one piece of evidence: a short, chrome-shaped line that
-//! recurs in several documents is site chrome. Recurrence alone never removes a
-//! sentence-like line, because syndicated articles share their paragraphs.
+//! recurs in several documents is site chrome. In a text dump, recurrence alone never
+//! removes a sentence-like line, because syndicated articles share their paragraphs. In
+//! an HTML page, whose text the DOM already cut into blocks, a prose line is chrome when
+//! it recurs far more often than the page's other prose lines (a newsletter box on every
+//! page of a site), which copies and syndicated stories, recurring alike, never do.
 //! Everything else is decided per document: [`lines`] computes each line's features,
 //! [`classify`] decides which lines are the article, [`meta`] finds the metadata.
 
