@@ -95,7 +95,6 @@ impl Decoder {
             };
             return Err(Rejection::new(Reason::NoArticle, detail));
         }
-        let meta = page.meta;
         Ok(DecodedPage {
             decoded: Decoded {
                 text,
@@ -103,16 +102,7 @@ impl Decoder {
                 encoding_source: decoded.source,
                 mojibake_repairs,
             },
-            meta: Metadata {
-                title: meta.title,
-                published: meta.published,
-                attribution: None,
-                author: meta.author,
-                site_name: meta.site_name,
-                url: meta.url,
-                canonical_url: meta.canonical_url,
-                page_language: meta.page_language,
-            },
+            meta: page.meta,
             removed: BoilerplateNote {
                 removed_lines: page.removed.len() as u64,
                 removed_words: page

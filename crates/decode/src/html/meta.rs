@@ -3,24 +3,10 @@
 //! networks (JSON-LD, Open Graph and other `<meta>` tags, `<link rel=canonical>`,
 //! `<time>`, `itemprop`), each field from its most reliable source first.
 
+use newsprep_core::document::Metadata;
 use scraper::{ElementRef, Html, Node};
 use serde_json::Value;
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
-
-/// The page's metadata; every field may be missing.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PageMeta {
-    pub title: Option<String>,
-    /// Microseconds since the epoch, UTC.
-    pub published: Option<i64>,
-    pub author: Vec<String>,
-    pub site_name: Option<String>,
-    /// The canonical link, else `og:url`.
-    pub url: Option<String>,
-    pub canonical_url: Option<String>,
-    /// `<html lang>` as written.
-    pub page_language: Option<String>,
-}
 
 /// `<meta>` names and properties that carry the publication time, best first.
 const DATE_METAS: &[&str] = &[
@@ -54,7 +40,8 @@ const AUTHOR_METAS: &[&str] = &[
 
 /// Reads the metadata of a parsed page. `h1` is the text of the article's first
 /// level-one heading, if the extraction found one.
-pub fn read(html: &Html, h1: Option<&str>) -> PageMeta {
+/// `attribution` is left to the boilerplate stage, which reads it from the text.
+pub fn read(html: &Html, h1: Option<&str>) -> Metadata {
     let mut metas: Vec<(String, String)> = Vec::new();
     let mut json_ld: Vec<Value> = Vec::new();
     let mut title_tag = None;
@@ -196,9 +183,10 @@ pub fn read(html: &Html, h1: Option<&str>) -> PageMeta {
         .clone()
         .or_else(|| meta("og:url").map(str::to_owned));
 
-    PageMeta {
+    Metadata {
         title,
         published,
+        attribution: None,
         author,
         site_name,
         url,

@@ -15,7 +15,7 @@ pub mod prescan;
 use scraper::Html;
 
 use crate::html::blocks::Kind;
-pub use crate::html::meta::PageMeta;
+use newsprep_core::document::Metadata;
 
 /// What a page gave.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,7 +24,7 @@ pub struct Page {
     pub text: String,
     /// The visible blocks left out, in page order.
     pub removed: Vec<String>,
-    pub meta: PageMeta,
+    pub meta: Metadata,
 }
 
 /// Extracts the article and metadata of a decoded page.
