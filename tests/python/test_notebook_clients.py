@@ -96,6 +96,9 @@ def test_documents_schema_in_pyarrow(output):
     meta = pq.read_metadata(output / "documents.parquet").metadata
     assert meta[b"newsprep.schema_version"] == b"2"
     assert meta[b"newsprep.config_hash"]
+    # On the Arrow schema too, where pyarrow and polars readers look.
+    assert table.schema.metadata[b"newsprep.schema_version"] == b"2"
+    assert pl.read_parquet_metadata(output / "documents.parquet")["newsprep.config_hash"] == meta[b"newsprep.config_hash"].decode()
 
 
 def test_documents_values_in_polars(output):

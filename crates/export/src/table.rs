@@ -38,6 +38,15 @@ impl Table {
         props: WriterProperties,
         max_rows_per_file: usize,
     ) -> Result<Table, ExportError> {
+        // The file's key-value metadata on the Arrow schema too, so that readers that
+        // look there (pyarrow's `read_table(f).schema.metadata`) see it.
+        let metadata: std::collections::HashMap<String, String> = props
+            .key_value_metadata()
+            .into_iter()
+            .flatten()
+            .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+            .collect();
+        let schema = std::sync::Arc::new(schema.as_ref().clone().with_metadata(metadata));
         let mut table = Table {
             dir: dir.to_owned(),
             stem: stem.to_owned(),
@@ -84,10 +93,13 @@ impl Table {
     }
 
     pub fn write(&mut self, batch: Result<RecordBatch, ArrowError>) -> Result<(), ExportError> {
-        let mut batch = batch.map_err(|source| ExportError::Arrow {
-            path: self.dir.join(format!("{}.parquet", self.stem)),
-            source,
-        })?;
+        let path = || self.dir.join(format!("{}.parquet", self.stem));
+        let mut batch = batch
+            .and_then(|b| b.with_schema(self.schema.clone()))
+            .map_err(|source| ExportError::Arrow {
+                path: path(),
+                source,
+            })?;
         while batch.num_rows() > 0 {
             if self
                 .open
