@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := target/debug/newsprep
 RELEASE_BIN := target/release/newsprep
+# The measuring commands (eval-*, gen-corpus), a binary of their own.
+BENCH_BIN := target/release/newsprep-bench
 # Evaluation data lives beside the repository; only `make eval` and `make bench` read it.
 EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
@@ -20,7 +22,7 @@ build:
 	$(CARGO) build --locked --bin newsprep
 
 release:
-	$(CARGO) build --release --locked --bin newsprep
+	$(CARGO) build --release --locked --bin newsprep --bin newsprep-bench
 
 test: fmt-check clippy rust-test py-test
 
@@ -47,13 +49,13 @@ $(VENV)/.installed: tests/python/requirements.txt
 
 # Boilerplate removal scored against the article-extraction benchmark's gold texts.
 eval: release
-	$(RELEASE_BIN) eval-boilerplate --raw $(EVAL_DIR)/raw --gold $(EVAL_DIR)/gold \
+	$(BENCH_BIN) eval-boilerplate --raw $(EVAL_DIR)/raw --gold $(EVAL_DIR)/gold \
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 
 # HTML article extraction on the benchmark's pages: F1, title and date coverage, speed
 # against parsing alone, then trafilatura on the same pages in the same run.
 eval-html: release bench-venv
-	$(RELEASE_BIN) eval-html --html $(EVAL_DIR)/html --gold $(EVAL_DIR)/gold \
+	$(BENCH_BIN) eval-html --html $(EVAL_DIR)/html --gold $(EVAL_DIR)/gold \
 		--manifest $(EVAL_DIR)/manifest.tsv --exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 	$(BENCH_VENV)/bin/python bench/html_peer.py $(EVAL_DIR)/html $(EVAL_DIR)/gold \
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
@@ -69,15 +71,15 @@ bench-micro:
 # Dedup on a generated corpus of 5,000 articles with known copies, and datasketch on
 # the same files in the same run.
 bench-dedup: release bench-venv
-	$(RELEASE_BIN) gen-corpus --from $(EVAL_DIR)/gold --out $(BENCH_DIR)/dedup-corpus --docs 5000 --seed 1
-	$(RELEASE_BIN) eval-dedup --input $(BENCH_DIR)/dedup-corpus
+	$(BENCH_BIN) gen-corpus --from $(EVAL_DIR)/gold --out $(BENCH_DIR)/dedup-corpus --docs 5000 --seed 1
+	$(BENCH_BIN) eval-dedup --input $(BENCH_DIR)/dedup-corpus
 	$(BENCH_VENV)/bin/python bench/dedup_peer.py $(BENCH_DIR)/dedup-corpus
 
 # Entity tagging: F1 per label on hand-written gold for the seeds, then speed on the
 # benchmark's article texts and agreement with spaCy's en_core_web_sm on them.
 eval-entities: release bench-venv
 	mkdir -p $(BENCH_DIR)
-	$(RELEASE_BIN) eval-entities --gold eval/entities_gold.tsv --input raw \
+	$(BENCH_BIN) eval-entities --gold eval/entities_gold.tsv --input raw \
 		--texts $(EVAL_DIR)/gold --dump $(BENCH_DIR)/newsprep_entities.jsonl
 	$(BENCH_VENV)/bin/python bench/entities_peer.py $(EVAL_DIR)/gold $(BENCH_DIR)/newsprep_entities.jsonl
 
@@ -87,7 +89,7 @@ BENCH_BYTES ?= 50000000
 BENCH_LABEL ?= pipeline-50MB
 bench-pipeline: release bench-venv
 	rm -rf $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline && mkdir -p $(BENCH_DIR)/pipeline
-	$(RELEASE_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
+	$(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
 	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline \
 		--write BENCHMARKS.md --label $(BENCH_LABEL) --command "make $(if $(filter pipeline-1GB,$(BENCH_LABEL)),bench-large,bench-pipeline)"
 	$(if $(filter pipeline-50MB,$(BENCH_LABEL)),$(MAKE) bench-pipeline-html)
@@ -97,7 +99,7 @@ bench-pipeline: release bench-venv
 BENCH_HTML_BYTES ?= 50000000
 bench-pipeline-html: release bench-venv
 	rm -rf $(BENCH_DIR)/html-pages $(BENCH_DIR)/pipeline-html && mkdir -p $(BENCH_DIR)/pipeline-html
-	$(RELEASE_BIN) gen-corpus --kind html --from $(EVAL_DIR)/html --out $(BENCH_DIR)/html-pages --bytes $(BENCH_HTML_BYTES) --seed 1
+	$(BENCH_BIN) gen-corpus --kind html --from $(EVAL_DIR)/html --out $(BENCH_DIR)/html-pages --bytes $(BENCH_HTML_BYTES) --seed 1
 	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/html-pages $(BENCH_DIR)/pipeline-html \
 		--write BENCHMARKS.md --label pipeline-html-50MB --command "make bench-pipeline-html"
 

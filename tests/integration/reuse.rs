@@ -28,7 +28,7 @@ fn assert_same_tables(a: &Path, b: &Path) {
 fn pages(dir: &TestDir, docs: usize) {
     let from = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/fixture/pages");
     let docs = docs.to_string();
-    let out = dir.run(&[
+    let out = dir.run_bench(&[
         "gen-corpus",
         "--from",
         from,

@@ -79,6 +79,15 @@ impl TestDir {
             .expect("run newsprep")
     }
 
+    /// Runs the measuring binary, `newsprep-bench`, with `args` in this directory.
+    pub fn run_bench(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_newsprep-bench"))
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("run newsprep-bench")
+    }
+
     /// Runs `newsprep run` on `input/` into `output/` with extra `args`, and asserts
     /// that it succeeded.
     pub fn run_pipeline(&self, args: &[&str]) -> Output {

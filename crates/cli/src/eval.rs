@@ -1,4 +1,4 @@
-//! `newsprep eval-boilerplate`: runs decode and boilerplate removal over a folder of
+//! `newsprep-bench eval-boilerplate`: runs decode and boilerplate removal over a folder of
 //! page dumps and scores the articles against gold texts with the metric of the
 //! article-extraction benchmark (scrapinghub/article-extraction-benchmark): word
 //! 4-shingles as multisets, precision and recall per page normalised by the page's
@@ -19,7 +19,7 @@ use newsprep_decode::Decoder;
 
 use crate::ExitStatus;
 
-/// Options of `newsprep eval-boilerplate`.
+/// Options of `newsprep-bench eval-boilerplate`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Folder of page dumps, ID.txt each.

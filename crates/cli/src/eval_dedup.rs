@@ -1,4 +1,4 @@
-//! `newsprep eval-dedup`: runs the dedup stage over a folder of texts and scores the
+//! `newsprep-bench eval-dedup`: runs the dedup stage over a folder of texts and scores the
 //! duplicate pairs it finds against the truth, the Jaccard similarity of every pair of
 //! documents computed by brute force.
 
@@ -16,10 +16,10 @@ use rustc_hash::FxHashSet;
 
 use crate::ExitStatus;
 
-/// Options of `newsprep eval-dedup`.
+/// Options of `newsprep-bench eval-dedup`.
 #[derive(Debug, Args)]
 pub struct EvalDedupArgs {
-    /// Folder of documents (*.txt), e.g. from `newsprep gen-corpus`.
+    /// Folder of documents (*.txt), e.g. from `newsprep-bench gen-corpus`.
     #[arg(long, value_name = "DIR")]
     input: PathBuf,
     /// Pipeline configuration whose [dedup] settings are evaluated.

@@ -1,4 +1,4 @@
-//! `newsprep eval-entities`: scores entity tagging against hand-written gold mentions
+//! `newsprep-bench eval-entities`: scores entity tagging against hand-written gold mentions
 //! of the seed articles (precision, recall and F1 per label, mentions compared as
 //! (file, text, label) multisets), and measures tagging speed on a folder of texts,
 //! optionally dumping the mentions for comparison with another tagger.
@@ -19,7 +19,7 @@ use newsprep_entities::Entities;
 
 use crate::ExitStatus;
 
-/// Options of `newsprep eval-entities`.
+/// Options of `newsprep-bench eval-entities`.
 #[derive(Debug, Args)]
 pub struct EvalEntitiesArgs {
     /// Gold mentions: TSV with file, text, label, count (lines starting with # skipped).

@@ -1,4 +1,4 @@
-//! `newsprep eval-html`: decodes a folder of HTML pages (`ID.html` or `ID.html.gz`) as
+//! `newsprep-bench eval-html`: decodes a folder of HTML pages (`ID.html` or `ID.html.gz`) as
 //! the pipeline does, scores each article against `GOLD/ID.txt` with the benchmark's
 //! shingle metric (see `eval-boilerplate`), and reports the speed of the whole
 //! extraction next to that of parsing alone, the slowest page, and how often the page's
@@ -22,7 +22,7 @@ use newsprep_decode::{html, Decoder};
 use crate::eval::{matching, shingles, Scores};
 use crate::ExitStatus;
 
-/// Options of `newsprep eval-html`.
+/// Options of `newsprep-bench eval-html`.
 #[derive(Debug, Args)]
 pub struct EvalHtmlArgs {
     /// Folder of pages, ID.html or ID.html.gz each.

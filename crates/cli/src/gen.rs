@@ -1,4 +1,4 @@
-//! `newsprep gen-corpus`: seeded generators of corpora with known copies.
+//! `newsprep-bench gen-corpus`: seeded generators of corpora with known copies.
 //!
 //! `--kind articles` (for measuring dedup): each document is a new article (paragraphs
 //! drawn from a pool of real articles), an exact copy of an earlier one with only case
@@ -29,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::ExitStatus;
 
-/// Options of `newsprep gen-corpus`.
+/// Options of `newsprep-bench gen-corpus`.
 #[derive(Debug, Args)]
 pub struct GenArgs {
     /// Folder of real article texts (*.txt) whose paragraphs make the articles.

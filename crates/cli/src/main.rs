@@ -1,17 +1,14 @@
 //! The `newsprep` binary: parses the command line, sets up logging, and maps every
 //! outcome to an exit code a scheduler can act on.
 
-mod eval;
-mod eval_dedup;
-mod eval_entities;
-mod eval_html;
-mod gen;
 mod guard;
 mod output;
 mod progress;
 mod report;
 mod run;
-mod tools;
+mod status;
+
+pub use status::ExitStatus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,16 +36,6 @@ enum Command {
     Merge(JobArgs),
     /// Summarise an output folder: counts, words, top entities, sources and months.
     Report(report::ReportArgs),
-    /// Score boilerplate removal against gold article texts (benchmark metric).
-    EvalBoilerplate(eval::EvalArgs),
-    /// Score HTML article extraction against gold article texts, with its speed.
-    EvalHtml(eval_html::EvalHtmlArgs),
-    /// Score deduplication on a folder: pairs found against brute-force Jaccard.
-    EvalDedup(eval_dedup::EvalDedupArgs),
-    /// Score entity tagging against gold mentions of the seeds, and its speed.
-    EvalEntities(eval_entities::EvalEntitiesArgs),
-    /// Write a seeded corpus of articles with known exact and near copies.
-    GenCorpus(gen::GenArgs),
 }
 
 /// Options of `newsprep run`. Flags override the values in the config file.
@@ -109,36 +96,6 @@ pub enum LogFormat {
     Json,
 }
 
-/// How the process ends; each variant is one documented exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// The run finished, possibly with some documents quarantined.
-    Success,
-    /// The run itself failed: output could not be written, for instance.
-    Failure,
-    /// The command line or the configuration is wrong; nothing was run.
-    UsageError,
-    /// Another run holds the output folder's lock; nothing was run.
-    Locked,
-    /// Stopped by SIGINT (Ctrl-C); the previous output is untouched.
-    Interrupted,
-    /// Stopped by SIGTERM; the previous output is untouched.
-    Terminated,
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(status: ExitStatus) -> ExitCode {
-        ExitCode::from(match status {
-            ExitStatus::Success => 0,
-            ExitStatus::Failure => 1,
-            ExitStatus::UsageError => 2,
-            ExitStatus::Locked => 3,
-            ExitStatus::Interrupted => 130,
-            ExitStatus::Terminated => 143,
-        })
-    }
-}
-
 fn main() -> ExitCode {
     // clap itself exits with 2 on a usage error and 0 for --help and --version.
     let cli = Cli::parse();
@@ -146,11 +103,6 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Merge(args) => run::merge(args),
         Command::Report(args) => report::report(args),
-        Command::EvalBoilerplate(args) => eval::eval(args),
-        Command::EvalHtml(args) => eval_html::eval(args),
-        Command::EvalDedup(args) => eval_dedup::eval(args),
-        Command::EvalEntities(args) => eval_entities::eval(args),
-        Command::GenCorpus(args) => gen::gen(args),
     };
     status.into()
 }

@@ -1,0 +1,50 @@
+//! The `newsprep-bench` binary: the measuring commands behind `make eval*` and
+//! `make bench*` (scoring against gold data, generating corpora), kept out of the
+//! `newsprep` binary users run, so its help lists only what a pipeline needs.
+
+mod eval;
+mod eval_dedup;
+mod eval_entities;
+mod eval_html;
+mod gen;
+mod status;
+mod tools;
+
+pub use status::ExitStatus;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Measures newsprep's stages against gold data and generates benchmark corpora.
+#[derive(Debug, Parser)]
+#[command(name = "newsprep-bench", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score boilerplate removal against gold article texts (benchmark metric).
+    EvalBoilerplate(eval::EvalArgs),
+    /// Score HTML article extraction against gold article texts, with its speed.
+    EvalHtml(eval_html::EvalHtmlArgs),
+    /// Score deduplication on a folder: pairs found against brute-force Jaccard.
+    EvalDedup(eval_dedup::EvalDedupArgs),
+    /// Score entity tagging against gold mentions of the seeds, and its speed.
+    EvalEntities(eval_entities::EvalEntitiesArgs),
+    /// Write a seeded corpus of articles with known exact and near copies.
+    GenCorpus(gen::GenArgs),
+}
+
+fn main() -> ExitCode {
+    let status = match Cli::parse().command {
+        Command::EvalBoilerplate(args) => eval::eval(args),
+        Command::EvalHtml(args) => eval_html::eval(args),
+        Command::EvalDedup(args) => eval_dedup::eval(args),
+        Command::EvalEntities(args) => eval_entities::eval(args),
+        Command::GenCorpus(args) => gen::gen(args),
+    };
+    status.into()
+}
