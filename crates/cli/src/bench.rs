@@ -18,7 +18,12 @@ use clap::{Parser, Subcommand};
 
 /// Measures newsprep's stages against gold data and generates benchmark corpora.
 #[derive(Debug, Parser)]
-#[command(name = "newsprep-bench", version, about, long_about = None)]
+#[command(
+    name = "newsprep-bench",
+    version,
+    about = "Measures newsprep's stages against gold data and generates benchmark corpora.",
+    long_about = None
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
