@@ -72,20 +72,20 @@ impl TestDir {
 
     /// Runs `newsprep` with `args` in this directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_newsprep"))
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .expect("run newsprep")
+        self.execute(env!("CARGO_BIN_EXE_newsprep"), args)
     }
 
     /// Runs the measuring binary, `newsprep-bench`, with `args` in this directory.
     pub fn run_bench(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_newsprep-bench"))
+        self.execute(env!("CARGO_BIN_EXE_newsprep-bench"), args)
+    }
+
+    fn execute(&self, binary: &str, args: &[&str]) -> Output {
+        Command::new(binary)
             .args(args)
             .current_dir(self.path())
             .output()
-            .expect("run newsprep-bench")
+            .unwrap_or_else(|e| panic!("run {binary}: {e}"))
     }
 
     /// Runs `newsprep run` on `input/` into `output/` with extra `args`, and asserts
