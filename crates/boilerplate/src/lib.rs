@@ -22,7 +22,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use newsprep_core::config::BoilerplateConfig;
-use newsprep_core::document::{BoilerplateNote, Document, Format, Metadata, Reason, Rejection};
+use newsprep_core::document::{Document, Format, Metadata, Reason, Rejection};
 use newsprep_core::CorpusStage;
 
 use crate::classify::Thresholds;
@@ -51,9 +51,10 @@ pub struct Extraction<'a> {
     /// The removed lines, in page order.
     pub removed: Vec<&'a str>,
     pub meta: Metadata,
-    /// The hashes of the lines cross-document recurrence may judge, sorted, each once:
-    /// what observing the same text reports.
-    pub chrome_lines: Vec<u64>,
+    /// The keys of the lines cross-document recurrence may judge, sorted, each once
+    /// (what observing the same text reports), with whether each was judged chrome:
+    /// what the trace keeps.
+    pub chrome_lines: Vec<(u64, bool)>,
 }
 
 impl Boilerplate {
@@ -127,7 +128,7 @@ impl Boilerplate {
                 removed.push(line.text);
             }
         }
-        let chrome_lines = keys;
+        let chrome_lines = keys.into_iter().zip(verdicts).collect();
         Extraction {
             text: article.join("\n\n"),
             removed,
@@ -285,8 +286,7 @@ impl CorpusStage for Boilerplate {
         } = self.extract_as(&doc.text, doc.format);
         // Kept for the next run, which may reuse this document only if none of these
         // lines changed from recurring to not, or back.
-        let verdicts = self.verdicts(&chrome_lines);
-        doc.trace.chrome_lines = Some(chrome_lines.iter().copied().zip(verdicts).collect());
+        doc.trace.chrome_lines = Some(chrome_lines);
         let words = lines::count_words(&text);
         if words < self.min_words {
             return Err(Rejection::new(
@@ -300,26 +300,8 @@ impl CorpusStage for Boilerplate {
         }
         // The removed lines borrow the text they came from: note them before it goes.
         // What decode already left out of an HTML page comes first.
-        let earlier = doc.boilerplate.take().unwrap_or_default();
-        let removed_text = self.keep_removed.then(|| {
-            let mut all = earlier.removed_text.unwrap_or_default();
-            for line in &removed {
-                if !all.is_empty() {
-                    all.push('\n');
-                }
-                all.push_str(line);
-            }
-            all
-        });
-        let note = BoilerplateNote {
-            removed_lines: earlier.removed_lines + removed.len() as u64,
-            removed_words: earlier.removed_words
-                + removed
-                    .iter()
-                    .map(|l| l.split_whitespace().count() as u64)
-                    .sum::<u64>(),
-            removed_text,
-        };
+        let mut note = doc.boilerplate.take().unwrap_or_default();
+        note.add(&removed, self.keep_removed);
         doc.text = text;
         doc.meta = std::mem::take(&mut doc.meta).or(meta);
         doc.boilerplate = Some(note);
@@ -440,7 +422,12 @@ mod tests {
                 ..Document::default()
             };
             assert_eq!(
-                stage.extract(&text).chrome_lines,
+                stage
+                    .extract(&text)
+                    .chrome_lines
+                    .into_iter()
+                    .map(|(key, _)| key)
+                    .collect::<Vec<_>>(),
                 stage.observe(0, &doc),
                 "{}",
                 entry.path().display()

@@ -8,6 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use newsprep_core::input::Shard;
 use newsprep_export::{is_output_entry, is_state_entry};
 
 /// Why a job refuses to start; the message names the paths and what to do.
@@ -89,7 +90,7 @@ pub fn replaceable(output: &Path) -> Result<(), Refusal> {
         let path = output.join(&name);
         if name == "shards" && is_dir {
             for (shard, is_dir) in entries(&path).map_err(unreadable)? {
-                if !is_dir || !is_shard_name(&shard) {
+                if !is_dir || Shard::parse_dir_name(&shard).is_none() {
                     return Err(foreign(path.join(shard)));
                 }
                 replaceable(&path.join(shard))?;
@@ -127,16 +128,6 @@ pub fn same_inputs(
         (None, Some(e)) => Err(refuse(e, "is not among the shards' inputs")),
         (None, None) => Ok(()),
     }
-}
-
-/// `K-of-N`, the name `run --shard K/N` gives its folder.
-fn is_shard_name(name: &str) -> bool {
-    name.split_once("-of-").is_some_and(|(k, n)| {
-        !k.is_empty()
-            && !n.is_empty()
-            && k.bytes().all(|b| b.is_ascii_digit())
-            && n.bytes().all(|b| b.is_ascii_digit())
-    })
 }
 
 /// A folder's entries as (name, is a folder), sorted by name. Links count as what they

@@ -354,10 +354,7 @@ fn shard_outputs(dataset: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut found: Vec<(u32, u32, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some((k, n)) = name.split_once("-of-") else {
-            continue;
-        };
-        if let (Ok(k), Ok(n)) = (k.parse::<u32>(), n.parse::<u32>()) {
+        if let Some((k, n)) = input::Shard::parse_dir_name(&name) {
             found.push((k, n, entry.path()));
         }
     }

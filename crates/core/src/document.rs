@@ -219,6 +219,29 @@ pub struct BoilerplateNote {
     pub removed_text: Option<String>,
 }
 
+impl BoilerplateNote {
+    /// Records `lines` as removed after what the note holds already (decode's removals
+    /// from an HTML page come before the boilerplate stage's), keeping their text only
+    /// when `keep_text`.
+    pub fn add<S: AsRef<str>>(&mut self, lines: &[S], keep_text: bool) {
+        self.removed_lines += lines.len() as u64;
+        self.removed_words += lines
+            .iter()
+            .map(|l| l.as_ref().split_whitespace().count() as u64)
+            .sum::<u64>();
+        self.removed_text = keep_text.then(|| {
+            let mut all = self.removed_text.take().unwrap_or_default();
+            for line in lines {
+                if !all.is_empty() {
+                    all.push('\n');
+                }
+                all.push_str(line.as_ref());
+            }
+            all
+        });
+    }
+}
+
 impl Document {
     /// The stable id of the document read from `source_path`: the first 64 bits of the
     /// BLAKE3 hash of the relative path, in hex.

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use tracing::warn;
 use walkdir::WalkDir;
 
-use crate::document::{Document, QuarantineRecord, Reason};
+use crate::config::HTML_EXTENSIONS;
+use crate::document::{Document, Format, QuarantineRecord, Reason};
 
 /// How an input file's bytes are wrapped, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,18 @@ impl Shard {
     /// The shard's folder name under `DIR/shards/`: `K-of-N`.
     pub fn dir_name(&self) -> String {
         format!("{}-of-{}", self.index, self.count)
+    }
+
+    /// `(K, N)` from a folder name [`Shard::dir_name`] could have written, without
+    /// judging whether K and N fit together (a merge reports that, naming the folder).
+    pub fn parse_dir_name(name: &str) -> Option<(u32, u32)> {
+        let (k, n) = name.split_once("-of-")?;
+        let number = |part: &str| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse::<u32>().ok())
+                .flatten()
+        };
+        Some((number(k)?, number(n)?))
     }
 }
 
@@ -256,18 +269,35 @@ fn special_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
 /// `Some(compression)` when the file name is an input, judged by its extensions.
 fn input_kind(name: &str, extensions: &[String]) -> Option<Compression> {
     let lower = name.to_ascii_lowercase();
+    let (ext, compression) = extension(&lower)?;
+    extensions
+        .iter()
+        .any(|wanted| wanted.eq_ignore_ascii_case(ext))
+        .then_some(compression)
+}
+
+/// The format a file's name gives: HTML for the [`HTML_EXTENSIONS`], optionally
+/// compressed, else text.
+pub fn named_format(name: &str) -> Format {
+    let lower = name.to_ascii_lowercase();
+    match extension(&lower) {
+        Some((ext, _)) if HTML_EXTENSIONS.contains(&ext) => Format::Html,
+        _ => Format::Text,
+    }
+}
+
+/// The extension of a lower-cased file name under its compression suffix, and the
+/// compression: `a.html.gz` is `("html", Gzip)`.
+fn extension(lower: &str) -> Option<(&str, Compression)> {
     let (stem, compression) = if let Some(stem) = lower.strip_suffix(".gz") {
         (stem, Compression::Gzip)
     } else if let Some(stem) = lower.strip_suffix(".zst") {
         (stem, Compression::Zstd)
     } else {
-        (lower.as_str(), Compression::None)
+        (lower, Compression::None)
     };
     let (_, ext) = stem.rsplit_once('.')?;
-    extensions
-        .iter()
-        .any(|wanted| wanted.eq_ignore_ascii_case(ext))
-        .then_some(compression)
+    Some((ext, compression))
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -289,6 +319,9 @@ mod tests {
         assert!(Shard::parse("4/4").is_err());
         assert!(Shard::parse("0/0").is_err());
         assert!(Shard::parse("1").is_err());
+        assert_eq!(Shard::parse_dir_name("3-of-4"), Some((3, 4)));
+        assert_eq!(Shard::parse_dir_name("scratch"), None);
+        assert_eq!(Shard::parse_dir_name("-of-4"), None);
         let paths: Vec<String> = (0..400).map(|i| format!("site/{i}.txt")).collect();
         let shards: Vec<Shard> = (0..4).map(|index| Shard { index, count: 4 }).collect();
         for path in &paths {
@@ -312,6 +345,10 @@ mod tests {
         assert_eq!(input_kind("a.gz", &exts()), None);
         assert_eq!(input_kind("NOTICE.md", &exts()), None);
         assert_eq!(input_kind("txt", &exts()), None);
+        assert_eq!(named_format("site/Page.HTML.gz"), Format::Html);
+        assert_eq!(named_format("page.htm"), Format::Html);
+        assert_eq!(named_format("page.txt"), Format::Text);
+        assert_eq!(named_format("html"), Format::Text);
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod mojibake;
 pub mod normalize;
 pub mod read;
 
-use newsprep_core::config::{DecodeConfig, HTML_EXTENSIONS};
+use newsprep_core::config::DecodeConfig;
 use newsprep_core::document::{
     BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
 };
@@ -54,14 +54,7 @@ impl Decoder {
 
     /// The format of an input: HTML by its name, or by its first bytes when sniffing.
     pub fn format_of(&self, rel_path: &str, bytes: &[u8]) -> Format {
-        let lower = rel_path.to_ascii_lowercase();
-        let stem = lower
-            .strip_suffix(".gz")
-            .or_else(|| lower.strip_suffix(".zst"))
-            .unwrap_or(&lower);
-        let named_html = stem
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| HTML_EXTENSIONS.contains(&ext));
+        let named_html = newsprep_core::input::named_format(rel_path) == Format::Html;
         if named_html || (self.sniff_html && html::looks_like_html(bytes)) {
             Format::Html
         } else {
@@ -78,12 +71,7 @@ impl Decoder {
         let decoded = charset::decode_html(bytes, self.max_control_ratio)?;
         self.check_replacements(&decoded)?;
         let page = html::extract(&decoded.text);
-        let (text, mojibake_repairs) = if self.repair_mojibake {
-            let (text, n) = mojibake::repair(&page.text);
-            (normalize::normalize(&text), n)
-        } else {
-            (normalize::normalize(&page.text), 0)
-        };
+        let (text, mojibake_repairs) = self.repair_and_normalize(&page.text);
         if text.is_empty() {
             let detail = if page.removed.is_empty() {
                 "the page has no visible text".to_owned()
@@ -95,6 +83,8 @@ impl Decoder {
             };
             return Err(Rejection::new(Reason::NoArticle, detail));
         }
+        let mut removed = BoilerplateNote::default();
+        removed.add(&page.removed, self.keep_removed);
         Ok(DecodedPage {
             decoded: Decoded {
                 text,
@@ -103,16 +93,19 @@ impl Decoder {
                 mojibake_repairs,
             },
             meta: page.meta,
-            removed: BoilerplateNote {
-                removed_lines: page.removed.len() as u64,
-                removed_words: page
-                    .removed
-                    .iter()
-                    .map(|l| l.split_whitespace().count() as u64)
-                    .sum(),
-                removed_text: self.keep_removed.then(|| page.removed.join("\n")),
-            },
+            removed,
         })
+    }
+
+    /// The last two steps of either format: mojibake repair (when on), then
+    /// normalisation; with the characters the repair rewrote.
+    fn repair_and_normalize(&self, text: &str) -> (String, u64) {
+        if self.repair_mojibake {
+            let (repaired, n) = mojibake::repair(text);
+            (normalize::normalize(&repaired), n)
+        } else {
+            (normalize::normalize(text), 0)
+        }
     }
 
     fn check_replacements(&self, decoded: &charset::DecodedText) -> Result<(), Rejection> {
@@ -137,12 +130,7 @@ impl Decoder {
         }
         let decoded = charset::decode(bytes, self.max_control_ratio)?;
         self.check_replacements(&decoded)?;
-        let (text, mojibake_repairs) = if self.repair_mojibake {
-            mojibake::repair(&decoded.text)
-        } else {
-            (decoded.text.as_str().into(), 0)
-        };
-        let text = normalize::normalize(&text);
+        let (text, mojibake_repairs) = self.repair_and_normalize(&decoded.text);
         if text.is_empty() {
             return Err(Rejection::new(Reason::Empty, "file holds only whitespace"));
         }

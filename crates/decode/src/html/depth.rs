@@ -151,11 +151,7 @@ fn tag_end(bytes: &[u8], from: usize) -> usize {
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    super::prescan::find(bytes.get(from..)?, needle).map(|p| p + from)
 }
 
 fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

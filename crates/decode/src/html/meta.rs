@@ -306,7 +306,8 @@ fn without_site_name(title: &str) -> String {
     title.trim().to_owned()
 }
 
-fn collapse(text: &str) -> String {
+/// Whitespace runs as single spaces, none at either end.
+pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

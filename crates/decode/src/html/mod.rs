@@ -86,10 +86,7 @@ pub fn parse_only(html: &str) -> usize {
 }
 
 fn fold(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    meta::collapse(text).to_lowercase()
 }
 
 /// Whether bytes start like an HTML page: `<!doctype html` or `<html`, after an
