@@ -177,6 +177,9 @@ pub fn read(html: &Html, h1: Option<&str>) -> Metadata {
                 .and_then(|p| string_of(p.get("name")))
         })
         .filter(|s| !s.is_empty());
+    // Bylines credit the outlet beside the reporter (`Troy L. Smith, cleveland.com`):
+    // a publication is not one of the people credited.
+    author.retain(|name| !is_publication(name, site_name.as_deref()));
     // The canonical link is the address the publisher stands by; `og:url` is written
     // for social networks and sometimes names a sharing host.
     let url = canonical
@@ -275,6 +278,16 @@ fn names_of(value: Option<&Value>) -> Vec<String> {
     }
     names.dedup();
     names
+}
+
+/// A credit that names the outlet, not a person: the site's own name, or a web
+/// address (`cleveland.com`).
+fn is_publication(name: &str, site_name: Option<&str>) -> bool {
+    let domain = !name.contains(' ')
+        && name.rsplit_once('.').is_some_and(|(host, tld)| {
+            !host.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        });
+    domain || site_name.is_some_and(|site| site.eq_ignore_ascii_case(name))
 }
 
 /// `By Jane Doe and John Roe` as `["Jane Doe", "John Roe"]`.
@@ -486,6 +499,19 @@ mod tests {
         );
         assert_eq!(meta.url, meta.canonical_url);
         assert_eq!(meta.page_language.as_deref(), Some("en-GB"));
+    }
+
+    #[test]
+    fn the_outlet_credited_beside_the_reporter_is_not_an_author() {
+        let page = r#"<html><head><meta property="og:site_name" content="The Plain Dealer">
+            <meta name="author" content="Troy L. Smith, cleveland.com"></head><body></body></html>"#;
+        assert_eq!(
+            read(&Html::parse_document(page), None).author,
+            ["Troy L. Smith"]
+        );
+        let page = r#"<html><head><meta property="og:site_name" content="Reuters">
+            <meta name="author" content="Jane Doe and Reuters"></head><body></body></html>"#;
+        assert_eq!(read(&Html::parse_document(page), None).author, ["Jane Doe"]);
     }
 
     #[test]
