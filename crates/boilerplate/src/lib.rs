@@ -23,6 +23,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use newsprep_core::config::BoilerplateConfig;
 use newsprep_core::document::{Document, Format, Metadata, Reason, Rejection};
+use newsprep_core::stage::BoxError;
 use newsprep_core::CorpusStage;
 
 use crate::classify::Thresholds;
@@ -267,14 +268,16 @@ impl CorpusStage for Boilerplate {
         hashes
     }
 
-    fn absorb(&mut self, _pass: usize, summaries: Vec<Vec<u64>>) {
+    fn absorb(&mut self, _pass: usize, summaries: Vec<Vec<u64>>) -> Result<(), BoxError> {
         for hash in summaries.into_iter().flatten() {
             self.seen.add(hash);
         }
+        Ok(())
     }
 
-    fn decide(&mut self, _pass: usize) {
+    fn decide(&mut self, _pass: usize) -> Result<(), BoxError> {
         self.counts = std::mem::take(&mut self.seen).into_counts();
+        Ok(())
     }
 
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
@@ -352,7 +355,7 @@ mod tests {
                 ..Document::default()
             })
             .collect();
-        newsprep_core::stage::observe_all(&mut stage, docs.iter());
+        newsprep_core::stage::observe_all(&mut stage, docs.iter()).unwrap();
         let mut doc = docs[0].clone();
         stage.apply(&mut doc).unwrap();
         assert_eq!(doc.text, ARTICLE);
@@ -367,7 +370,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, body)| Document {
-                doc_id: format!("{i:016x}"),
+                doc_id: newsprep_core::document::DocId(i as u64),
                 format: Format::Html,
                 text: format!("{body}\n\n{template}"),
                 ..Document::default()
@@ -384,7 +387,7 @@ mod tests {
             .collect();
         let docs = pages(&bodies, TEMPLATE);
         let mut stage = stage();
-        newsprep_core::stage::observe_all(&mut stage, docs.iter());
+        newsprep_core::stage::observe_all(&mut stage, docs.iter()).unwrap();
         for doc in &docs {
             let mut doc = doc.clone();
             stage.apply(&mut doc).unwrap();
@@ -400,7 +403,7 @@ mod tests {
         let bodies = vec![article; 10];
         let docs = pages(&bodies, "");
         let mut stage = stage();
-        newsprep_core::stage::observe_all(&mut stage, docs.iter());
+        newsprep_core::stage::observe_all(&mut stage, docs.iter()).unwrap();
         let mut doc = docs[0].clone();
         let before = doc.text.trim().to_owned();
         stage.apply(&mut doc).unwrap();
@@ -462,7 +465,7 @@ mod tests {
             keep_removed: true,
             ..BoilerplateConfig::default()
         });
-        keeping.decide(0);
+        keeping.decide(0).unwrap();
         let mut doc = Document {
             text,
             ..Document::default()

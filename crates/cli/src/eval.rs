@@ -80,7 +80,7 @@ fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let mut extracted: Vec<String> = Vec::new();
     for _ in 0..args.rounds {
         let started = Instant::now();
-        extracted = extract_all(&mut stage, &docs);
+        extracted = extract_all(&mut stage, &docs)?;
         rounds.push(started.elapsed().as_secs_f64());
     }
     rounds.sort_by(f64::total_cmp);
@@ -132,11 +132,12 @@ pub(crate) fn id_list(path: Option<&std::path::Path>) -> anyhow::Result<HashSet<
 }
 
 /// Runs the stage as the pipeline does: observe every page, decide, then extract.
-fn extract_all(stage: &mut Boilerplate, docs: &[Document]) -> Vec<String> {
-    observe_all(stage, docs.iter());
-    docs.iter()
+fn extract_all(stage: &mut Boilerplate, docs: &[Document]) -> anyhow::Result<Vec<String>> {
+    observe_all(stage, docs.iter()).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(docs
+        .iter()
         .map(|doc| stage.extract(&doc.text).text)
-        .collect()
+        .collect())
 }
 
 /// Word tokens as the benchmark's `\w+` finds them.

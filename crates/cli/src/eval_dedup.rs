@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use clap::Args;
 use newsprep_core::config::Config;
-use newsprep_core::document::Document;
+use newsprep_core::document::{DocId, Document};
 use newsprep_core::stage::observe_all;
 use newsprep_decode::Decoder;
-use newsprep_dedup::{numeric_id, text, Dedup};
+use newsprep_dedup::{text, Dedup};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
@@ -50,7 +50,7 @@ fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
             .unwrap_or_default();
         let text = crate::tools::decoded_text(&decoder, path)?;
         docs.push(Document {
-            doc_id: Document::id_for_path(&rel),
+            doc_id: DocId::for_path(&rel),
             source_path: rel,
             text,
             ..Document::default()
@@ -60,7 +60,7 @@ fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
     // The stage as the runner drives it, on one thread.
     let started = Instant::now();
     let mut stage = Dedup::new(&config.dedup);
-    observe_all(&mut stage, docs.iter());
+    observe_all(&mut stage, docs.iter()).map_err(|e| anyhow::anyhow!(e))?;
     let seconds = started.elapsed().as_secs_f64();
     let found: FxHashSet<(u64, u64)> = stage.found_pairs().into_iter().collect();
     println!(
@@ -80,7 +80,7 @@ fn run(args: &EvalDedupArgs) -> anyhow::Result<()> {
             )
         })
         .collect();
-    let ids: Vec<u64> = docs.iter().map(|d| numeric_id(&d.doc_id)).collect();
+    let ids: Vec<u64> = docs.iter().map(|d| d.doc_id.0).collect();
     let truth: Vec<(u64, u64, f64)> = (0..docs.len())
         .into_par_iter()
         .flat_map_iter(|i| {

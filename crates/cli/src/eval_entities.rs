@@ -137,7 +137,7 @@ fn tag_pages(
         ));
     }
     let mut boilerplate = Boilerplate::new(&config.boilerplate);
-    observe_all(&mut boilerplate, docs.iter().map(|(_, d)| d));
+    observe_all(&mut boilerplate, docs.iter().map(|(_, d)| d)).map_err(|e| anyhow::anyhow!(e))?;
 
     let mut found = BTreeMap::new();
     for (file, doc) in &docs {

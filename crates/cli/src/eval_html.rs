@@ -14,7 +14,7 @@ use anyhow::Context;
 use clap::Args;
 use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
-use newsprep_core::document::{Document, Format};
+use newsprep_core::document::{DocId, Document, Format};
 use newsprep_core::stage::observe_all;
 use newsprep_core::CorpusStage;
 use newsprep_decode::{html, Decoder};
@@ -108,7 +108,7 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
         .iter()
         .enumerate()
         .map(|(i, r)| Document {
-            doc_id: format!("{i:016x}"),
+            doc_id: DocId(i as u64),
             format: Format::Html,
             text: r
                 .as_ref()
@@ -118,7 +118,7 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
         })
         .collect();
     let mut stage = Boilerplate::new(&config.boilerplate);
-    observe_all(&mut stage, docs.iter());
+    observe_all(&mut stage, docs.iter()).map_err(|e| anyhow::anyhow!(e))?;
     let corpus_texts: Vec<String> = docs
         .into_iter()
         .map(|mut doc| {

@@ -10,7 +10,7 @@ use std::fmt;
 pub struct Document {
     /// Stable identifier: derived from `source_path`, so the same input path gets the
     /// same id on every run.
-    pub doc_id: String,
+    pub doc_id: DocId,
     /// Path relative to the input directory, `/`-separated on every platform.
     pub source_path: String,
     /// Size of the input file on disk (compressed size for `.gz`/`.zst`).
@@ -129,9 +129,9 @@ pub struct Mention {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DedupNote {
     /// The `doc_id` of the kept document of its cluster (its own when it is kept).
-    pub cluster: String,
+    pub cluster: DocId,
     /// The kept document it duplicates; `None` for a kept document.
-    pub duplicate_of: Option<String>,
+    pub duplicate_of: Option<DocId>,
     /// Jaccard similarity of its shingles to the kept document's; `None` when kept.
     pub similarity: Option<f64>,
     /// Leave it out of `documents.parquet` (it is still counted).
@@ -242,14 +242,50 @@ impl BoilerplateNote {
     }
 }
 
-impl Document {
-    /// The stable id of the document read from `source_path`: the first 64 bits of the
-    /// BLAKE3 hash of the relative path, in hex.
-    pub fn id_for_path(source_path: &str) -> String {
+/// A document's stable identifier: 64 bits of a BLAKE3 hash. It is a number inside the
+/// program and becomes 16 hex digits only where it leaves it (Parquet, logs), so that
+/// every comparison, map and sort works on the number and nothing parses it back but
+/// the code that reads an earlier output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u64);
+
+impl DocId {
+    /// The id of the document read from `source_path`: the first 64 bits of the BLAKE3
+    /// hash of the relative path.
+    pub fn for_path(source_path: &str) -> DocId {
         let hash = blake3::hash(source_path.as_bytes());
-        hex(&hash.as_bytes()[..8])
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hash.as_bytes()[..8]);
+        DocId(u64::from_be_bytes(first))
     }
 
+    /// The id as 16 lowercase hex digits, written into `buf` without allocating (for
+    /// the Parquet writer, one per row).
+    pub fn hex(self, buf: &mut [u8; 16]) -> &str {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = DIGITS[((self.0 >> (60 - 4 * i)) & 0xf) as usize];
+        }
+        // Every byte is an ASCII hex digit.
+        std::str::from_utf8(buf).unwrap_or_default()
+    }
+
+    /// The id written as `hex` (16 hex digits, as [`DocId`]'s `Display` writes it).
+    pub fn parse(hex: &str) -> Option<DocId> {
+        if hex.len() != 16 {
+            return None;
+        }
+        u64::from_str_radix(hex, 16).ok().map(DocId)
+    }
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl Document {
     /// Hash of the text as it stands, for exact comparisons across runs and tools:
     /// BLAKE3 truncated to 128 bits, in hex.
     pub fn content_hash(&self) -> String {
@@ -404,11 +440,19 @@ mod tests {
 
     #[test]
     fn doc_id_depends_on_the_path_alone() {
-        let a = Document::id_for_path("bbc/osh.txt");
-        assert_eq!(a, Document::id_for_path("bbc/osh.txt"));
-        assert_ne!(a, Document::id_for_path("bbc/osh.txt.gz"));
-        assert_eq!(a.len(), 16);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        let a = DocId::for_path("bbc/osh.txt");
+        assert_eq!(a, DocId::for_path("bbc/osh.txt"));
+        assert_ne!(a, DocId::for_path("bbc/osh.txt.gz"));
+        let hex = a.to_string();
+        assert_eq!(hex.len(), 16);
+        assert!(hex.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(DocId::parse(&hex), Some(a));
+        assert_eq!(a.hex(&mut [0; 16]), hex);
+        assert_eq!(DocId(0xab).hex(&mut [0; 16]), "00000000000000ab");
+        // The hex is the first eight bytes of the hash, as earlier outputs wrote it.
+        assert_eq!(hex, blake3::hash(b"bbc/osh.txt").to_hex()[..16].to_string());
+        assert_eq!(DocId::parse("abc"), None);
+        assert_eq!(DocId::parse("zzzzzzzzzzzzzzzz"), None);
     }
 
     #[test]

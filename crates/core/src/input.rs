@@ -7,7 +7,7 @@ use tracing::warn;
 use walkdir::WalkDir;
 
 use crate::config::HTML_EXTENSIONS;
-use crate::document::{Document, Format, QuarantineRecord, Reason};
+use crate::document::{DocId, Format, QuarantineRecord, Reason};
 
 /// How an input file's bytes are wrapped, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +73,8 @@ impl Shard {
     /// Whether the input at `rel_path` belongs to this shard: decided by the hash of
     /// the path (the document id), so every machine agrees without talking.
     pub fn owns(&self, rel_path: &str) -> bool {
-        let id = crate::Document::id_for_path(rel_path);
-        let n = u64::from_str_radix(&id, 16).unwrap_or(0);
-        n % u64::from(self.count) == u64::from(self.index)
+        let id = DocId::for_path(rel_path);
+        id.0 % u64::from(self.count) == u64::from(self.index)
     }
 
     /// The shard's folder name under `DIR/shards/`: `K-of-N`.
@@ -237,7 +236,7 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
     // does not depend on how the input folder happens to be named or walked.
     found
         .files
-        .sort_by_cached_key(|f| (Document::id_for_path(&f.rel_path), f.rel_path.clone()));
+        .sort_by_cached_key(|f| (DocId::for_path(&f.rel_path), f.rel_path.clone()));
     found
         .rejected
         .sort_by(|a, b| a.source_path.cmp(&b.source_path));
@@ -361,7 +360,7 @@ mod tests {
         fs::write(dir.path().join("README.md"), "not an input").unwrap();
         let found = discover(dir.path(), &exts()).unwrap();
         let mut paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
-        let ids: Vec<String> = paths.iter().map(|p| Document::id_for_path(p)).collect();
+        let ids: Vec<DocId> = paths.iter().map(|p| DocId::for_path(p)).collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "in doc_id order");
         paths.sort();
         assert_eq!(paths, ["a.txt.gz", "b/c/z.txt", "b/m.text"]);

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::runner::plan::PlanRecord;
 use crate::runner::{PassReport, RunReport, StageReport};
 
 /// The manifest of one run. Field names are part of the output contract.
@@ -37,6 +38,8 @@ pub struct Manifest {
     pub shard: Option<String>,
     pub stages: Vec<StageReport>,
     pub passes: Vec<PassReport>,
+    /// The passes the run planned: what each read, applied, observed and wrote.
+    pub plan: PlanRecord,
 }
 
 /// How much of the run was taken from earlier outputs instead of decoded.
@@ -122,6 +125,7 @@ impl Manifest {
             shard: ctx.shard,
             stages: report.stages,
             passes: report.passes,
+            plan: report.plan,
         }
     }
 }

@@ -7,15 +7,53 @@
 
 use std::any::Any;
 
-use crate::document::{Document, Rejection};
+use crate::document::{DocId, Document, Rejection};
 use crate::input::InputFile;
 
-/// The first stage: turns one input file into a document.
+/// Any error a stage or a port reports; it must name what it concerns.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The first stage: turns one input file into its documents.
 ///
-/// Required: [`Decode::decode`], which reads the file and returns the decoded document,
-/// or the reason it cannot become one. A rejected file is quarantined; the run goes on.
+/// Required: [`Decode::decode`], which turns one part of a file into a document, or
+/// gives the reason it cannot become one (the part is quarantined; the run goes on).
+/// [`Decode::open`] says which parts a file holds: by default the file is one part,
+/// read by `decode` itself, so that files are read in parallel. A container format
+/// (one WARC file, thousands of pages) overrides it and reads its records as the
+/// runner iterates, so a file is never held whole; the runner decodes the parts of a
+/// batch in parallel and keeps them in file order.
 pub trait Decode: Send + Sync {
-    fn decode(&self, input: &InputFile) -> Result<Document, Rejection>;
+    fn open<'a>(&'a self, input: &'a InputFile) -> Parts<'a> {
+        Box::new(std::iter::once(Ok(Part::whole(input))))
+    }
+
+    fn decode(&self, input: &InputFile, part: Part) -> Result<Document, Rejection>;
+}
+
+/// The parts of one input file, in file order. An `Err` is a part that cannot be read
+/// (it is quarantined); the iterator may go on after it or end.
+pub type Parts<'a> = Box<dyn Iterator<Item = Result<Part, Rejection>> + Send + 'a>;
+
+/// One document-to-be inside an input file, as [`Decode::open`] found it.
+pub struct Part {
+    /// The id the document will have; known before decoding, so that a pass can skip
+    /// the parts a stage does not want, and restoring can match them.
+    pub doc_id: DocId,
+    /// The part's bytes; `None` when the part is the whole file, which `decode` reads.
+    pub bytes: Option<Vec<u8>>,
+    /// Whatever else the container said about the part, for `decode` to read back.
+    pub header: Option<Box<dyn Any + Send>>,
+}
+
+impl Part {
+    /// The whole of `input` as one document.
+    pub fn whole(input: &InputFile) -> Part {
+        Part {
+            doc_id: DocId::for_path(&input.rel_path),
+            bytes: None,
+            header: None,
+        }
+    }
 }
 
 /// A stage that needs nothing but the document in front of it.
@@ -64,13 +102,15 @@ pub trait CorpusStage: Send + Sync {
     }
 
     /// Whether pass `pass` needs the document `doc_id`; every document by default.
-    fn wants(&self, _pass: usize, _doc_id: &str) -> bool {
+    fn wants(&self, _pass: usize, _doc_id: DocId) -> bool {
         true
     }
 
     fn observe(&self, pass: usize, doc: &Document) -> Self::Summary;
-    fn absorb(&mut self, pass: usize, summaries: Vec<Self::Summary>);
-    fn decide(&mut self, pass: usize);
+    /// An error here (or a panic) fails the run, naming the stage: what the stage
+    /// keeps would be incomplete, and every decision after it wrong.
+    fn absorb(&mut self, pass: usize, summaries: Vec<Self::Summary>) -> Result<(), BoxError>;
+    fn decide(&mut self, pass: usize) -> Result<(), BoxError>;
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
 
     /// Whether `apply` may run again on a document it already changed, with the result
@@ -102,16 +142,17 @@ pub trait CorpusStage: Send + Sync {
 pub fn observe_all<'a, S: CorpusStage>(
     stage: &mut S,
     docs: impl Iterator<Item = &'a Document> + Clone,
-) {
+) -> Result<(), BoxError> {
     for pass in 0..stage.passes() {
         let summaries = docs
             .clone()
-            .filter(|d| stage.wants(pass, &d.doc_id))
+            .filter(|d| stage.wants(pass, d.doc_id))
             .map(|d| stage.observe(pass, d))
             .collect();
-        stage.absorb(pass, summaries);
-        stage.decide(pass);
+        stage.absorb(pass, summaries)?;
+        stage.decide(pass)?;
     }
+    Ok(())
 }
 
 /// A stage of either kind, as the runner holds it.
@@ -144,6 +185,24 @@ impl Stage {
         }
     }
 
+    /// Observing passes before the stage applies: 0 for a per-document stage.
+    pub fn passes(&self) -> usize {
+        match self {
+            Stage::Document(_) => 0,
+            Stage::Corpus(s) => s.passes(),
+        }
+    }
+
+    /// For a restored document that skipped this stage: whether what it did then is
+    /// what it would do now. A per-document stage is a function of the document
+    /// alone, and the document is the one it saw, so its result always holds.
+    pub fn still_holds(&self, doc: &Document) -> bool {
+        match self {
+            Stage::Document(_) => true,
+            Stage::Corpus(s) => s.still_holds(doc),
+        }
+    }
+
     /// Runs the per-document part of the stage: `process`, or a corpus stage's `apply`.
     pub fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
         match self {
@@ -158,10 +217,10 @@ impl Stage {
 pub trait ErasedCorpusStage: Send + Sync {
     fn name(&self) -> &'static str;
     fn passes(&self) -> usize;
-    fn wants(&self, pass: usize, doc_id: &str) -> bool;
+    fn wants(&self, pass: usize, doc_id: DocId) -> bool;
     fn observe(&self, pass: usize, doc: &Document) -> Box<dyn Any + Send>;
-    fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>);
-    fn decide(&mut self, pass: usize);
+    fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>) -> Result<(), BoxError>;
+    fn decide(&mut self, pass: usize) -> Result<(), BoxError>;
     fn apply(&self, doc: &mut Document) -> Result<(), Rejection>;
     fn reapplies(&self) -> bool;
     fn recall(&self, pass: usize, doc: &Document) -> Option<Box<dyn Any + Send>>;
@@ -177,7 +236,7 @@ impl<S: CorpusStage> ErasedCorpusStage for S {
         CorpusStage::passes(self)
     }
 
-    fn wants(&self, pass: usize, doc_id: &str) -> bool {
+    fn wants(&self, pass: usize, doc_id: DocId) -> bool {
         CorpusStage::wants(self, pass, doc_id)
     }
 
@@ -185,7 +244,7 @@ impl<S: CorpusStage> ErasedCorpusStage for S {
         Box::new(CorpusStage::observe(self, pass, doc))
     }
 
-    fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>) {
+    fn absorb(&mut self, pass: usize, summaries: Vec<Box<dyn Any + Send>>) -> Result<(), BoxError> {
         // Every box came from `observe` above, so every downcast succeeds.
         let summaries = summaries
             .into_iter()
@@ -194,7 +253,7 @@ impl<S: CorpusStage> ErasedCorpusStage for S {
         CorpusStage::absorb(self, pass, summaries)
     }
 
-    fn decide(&mut self, pass: usize) {
+    fn decide(&mut self, pass: usize) -> Result<(), BoxError> {
         CorpusStage::decide(self, pass)
     }
 

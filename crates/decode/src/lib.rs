@@ -19,6 +19,7 @@ use newsprep_core::document::{
     BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
 };
 use newsprep_core::input::InputFile;
+use newsprep_core::stage::Part;
 use newsprep_core::Decode;
 
 /// The decode stage, built from `[decode]`.
@@ -176,8 +177,11 @@ pub fn fingerprint(input: &InputFile, max_bytes: u64) -> Option<String> {
 }
 
 impl Decode for Decoder {
-    fn decode(&self, input: &InputFile) -> Result<Document, Rejection> {
-        let bytes = read::read_capped(input, self.max_bytes)?;
+    fn decode(&self, input: &InputFile, part: Part) -> Result<Document, Rejection> {
+        let bytes = match part.bytes {
+            Some(bytes) => bytes,
+            None => read::read_capped(input, self.max_bytes)?,
+        };
         let format = self.format_of(&input.rel_path, &bytes);
         let (decoded, meta, boilerplate) = match format {
             Format::Text => (self.decode_bytes(&bytes)?, Metadata::default(), None),
@@ -191,7 +195,7 @@ impl Decode for Decoder {
                 input_hash: Some(input_hash(&bytes)),
                 ..Trace::default()
             },
-            doc_id: Document::id_for_path(&input.rel_path),
+            doc_id: part.doc_id,
             source_path: input.rel_path.clone(),
             source_bytes: input.size,
             format,

@@ -14,11 +14,11 @@ pub mod store;
 pub mod text;
 
 use newsprep_core::config::DedupConfig;
-use newsprep_core::document::{DedupNote, Document, Rejection, Signature};
+use newsprep_core::document::{DedupNote, DocId, Document, Rejection, Signature};
+use newsprep_core::stage::BoxError;
 use newsprep_core::CorpusStage;
-use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cluster::{Member, Placement};
 use crate::minhash::MinHasher;
@@ -192,14 +192,12 @@ impl Dedup {
     }
 
     /// Confirms candidate pairs by their true Jaccard similarity and places everyone.
-    fn confirm_and_place(&mut self) {
+    /// Only its own temporary file of shingle sets can fail here, and then the run
+    /// fails: near duplicates left unmarked would be a silently wrong dataset.
+    fn confirm_and_place(&mut self) -> std::io::Result<()> {
         let mut store = std::mem::take(&mut self.shingle_sets);
-        let edges = store.seal().and_then(|()| self.confirm(&store)).unwrap_or_else(|err| {
-            // Only our own temporary file can fail here; the pairs stay unconfirmed
-            // rather than the run failing at its end.
-            tracing::error!(error = %err, "Dedup could not read back shingle sets; near duplicates are left unmarked.");
-            Vec::new()
-        });
+        store.seal()?;
+        let edges = self.confirm(&store)?;
         drop(store);
         let groups: Vec<Vec<Member>> = self
             .groups
@@ -220,6 +218,7 @@ impl Dedup {
         self.signatures.sort();
         self.groups = Vec::new();
         self.candidates = Vec::new();
+        Ok(())
     }
 
     /// The candidate pairs of groups whose similarity reaches the threshold. Pairs
@@ -315,19 +314,6 @@ impl Signatures {
     }
 }
 
-/// The numeric form of a `doc_id`, which is 16 hex digits; anything else is hashed.
-pub fn numeric_id(doc_id: &str) -> u64 {
-    u64::from_str_radix(doc_id, 16).unwrap_or_else(|_| {
-        let mut hasher = FxHasher::default();
-        doc_id.hash(&mut hasher);
-        hasher.finish()
-    })
-}
-
-fn hex_id(id: u64) -> String {
-    format!("{id:016x}")
-}
-
 impl CorpusStage for Dedup {
     type Summary = Summary;
 
@@ -339,12 +325,12 @@ impl CorpusStage for Dedup {
         2
     }
 
-    fn wants(&self, pass: usize, doc_id: &str) -> bool {
-        pass == 0 || self.wanted.contains(&numeric_id(doc_id))
+    fn wants(&self, pass: usize, doc_id: DocId) -> bool {
+        pass == 0 || self.wanted.contains(&doc_id.0)
     }
 
     fn observe(&self, pass: usize, doc: &Document) -> Summary {
-        let id = numeric_id(&doc.doc_id);
+        let id = doc.doc_id.0;
         // A document restored from an earlier run brings its signature along.
         if let (0, Some(sig)) = (pass, &doc.trace.signature) {
             return Summary::Signature(Entry {
@@ -365,20 +351,24 @@ impl CorpusStage for Dedup {
         }
     }
 
-    fn absorb(&mut self, _pass: usize, summaries: Vec<Summary>) {
+    fn absorb(&mut self, _pass: usize, summaries: Vec<Summary>) -> Result<(), BoxError> {
         for summary in summaries {
             match summary {
                 Summary::Signature(entry) => self.signatures.push(&entry),
                 Summary::Shingles(id, set) => self.shingle_sets.insert(id, &set),
             }
         }
+        Ok(())
     }
 
-    fn decide(&mut self, pass: usize) {
+    fn decide(&mut self, pass: usize) -> Result<(), BoxError> {
         if pass == 0 {
             self.find_candidates();
+            Ok(())
         } else {
-            self.confirm_and_place();
+            self.confirm_and_place().map_err(|err| {
+                format!("cannot read back its temporary file of shingle sets: {err}").into()
+            })
         }
     }
 
@@ -386,15 +376,15 @@ impl CorpusStage for Dedup {
         if let std::borrow::Cow::Owned(collapsed) = text::collapse_repeated_paragraphs(&doc.text) {
             doc.text = collapsed;
         }
-        let id = numeric_id(&doc.doc_id);
+        let id = doc.doc_id.0;
         let placement = self.placement(id).unwrap_or(Placement {
             cluster: id,
             duplicate_of: None,
             similarity: None,
         });
         doc.dedup = Some(DedupNote {
-            cluster: hex_id(placement.cluster),
-            duplicate_of: placement.duplicate_of.map(hex_id),
+            cluster: DocId(placement.cluster),
+            duplicate_of: placement.duplicate_of.map(DocId),
             similarity: placement.similarity,
             dropped: self.drop_duplicates && placement.duplicate_of.is_some(),
         });
@@ -414,7 +404,7 @@ mod tests {
 
     fn doc(path: &str, text: &str) -> Document {
         Document {
-            doc_id: Document::id_for_path(path),
+            doc_id: newsprep_core::document::DocId::for_path(path),
             source_path: path.to_owned(),
             text: text.to_owned(),
             ..Document::default()
@@ -423,7 +413,7 @@ mod tests {
 
     /// Runs both passes and applies, as the runner does.
     fn run(stage: &mut Dedup, docs: &mut [Document]) {
-        newsprep_core::stage::observe_all(stage, docs.iter());
+        newsprep_core::stage::observe_all(stage, docs.iter()).unwrap();
         for d in docs.iter_mut() {
             stage.apply(d).unwrap();
         }
@@ -457,11 +447,11 @@ mod tests {
         ];
         let mut stage = Dedup::new(&DedupConfig::default());
         run(&mut stage, &mut docs);
-        let kept = docs[1].doc_id.clone();
+        let kept = docs[1].doc_id;
         let note = |i: usize| docs[i].dedup.clone().unwrap();
         assert_eq!(note(1).duplicate_of, None);
-        assert_eq!(note(0).duplicate_of.as_deref(), Some(kept.as_str()));
-        assert_eq!(note(2).duplicate_of.as_deref(), Some(kept.as_str()));
+        assert_eq!(note(0).duplicate_of, Some(kept));
+        assert_eq!(note(2).duplicate_of, Some(kept));
         assert!(note(0).similarity.unwrap() >= 0.8 && note(0).similarity.unwrap() < 1.0);
         assert_eq!(note(3).duplicate_of, None);
         assert_eq!(note(3).cluster, docs[3].doc_id);
@@ -507,11 +497,11 @@ mod tests {
             doc("c.txt", "Nothing alike here at all, no."),
         ];
         let summaries = docs.iter().map(|d| stage.observe(0, d)).collect();
-        stage.absorb(0, summaries);
-        stage.decide(0);
+        stage.absorb(0, summaries).unwrap();
+        stage.decide(0).unwrap();
         // a and b are exact duplicates: one group, nothing to confirm.
-        assert!(!stage.wants(1, &docs[2].doc_id));
-        assert!(!stage.wants(1, &docs[0].doc_id));
+        assert!(!stage.wants(1, docs[2].doc_id));
+        assert!(!stage.wants(1, docs[0].doc_id));
     }
 
     #[test]

@@ -354,7 +354,7 @@ mod tests {
 
     fn doc(path: &str, text: &str) -> Document {
         Document {
-            doc_id: Document::id_for_path(path),
+            doc_id: newsprep_core::document::DocId::for_path(path),
             source_path: path.to_owned(),
             source_bytes: text.len() as u64,
             encoding: "windows-1252".into(),

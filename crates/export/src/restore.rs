@@ -5,8 +5,13 @@
 //! What is restored comes from two tables written side by side in the same row order:
 //! `documents.parquet` (the document as it was written) and `_state/trace.parquet`
 //! (the input's fingerprint and what the corpus stages saw of it). The fingerprints
-//! are held in memory, a few dozen bytes per document; the documents are read forward,
-//! in `doc_id` order, once per pass over the inputs.
+//! are held in memory, a few dozen bytes per input file; the documents are read
+//! forward, input file by input file in the run's file order, once per pass.
+//!
+//! Columns are read by name and their types checked against [`crate::schema`] when the
+//! output is opened, so an output this build cannot read is a [`RestoreError`] up front
+//! (an incremental run then processes everything and says why; a merge fails naming
+//! the shard), never a panic half-way.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::fs::{self, File};
@@ -15,8 +20,9 @@ use std::path::{Path, PathBuf};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, TimestampMicrosecondType, UInt64Type};
 use arrow_array::{Array, RecordBatch};
+use arrow_schema::SchemaRef;
 use newsprep_core::document::{
-    BoilerplateNote, Document, EncodingSource, Format, Metadata, Signature, Trace,
+    BoilerplateNote, DocId, Document, EncodingSource, Format, Metadata, Signature, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
@@ -24,7 +30,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 use parquet::arrow::ProjectionMask;
 use rustc_hash::FxHashMap;
 
-use crate::{DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
+use crate::{schema, DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
 
 /// Rows read at a time from each table.
 const READ_BATCH_ROWS: usize = 1024;
@@ -36,6 +42,12 @@ pub enum RestoreError {
         "{path} has no {STATE_DIR}/{TRACE}.parquet: it was written by a run that kept no state"
     )]
     NoState { path: PathBuf },
+    #[error("{path} was written with schema version {found}; this build reads version {expected}")]
+    OtherSchema {
+        path: PathBuf,
+        found: String,
+        expected: u32,
+    },
     #[error(
         "{path} was written with other settings (config hash {found}, this run has {expected})"
     )]
@@ -64,10 +76,13 @@ pub type Fingerprinter = Box<dyn Fn(&InputFile) -> Option<String> + Send + Sync>
 /// The outputs of earlier runs, ready to restore documents from.
 pub struct Earlier {
     outputs: Vec<PathBuf>,
-    /// By numeric doc id: the output that holds it, and the input's size.
-    known: FxHashMap<u64, Known>,
-    /// By numeric doc id: the input's content hash, kept only to check inputs with.
-    hashes: FxHashMap<u64, u128>,
+    /// By input file (the id of its path): the output that holds its documents, and
+    /// the input's size.
+    known: FxHashMap<DocId, Known>,
+    /// Documents the outputs hold.
+    documents: usize,
+    /// By input file: its content hash, kept only to check inputs with.
+    hashes: FxHashMap<DocId, u128>,
     /// Checks an input's content against the kept hash; without it, path and size are
     /// trusted (a merge of shards made from the same input a moment ago).
     fingerprint: Option<Fingerprinter>,
@@ -88,6 +103,7 @@ impl Earlier {
     ) -> Result<Earlier, RestoreError> {
         let mut known = FxHashMap::default();
         let mut hashes = FxHashMap::default();
+        let mut documents = 0;
         for (output, dir) in outputs.iter().enumerate() {
             let state = dir.join(STATE_DIR);
             let files = table_files(&state, TRACE)?;
@@ -95,33 +111,37 @@ impl Earlier {
                 return Err(RestoreError::NoState { path: dir.clone() });
             }
             for path in &files {
-                let found = config_hash_of(path)?;
-                if found != config_hash {
-                    return Err(RestoreError::OtherSettings {
-                        path: dir.clone(),
-                        found,
-                        expected: config_hash.to_owned(),
-                    });
-                }
+                check_written_alike(path, config_hash)?;
             }
-            let mut rows = Rows::open(files, &["doc_id", "source_bytes", "input_hash"])?;
+            // The documents are read later, pass by pass: check now that they can be.
+            for path in table_files(dir, DOCUMENTS)? {
+                check_written_alike(&path, config_hash)?;
+                open_projected(&path, &schema::documents(), DOCUMENT_COLUMNS)?;
+            }
+            let mut rows = Rows::open(
+                files,
+                schema::trace(),
+                &["doc_id", "source_path", "source_bytes", "input_hash"],
+            )?;
             while let Some((batch, row)) = rows.current()? {
-                let id = batch.column(0).as_string::<i32>().value(row);
-                let size = batch.column(1).as_primitive::<Int64Type>().value(row);
-                let hash = batch.column(2).as_string::<i32>();
-                let id = numeric_id(id);
+                rows.doc_id(&batch, row)?;
+                let path = batch.column(1).as_string::<i32>().value(row);
+                let size = batch.column(2).as_primitive::<Int64Type>().value(row);
+                let hash = batch.column(3).as_string::<i32>();
+                let file = DocId::for_path(path);
                 known.insert(
-                    id,
+                    file,
                     Known {
                         output: output as u32,
                         size: u64::try_from(size).unwrap_or(0),
                     },
                 );
+                documents += 1;
                 let parsed = (!hash.is_null(row))
                     .then(|| u128::from_str_radix(hash.value(row), 16).ok())
                     .flatten();
                 if let (Some(hash), Some(_)) = (parsed, &fingerprint) {
-                    hashes.insert(id, hash);
+                    hashes.insert(file, hash);
                 }
                 rows.advance();
             }
@@ -129,6 +149,7 @@ impl Earlier {
         Ok(Earlier {
             outputs: outputs.to_vec(),
             known,
+            documents,
             hashes,
             fingerprint,
         })
@@ -136,22 +157,19 @@ impl Earlier {
 
     /// Documents the earlier outputs hold.
     pub fn len(&self) -> usize {
-        self.known.len()
+        self.documents
     }
 
     pub fn is_empty(&self) -> bool {
-        self.known.is_empty()
+        self.documents == 0
     }
 
-    /// How many of the documents the earlier outputs hold have no input among `files`:
-    /// their inputs were deleted or renamed, and their rows are gone from this run.
+    /// How many of the input files the earlier outputs hold documents of are not among
+    /// `files`: they were deleted or renamed, and their rows are gone from this run.
     pub fn gone(&self, files: &[InputFile]) -> usize {
         let present = files
             .iter()
-            .filter(|f| {
-                self.known
-                    .contains_key(&numeric_id(&Document::id_for_path(&f.rel_path)))
-            })
+            .filter(|f| self.known.contains_key(&DocId::for_path(&f.rel_path)))
             .count();
         self.known.len() - present
     }
@@ -159,7 +177,7 @@ impl Earlier {
 
 impl Restorer for Earlier {
     fn holds(&self, file: &InputFile) -> bool {
-        let id = numeric_id(&Document::id_for_path(&file.rel_path));
+        let id = DocId::for_path(&file.rel_path);
         let Some(known) = self.known.get(&id) else {
             return false;
         };
@@ -179,8 +197,16 @@ impl Restorer for Earlier {
         let mut cursors = Vec::with_capacity(self.outputs.len());
         for dir in &self.outputs {
             cursors.push(Cursor {
-                documents: Rows::open(table_files(dir, DOCUMENTS)?, DOCUMENT_COLUMNS)?,
-                trace: Rows::open(table_files(&dir.join(STATE_DIR), TRACE)?, TRACE_COLUMNS)?,
+                documents: Rows::open(
+                    table_files(dir, DOCUMENTS)?,
+                    schema::documents(),
+                    DOCUMENT_COLUMNS,
+                )?,
+                trace: Rows::open(
+                    table_files(&dir.join(STATE_DIR), TRACE)?,
+                    schema::trace(),
+                    TRACE_COLUMNS,
+                )?,
             });
         }
         Ok(Box::new(EarlierReader {
@@ -197,16 +223,15 @@ struct EarlierReader<'a> {
 }
 
 impl RestoreReader for EarlierReader<'_> {
-    fn read(&mut self, ids: &[&str]) -> Result<Vec<Option<Document>>, BoxError> {
-        let mut docs = Vec::with_capacity(ids.len());
-        for id in ids {
-            let doc = match self.earlier.known.get(&numeric_id(id)) {
-                Some(known) => self.cursors[known.output as usize].seek(id)?,
-                None => None,
-            };
-            docs.push(doc);
+    fn read(
+        &mut self,
+        file: &InputFile,
+        wanted: &dyn Fn(DocId) -> bool,
+    ) -> Result<Vec<Document>, BoxError> {
+        match self.earlier.known.get(&DocId::for_path(&file.rel_path)) {
+            Some(known) => Ok(self.cursors[known.output as usize].take(file, wanted)?),
+            None => Ok(Vec::new()),
         }
-        Ok(docs)
     }
 }
 
@@ -217,32 +242,40 @@ struct Cursor {
 }
 
 impl Cursor {
-    /// The document `id`, skipping the ones before it; `None` if it is not there.
-    fn seek(&mut self, id: &str) -> Result<Option<Document>, RestoreError> {
+    /// The wanted documents of `file`, skipping the rows of the files before it (in the
+    /// run's order: by the id of the path, then the path).
+    fn take(
+        &mut self,
+        file: &InputFile,
+        wanted: &dyn Fn(DocId) -> bool,
+    ) -> Result<Vec<Document>, RestoreError> {
+        let target = (DocId::for_path(&file.rel_path), file.rel_path.as_str());
+        let mut found = Vec::new();
         loop {
             let Some((docs, row)) = self.documents.current()? else {
-                return Ok(None);
+                return Ok(found);
             };
-            let current = docs.column(0).as_string::<i32>().value(row);
-            if current > id {
-                return Ok(None);
+            let path = docs.column(1).as_string::<i32>().value(row);
+            let key = (DocId::for_path(path), path);
+            if key > target {
+                return Ok(found);
             }
             let Some((trace, trace_row)) = self.trace.current()? else {
                 return Err(self
                     .trace
                     .malformed("it has fewer rows than documents.parquet"));
             };
-            if trace.column(0).as_string::<i32>().value(trace_row) != current {
+            let id = self.documents.doc_id(&docs, row)?;
+            if self.trace.doc_id(&trace, trace_row)? != id {
                 return Err(self
                     .trace
                     .malformed("its rows are not those of documents.parquet"));
             }
-            let found = (current == id).then(|| document(&docs, row, &trace, trace_row));
+            if key == target && wanted(id) {
+                found.push(document(id, &docs, row, &trace, trace_row));
+            }
             self.documents.advance();
             self.trace.advance();
-            if found.is_some() {
-                return Ok(found);
-            }
         }
     }
 }
@@ -272,6 +305,7 @@ const DOCUMENT_COLUMNS: &[&str] = &[
 
 const TRACE_COLUMNS: &[&str] = &[
     "doc_id",
+    "source_path",
     "input_hash",
     "chrome_lines",
     "chrome_recurring",
@@ -283,15 +317,15 @@ const TRACE_COLUMNS: &[&str] = &[
 
 /// Row `row` of the projected documents table, with its trace: the document as the
 /// earlier run wrote it, before dedup and entity tagging, which a restoring run redoes.
-fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) -> Document {
-    // Columns by name: the projection holds exactly DOCUMENT_COLUMNS.
-    let column = |name: &str| {
-        let index = DOCUMENT_COLUMNS
-            .iter()
-            .position(|c| *c == name)
-            .unwrap_or(0);
-        docs.column(index)
-    };
+/// The projection holds exactly DOCUMENT_COLUMNS, each of the type the schema gives.
+fn document(
+    id: DocId,
+    docs: &RecordBatch,
+    row: usize,
+    trace: &RecordBatch,
+    trow: usize,
+) -> Document {
+    let column = |name: &str| docs.column(position(DOCUMENT_COLUMNS, name));
     let text = |name: &str| column(name).as_string::<i32>().value(row).to_owned();
     let optional_text = |name: &str| {
         let col = column(name).as_string::<i32>();
@@ -316,7 +350,7 @@ fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) ->
         removed_text: optional_text("removed_text"),
     });
     Document {
-        doc_id: text("doc_id"),
+        doc_id: id,
         source_path: text("source_path"),
         source_bytes: int("source_bytes").unwrap_or(0),
         format: Format::parse(&text("format")).unwrap_or_default(),
@@ -342,8 +376,9 @@ fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) ->
 }
 
 fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
-    let u64_list = |i: usize| -> Option<Vec<u64>> {
-        let col = trace.column(i).as_list::<i32>();
+    let column = |name: &str| trace.column(position(TRACE_COLUMNS, name));
+    let u64_list = |name: &str| -> Option<Vec<u64>> {
+        let col = column(name).as_list::<i32>();
         (!col.is_null(row)).then(|| {
             col.value(row)
                 .as_primitive::<UInt64Type>()
@@ -351,9 +386,9 @@ fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
                 .to_vec()
         })
     };
-    let input_hash = trace.column(1).as_string::<i32>();
-    let recurring = trace.column(3).as_list::<i32>();
-    let chrome_lines = u64_list(2).map(|hashes| {
+    let input_hash = column("input_hash").as_string::<i32>();
+    let recurring = column("chrome_recurring").as_list::<i32>();
+    let chrome_lines = u64_list("chrome_lines").map(|hashes| {
         let flags = recurring.value(row);
         let flags = flags.as_boolean();
         hashes
@@ -362,9 +397,9 @@ fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
             .map(|(i, h)| (h, i < flags.len() && flags.value(i)))
             .collect()
     });
-    let exact = trace.column(4).as_string::<i32>();
-    let chars = trace.column(5).as_primitive::<Int64Type>();
-    let published = trace.column(6).as_primitive::<TimestampMicrosecondType>();
+    let exact = column("exact_hash").as_string::<i32>();
+    let chars = column("dedup_chars").as_primitive::<Int64Type>();
+    let published = column("published").as_primitive::<TimestampMicrosecondType>();
     let signature = (!exact.is_null(row))
         .then(|| u128::from_str_radix(exact.value(row), 16).ok())
         .flatten()
@@ -372,7 +407,7 @@ fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
             exact,
             n_chars: u64::try_from(chars.value(row)).unwrap_or(0),
             published: (!published.is_null(row)).then(|| published.value(row)),
-            bands: u64_list(7).unwrap_or_default(),
+            bands: u64_list("bands").unwrap_or_default(),
         });
     Trace {
         input_hash: (!input_hash.is_null(row)).then(|| input_hash.value(row).to_owned()),
@@ -381,9 +416,17 @@ fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
     }
 }
 
+/// Where `name` is among `columns` (a projection's columns, in order).
+fn position(columns: &[&str], name: &str) -> usize {
+    columns.iter().position(|c| *c == name).unwrap_or(0)
+}
+
 /// A table's rows, read forward across its files, a batch at a time.
 struct Rows {
     files: VecDeque<PathBuf>,
+    /// The schema the files were written with, which the columns' types are checked
+    /// against.
+    schema: SchemaRef,
     columns: &'static [&'static str],
     reading: Option<(PathBuf, ParquetRecordBatchReader)>,
     batch: Option<RecordBatch>,
@@ -391,9 +434,14 @@ struct Rows {
 }
 
 impl Rows {
-    fn open(files: Vec<PathBuf>, columns: &'static [&'static str]) -> Result<Rows, RestoreError> {
+    fn open(
+        files: Vec<PathBuf>,
+        schema: SchemaRef,
+        columns: &'static [&'static str],
+    ) -> Result<Rows, RestoreError> {
         Ok(Rows {
             files: files.into(),
+            schema,
             columns,
             reading: None,
             batch: None,
@@ -429,12 +477,22 @@ impl Rows {
             let Some(path) = self.files.pop_front() else {
                 return Ok(None);
             };
-            self.reading = Some((path.clone(), open_projected(&path, self.columns)?));
+            self.reading = Some((
+                path.clone(),
+                open_projected(&path, &self.schema, self.columns)?,
+            ));
         }
     }
 
     fn advance(&mut self) {
         self.row += 1;
+    }
+
+    /// The `doc_id` of a row (the projection's first column), parsed once, here.
+    fn doc_id(&self, batch: &RecordBatch, row: usize) -> Result<DocId, RestoreError> {
+        let hex = batch.column(0).as_string::<i32>().value(row);
+        DocId::parse(hex)
+            .ok_or_else(|| self.malformed(&format!("{hex:?} is not a doc_id (16 hex digits)")))
     }
 
     fn malformed(&self, reason: &str) -> RestoreError {
@@ -449,8 +507,13 @@ impl Rows {
     }
 }
 
-/// A reader over the named columns of one Parquet file, in the order named.
-fn open_projected(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader, RestoreError> {
+/// A reader over the named columns of one Parquet file, in the order named, each
+/// checked to have the type `schema` gives it.
+fn open_projected(
+    path: &Path,
+    schema: &SchemaRef,
+    columns: &[&str],
+) -> Result<ParquetRecordBatchReader, RestoreError> {
     let parquet_err = |source| RestoreError::Parquet {
         path: path.to_owned(),
         source,
@@ -460,13 +523,26 @@ fn open_projected(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchRea
         source,
     })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_err)?;
-    let schema = builder.schema().clone();
+    let found = builder.schema().clone();
     let mut indices = Vec::with_capacity(columns.len());
     for name in columns {
-        let index = schema.index_of(name).map_err(|_| RestoreError::Malformed {
+        let malformed = |reason: String| RestoreError::Malformed {
             path: path.to_owned(),
-            reason: format!("it has no column {name}"),
-        })?;
+            reason,
+        };
+        let index = found
+            .index_of(name)
+            .map_err(|_| malformed(format!("it has no column {name}")))?;
+        let expected = schema
+            .field_with_name(name)
+            .map_err(|_| malformed(format!("this build writes no column {name}")))?;
+        let actual = found.field(index).data_type();
+        if !actual.equals_datatype(expected.data_type()) {
+            return Err(malformed(format!(
+                "its column {name} is {actual}, where newsprep writes {}",
+                expected.data_type()
+            )));
+        }
         indices.push(index);
     }
     // A projection yields the columns in file order; the names above are in file order.
@@ -484,8 +560,9 @@ fn open_projected(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchRea
         .map_err(parquet_err)
 }
 
-/// The config hash recorded in a Parquet file's metadata.
-fn config_hash_of(path: &Path) -> Result<String, RestoreError> {
+/// Checks that a Parquet file was written with this build's schema version and with
+/// the settings whose hash is `config_hash`, as recorded in its metadata.
+fn check_written_alike(path: &Path, config_hash: &str) -> Result<(), RestoreError> {
     let file = File::open(path).map_err(|source| RestoreError::Io {
         path: path.to_owned(),
         source,
@@ -495,15 +572,38 @@ fn config_hash_of(path: &Path) -> Result<String, RestoreError> {
             path: path.to_owned(),
             source,
         })?;
-    Ok(builder
-        .metadata()
-        .file_metadata()
-        .key_value_metadata()
-        .into_iter()
-        .flatten()
-        .find(|kv| kv.key == "newsprep.config_hash")
-        .and_then(|kv| kv.value.clone())
-        .unwrap_or_default())
+    let get = |key: &str| {
+        builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .into_iter()
+            .flatten()
+            .find(|kv| kv.key == key)
+            .and_then(|kv| kv.value.clone())
+            .unwrap_or_default()
+    };
+    let version = get("newsprep.schema_version");
+    if version != schema::SCHEMA_VERSION.to_string() {
+        return Err(RestoreError::OtherSchema {
+            path: path.to_owned(),
+            found: if version.is_empty() {
+                "none".to_owned()
+            } else {
+                version
+            },
+            expected: schema::SCHEMA_VERSION,
+        });
+    }
+    let found = get("newsprep.config_hash");
+    if found != config_hash {
+        return Err(RestoreError::OtherSettings {
+            path: path.to_owned(),
+            found,
+            expected: config_hash.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// The files of table `stem` in `dir`, in order: `stem.parquet`, or `stem-00000.parquet`...
@@ -534,20 +634,18 @@ pub fn table_files(dir: &Path, stem: &str) -> Result<Vec<PathBuf>, RestoreError>
 pub fn input_paths(output: &Path) -> Result<BTreeSet<String>, RestoreError> {
     let mut paths = BTreeSet::new();
     let tables = [
-        table_files(&output.join(STATE_DIR), TRACE)?,
-        table_files(output, QUARANTINE)?,
+        (
+            table_files(&output.join(STATE_DIR), TRACE)?,
+            schema::trace(),
+        ),
+        (table_files(output, QUARANTINE)?, schema::quarantine()),
     ];
-    for files in tables {
-        let mut rows = Rows::open(files, &["source_path"])?;
+    for (files, schema) in tables {
+        let mut rows = Rows::open(files, schema, &["source_path"])?;
         while let Some((batch, row)) = rows.current()? {
             paths.insert(batch.column(0).as_string::<i32>().value(row).to_owned());
             rows.advance();
         }
     }
     Ok(paths)
-}
-
-/// The numeric form of a `doc_id` (16 hex digits).
-fn numeric_id(doc_id: &str) -> u64 {
-    u64::from_str_radix(doc_id, 16).unwrap_or(0)
 }

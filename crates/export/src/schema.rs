@@ -10,7 +10,7 @@ use arrow_array::{
 };
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
-use newsprep_core::document::{Document, Mention, QuarantineRecord, Signature};
+use newsprep_core::document::{DocId, Document, Mention, QuarantineRecord, Signature};
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -133,19 +133,13 @@ fn mention_columns(mentions: &[&Mention]) -> Vec<ArrayRef> {
 
 /// The rows of `entities.parquet` for the mentions of `docs`.
 pub fn entities_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
-    let pairs: Vec<(&str, &Mention)> = docs
+    let pairs: Vec<(DocId, &Mention)> = docs
         .iter()
-        .flat_map(|d| {
-            d.entities
-                .iter()
-                .flatten()
-                .map(move |m| (d.doc_id.as_str(), m))
-        })
+        .flat_map(|d| d.entities.iter().flatten().map(move |m| (d.doc_id, m)))
         .collect();
     let mentions: Vec<&Mention> = pairs.iter().map(|(_, m)| *m).collect();
-    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
-        pairs.iter().map(|(id, _)| *id),
-    ))];
+    let mut columns: Vec<ArrayRef> =
+        vec![Arc::new(id_column(pairs.iter().map(|&(id, _)| Some(id))))];
     columns.extend(mention_columns(&mentions));
     RecordBatch::try_new(entities(), columns)
 }
@@ -221,9 +215,7 @@ pub fn trace_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
     RecordBatch::try_new(
         trace(),
         vec![
-            Arc::new(StringArray::from_iter_values(
-                docs.iter().map(|d| d.doc_id.as_str()),
-            )),
+            Arc::new(id_column(docs.iter().map(|d| Some(d.doc_id)))),
             Arc::new(StringArray::from_iter_values(
                 docs.iter().map(|d| d.source_path.as_str()),
             )),
@@ -334,7 +326,7 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
     RecordBatch::try_new(
         documents(),
         vec![
-            strings(|d| &d.doc_id),
+            Arc::new(id_column(docs.iter().map(|d| Some(d.doc_id)))),
             strings(|d| &d.source_path),
             ints(|d| d.source_bytes),
             strings(|d| d.format.as_str()),
@@ -362,12 +354,17 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
                     .as_ref()
                     .and_then(|b| b.removed_text.as_deref())
             }),
-            optional(|d| d.dedup.as_ref().map(|n| n.cluster.as_str())),
+            Arc::new(id_column(
+                docs.iter().map(|d| d.dedup.as_ref().map(|n| n.cluster)),
+            )),
             Arc::new(BooleanArray::from_iter(
                 docs.iter()
                     .map(|d| d.dedup.as_ref().map(|n| n.duplicate_of.is_some())),
             )),
-            optional(|d| d.dedup.as_ref().and_then(|n| n.duplicate_of.as_deref())),
+            Arc::new(id_column(
+                docs.iter()
+                    .map(|d| d.dedup.as_ref().and_then(|n| n.duplicate_of)),
+            )),
             Arc::new(Float64Array::from_iter(
                 docs.iter()
                     .map(|d| d.dedup.as_ref().and_then(|n| n.similarity)),
@@ -394,6 +391,20 @@ pub fn quarantine_batch(records: &[QuarantineRecord]) -> Result<RecordBatch, Arr
             )),
         ],
     )
+}
+
+/// A column of document ids, which leave the program here as 16 hex digits.
+fn id_column(ids: impl Iterator<Item = Option<DocId>>) -> StringArray {
+    let (low, _) = ids.size_hint();
+    let mut builder = StringBuilder::with_capacity(low, 16 * low);
+    let mut buf = [0u8; 16];
+    for id in ids {
+        match id {
+            Some(id) => builder.append_value(id.hex(&mut buf)),
+            None => builder.append_null(),
+        }
+    }
+    builder.finish()
 }
 
 /// A string column sized in one pass before it is filled in another. Grown as it

@@ -1,0 +1,449 @@
+//! The one loop every pass runs: a feed reads the pass's documents in batches (from
+//! the inputs, an earlier output or a spill), the workers bring each batch through the
+//! stages, and the pass's observing stage absorbs the summaries, batch by batch, in
+//! input order. Three things overlap: writing batch n (to a spill or the output, one
+//! thread), processing batch n+1 (the other threads), and reading batch n+2.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use tracing::warn;
+
+use crate::document::{DocId, Document, QuarantineRecord};
+use crate::input::InputFile;
+use crate::stage::{BoxError, Decode, Parts, Stage};
+
+use super::execute::{guarded, panic_message, quarantine, Exec, Item, Outcome, StageStats, What};
+use super::plan::Pass;
+use super::ports::{Progress, RestoreReader, Restorer, Sink, Spill};
+use super::report::{RunError, RunReport};
+
+/// What every pass of a run shares.
+pub(super) struct Run<'a> {
+    pub decode: &'a dyn Decode,
+    pub files: &'a [InputFile],
+    pub batch_size: usize,
+    pub stats: &'a [StageStats],
+    pub decodes: &'a AtomicU64,
+    pub restored: &'a AtomicU64,
+    pub cancel: &'a AtomicBool,
+    pub progress: &'a dyn Progress,
+}
+
+/// Where a pass's documents come from.
+pub(super) enum From<'a> {
+    /// The inputs, decoded; with an earlier output, the unchanged ones from there.
+    Inputs { earlier: Option<Earlier<'a>> },
+    /// A spill, which holds the documents of the files marked in `holds`.
+    Spill {
+        restorer: &'a dyn Restorer,
+        holds: &'a [bool],
+        level: usize,
+    },
+}
+
+/// An earlier output, which holds the files marked in `holds`; its documents skip the
+/// first `skipped` stages.
+pub(super) struct Earlier<'a> {
+    pub restorer: &'a dyn Restorer,
+    pub holds: &'a [bool],
+    pub skipped: usize,
+}
+
+/// Where a pass's documents go.
+pub(super) enum To<'a> {
+    Nowhere,
+    Spill(Box<dyn Spill>),
+    Sink(&'a mut dyn Sink),
+}
+
+/// Documents turned away for good in earlier passes: their quarantine rows by input
+/// file (written in the final pass, in input order), and their ids, which later passes
+/// skip.
+#[derive(Default)]
+pub(super) struct Settled {
+    records: FxHashMap<usize, Vec<QuarantineRecord>>,
+    excluded: FxHashSet<DocId>,
+}
+
+impl Settled {
+    fn add(&mut self, file: usize, doc_id: Option<DocId>, record: QuarantineRecord) {
+        self.records.entry(file).or_default().push(record);
+        self.excluded.extend(doc_id);
+    }
+}
+
+/// Runs one pass of the plan.
+pub(super) fn run_pass(
+    run: &Run<'_>,
+    stages: &mut [Stage],
+    pass: &Pass,
+    from: From<'_>,
+    to: &mut To<'_>,
+    settled: &mut Settled,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
+    run.progress.begin(&pass.name, run.files.len() as u64);
+    let mut feed = Feed::new(run, pass, from)?;
+    let mut next = feed.next_batch(stages, settled)?;
+    let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
+    loop {
+        let current = next.take();
+        let to_write = pending.take();
+        if current.is_none() && to_write.is_none() {
+            break;
+        }
+        let more = current.is_some();
+        let shared: &[Stage] = stages;
+        let settled_now: &Settled = settled;
+        let exec = Exec {
+            decode: run.decode,
+            stages: shared,
+            stats: run.stats,
+            pass,
+            files: run.files,
+            decodes: run.decodes,
+            restored: run.restored,
+            cancel: run.cancel,
+        };
+        let (written, (outcomes, read)) = rayon::join(
+            || to.write(to_write),
+            || {
+                rayon::join(
+                    || {
+                        current.map(|batch| {
+                            let outcomes: Vec<Outcome> =
+                                batch.items.into_par_iter().map(|i| exec.run(i)).collect();
+                            (batch.files, outcomes)
+                        })
+                    },
+                    || match more {
+                        true => feed.next_batch(shared, settled_now),
+                        false => Ok(None),
+                    },
+                )
+            },
+        );
+        written?;
+        next = read?;
+        let Some((files, outcomes)) = outcomes else {
+            continue;
+        };
+        if run.cancel.load(Ordering::Relaxed) {
+            return Err(RunError::Cancelled);
+        }
+        run.progress.advance(files);
+        let mut summaries = Vec::new();
+        let mut docs = Vec::new();
+        let mut quarantined = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Done { summary, doc } => {
+                    summaries.extend(summary);
+                    match doc {
+                        Some(doc) if pass.output => {
+                            let dedup = doc.dedup.as_ref();
+                            if dedup.is_some_and(|d| d.duplicate_of.is_some()) {
+                                report.duplicates += 1;
+                            } else {
+                                report.kept += 1;
+                            }
+                            if !dedup.is_some_and(|d| d.dropped) {
+                                docs.push(*doc);
+                            }
+                        }
+                        Some(doc) => docs.push(*doc),
+                        None => {}
+                    }
+                }
+                Outcome::Rejected {
+                    file,
+                    doc_id,
+                    record,
+                    for_good: true,
+                } => {
+                    if pass.output {
+                        log_quarantine(&record);
+                        quarantined.push(record);
+                    } else {
+                        settled.add(file, doc_id, record);
+                    }
+                }
+                Outcome::Rejected { .. } | Outcome::Skipped => {}
+            }
+        }
+        if pass.output {
+            report.written += docs.len() as u64;
+            report.quarantined += quarantined.len() as u64;
+        }
+        if let Some(observe) = pass.observe {
+            if let Stage::Corpus(stage) = &mut stages[observe.stage] {
+                let name = stage.name();
+                call(name, "took in what it observed", || {
+                    stage.absorb(observe.pass, summaries)
+                })?;
+            }
+        }
+        if pass.materializes() {
+            pending = Some((docs, quarantined));
+        }
+    }
+    if let Some(observe) = pass.observe {
+        if let Stage::Corpus(stage) = &mut stages[observe.stage] {
+            let name = stage.name();
+            call(name, "decided", || stage.decide(observe.pass))?;
+        }
+    }
+    run.progress.finish();
+    Ok(())
+}
+
+/// Runs a corpus stage's `absorb` or `decide`: an error or a panic there fails the run,
+/// naming the stage.
+fn call(
+    stage: &'static str,
+    step: &'static str,
+    f: impl FnOnce() -> Result<(), BoxError>,
+) -> Result<(), RunError> {
+    let failed = |message: String| RunError::Stage {
+        stage,
+        step,
+        message,
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(err)) => Err(failed(err.to_string())),
+        Err(panic) => Err(failed(panic_message(panic.as_ref()))),
+    }
+}
+
+impl To<'_> {
+    fn write(
+        &mut self,
+        batch: Option<(Vec<Document>, Vec<QuarantineRecord>)>,
+    ) -> Result<(), RunError> {
+        match (self, batch) {
+            (_, None) | (To::Nowhere, _) => Ok(()),
+            (To::Spill(spill), Some((docs, _))) => spill.write(docs).map_err(RunError::Spill),
+            (To::Sink(sink), Some((docs, quarantined))) => sink
+                .write_quarantine(quarantined)
+                .and_then(|()| sink.write_documents(docs))
+                .map_err(RunError::Sink),
+        }
+    }
+}
+
+/// One batch of items, and how many input files the feed moved past for it.
+struct Batch {
+    items: Vec<Item>,
+    files: u64,
+}
+
+/// Reads a pass's documents, file by file in input order, into batches of at most
+/// `batch_size` items (a file's kept documents come whole).
+struct Feed<'a> {
+    decode: &'a dyn Decode,
+    files: &'a [InputFile],
+    pass: &'a Pass,
+    batch_size: usize,
+    next_file: usize,
+    /// The file being read part by part.
+    open: Option<(usize, Parts<'a>)>,
+    source: Source<'a>,
+}
+
+enum Source<'a> {
+    Inputs {
+        earlier: Option<(Box<dyn RestoreReader + 'a>, &'a [bool], usize)>,
+    },
+    Spill {
+        reader: Box<dyn RestoreReader + 'a>,
+        holds: &'a [bool],
+        level: usize,
+    },
+}
+
+impl<'a> Feed<'a> {
+    fn new(run: &Run<'a>, pass: &'a Pass, from: From<'a>) -> Result<Feed<'a>, RunError> {
+        let source = match from {
+            From::Inputs { earlier: None } => Source::Inputs { earlier: None },
+            From::Inputs {
+                earlier: Some(earlier),
+            } => Source::Inputs {
+                earlier: Some((
+                    earlier.restorer.reader().map_err(RunError::Restore)?,
+                    earlier.holds,
+                    earlier.skipped,
+                )),
+            },
+            From::Spill {
+                restorer,
+                holds,
+                level,
+            } => Source::Spill {
+                reader: restorer.reader().map_err(RunError::Spill)?,
+                holds,
+                level,
+            },
+        };
+        Ok(Feed {
+            decode: run.decode,
+            files: run.files,
+            pass,
+            batch_size: run.batch_size,
+            next_file: 0,
+            open: None,
+            source,
+        })
+    }
+
+    /// The next batch; `None` once every file was read.
+    fn next_batch(
+        &mut self,
+        stages: &[Stage],
+        settled: &Settled,
+    ) -> Result<Option<Batch>, RunError> {
+        let first_file = self.next_file;
+        let mut items = Vec::new();
+        while items.len() < self.batch_size {
+            if let Some((file, parts)) = &mut self.open {
+                let file = *file;
+                match parts.next() {
+                    Some(Ok(part)) if !settled.excluded.contains(&part.doc_id) => {
+                        items.push(Item {
+                            file,
+                            what: What::Part(part),
+                        });
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(r)) => items.push(Item {
+                        file,
+                        what: What::Unreadable(quarantine(&self.files[file], "decode", r)),
+                    }),
+                    None => self.open = None,
+                }
+                continue;
+            }
+            if self.next_file == self.files.len() {
+                break;
+            }
+            let file = self.next_file;
+            self.next_file += 1;
+            if self.pass.output {
+                for record in settled.records.get(&file).into_iter().flatten() {
+                    items.push(Item {
+                        file,
+                        what: What::Settled(record.clone()),
+                    });
+                }
+            }
+            let input = &self.files[file];
+            let kept = match &mut self.source {
+                Source::Spill {
+                    reader,
+                    holds,
+                    level,
+                } if holds[file] => {
+                    let pass = self.pass;
+                    let observer = observer_of(stages, pass);
+                    let wanted = |id: DocId| {
+                        !settled.excluded.contains(&id)
+                            && (pass.materializes() || observer.is_none_or(|(s, p)| s.wants(p, id)))
+                    };
+                    let docs = reader.read(input, &wanted).map_err(RunError::Spill)?;
+                    let level = *level;
+                    Some(
+                        docs.into_iter()
+                            .map(|doc| What::Kept {
+                                doc: Box::new(doc),
+                                level,
+                                earlier: false,
+                            })
+                            .collect(),
+                    )
+                }
+                Source::Spill { .. } => Some(Vec::new()),
+                Source::Inputs {
+                    earlier: Some((reader, holds, skipped)),
+                } if holds[file] => {
+                    let docs = reader.read(input, &|_| true).map_err(RunError::Restore)?;
+                    restored(stages, self.pass, *skipped, docs, settled)
+                }
+                Source::Inputs { .. } => None,
+            };
+            match kept {
+                Some(whats) => items.extend(whats.into_iter().map(|what| Item { file, what })),
+                None => self.open = Some((file, self.decode.open(input))),
+            }
+        }
+        let files = (self.next_file - first_file) as u64;
+        Ok((!items.is_empty() || files > 0).then_some(Batch { items, files }))
+    }
+}
+
+/// The items of an unchanged input's documents from the earlier output, or `None` when
+/// the input must be decoded again: a stage they skip says its result no longer holds,
+/// or the pass's stage cannot recall what it would have observed.
+fn restored(
+    stages: &[Stage],
+    pass: &Pass,
+    skipped: usize,
+    docs: Vec<Document>,
+    settled: &Settled,
+) -> Option<Vec<What>> {
+    if docs.is_empty() {
+        return None;
+    }
+    let checked = pass.upto.min(skipped);
+    let holds = |doc: &Document| {
+        stages[..checked].iter().all(|stage| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stage.still_holds(doc)))
+                .unwrap_or(false)
+        })
+    };
+    if !docs.iter().all(holds) {
+        return None;
+    }
+    let docs = docs
+        .into_iter()
+        .filter(|d| !settled.excluded.contains(&d.doc_id));
+    match observer_of(stages, pass) {
+        Some((stage, observing)) if pass.upto < skipped => docs
+            .filter(|d| stage.wants(observing, d.doc_id))
+            .map(|d| {
+                let recalled = guarded(stage.name(), || Ok(stage.recall(observing, &d)));
+                recalled.ok().flatten().map(What::Recalled)
+            })
+            .collect(),
+        _ => Some(
+            docs.map(|doc| What::Kept {
+                doc: Box::new(doc),
+                level: skipped,
+                earlier: true,
+            })
+            .collect(),
+        ),
+    }
+}
+
+fn observer_of<'s>(
+    stages: &'s [Stage],
+    pass: &Pass,
+) -> Option<(&'s dyn crate::stage::ErasedCorpusStage, usize)> {
+    let observe = pass.observe?;
+    match &stages[observe.stage] {
+        Stage::Corpus(stage) => Some((stage.as_ref(), observe.pass)),
+        Stage::Document(_) => None,
+    }
+}
+
+pub(super) fn log_quarantine(record: &QuarantineRecord) {
+    warn!(
+        path = %record.source_path,
+        stage = record.stage,
+        reason = %record.reason,
+        "Quarantined: {}.",
+        record.detail.trim_end_matches('.')
+    );
+}
