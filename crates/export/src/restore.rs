@@ -649,3 +649,164 @@ pub fn input_paths(output: &Path) -> Result<BTreeSet<String>, RestoreError> {
     }
     Ok(paths)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FileMetadata, ParquetSink};
+    use arrow_array::{ArrayRef, Int32Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use newsprep_core::config::ExportConfig;
+    use newsprep_core::runner::Sink;
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::metadata::KeyValue;
+    use parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
+
+    const HASH: &str = "cafe";
+
+    fn doc(path: &str, text: &str) -> Document {
+        Document {
+            doc_id: DocId::for_path(path),
+            source_path: path.to_owned(),
+            source_bytes: text.len() as u64,
+            text: text.to_owned(),
+            ..Document::default()
+        }
+    }
+
+    fn input(path: &str, size: u64) -> InputFile {
+        InputFile {
+            path: path.into(),
+            rel_path: path.to_owned(),
+            size,
+            compression: newsprep_core::Compression::None,
+        }
+    }
+
+    /// An output of two documents, in the run's file order, as the sink writes it.
+    fn output() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = FileMetadata {
+            config_hash: HASH.into(),
+        };
+        let mut docs = vec![doc("a.txt", "Osh"), doc("b.txt", "Jalal-Abad")];
+        docs.sort_by_key(|d| (d.doc_id, d.source_path.clone()));
+        let mut sink = ParquetSink::create(dir.path(), &ExportConfig::default(), &meta).unwrap();
+        sink.write_documents(docs).unwrap();
+        sink.close().unwrap();
+        dir
+    }
+
+    /// Writes `documents.parquet` again with `change` applied to its columns and
+    /// metadata, as another tool (or another version) might have.
+    fn rewrite(
+        dir: &Path,
+        change: impl Fn(&mut Vec<Arc<Field>>, &mut Vec<ArrayRef>, &mut Vec<KeyValue>),
+    ) {
+        let path = dir.join("documents.parquet");
+        let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap()).unwrap();
+        let mut kv = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .cloned()
+            .unwrap_or_default();
+        kv.retain(|e| e.key.starts_with("newsprep."));
+        let batch = builder.build().unwrap().next().unwrap().unwrap();
+        let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
+        let mut columns = batch.columns().to_vec();
+        change(&mut fields, &mut columns, &mut kv);
+        let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap();
+        let props = WriterProperties::builder()
+            .set_key_value_metadata(Some(kv))
+            .build();
+        let mut writer =
+            ArrowWriter::try_new(File::create(&path).unwrap(), batch.schema(), Some(props))
+                .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+
+    #[test]
+    fn restores_the_documents_of_a_file_by_its_path() {
+        let dir = output();
+        let earlier = Earlier::open(&[dir.path().to_owned()], HASH, None).unwrap();
+        assert_eq!(earlier.len(), 2);
+        let (a, b) = (input("a.txt", 3), input("b.txt", 10));
+        assert!(earlier.holds(&a) && earlier.holds(&b));
+        assert!(!earlier.holds(&input("a.txt", 4)), "another size");
+        let mut files = [a, b];
+        files.sort_by_key(|f| (DocId::for_path(&f.rel_path), f.rel_path.clone()));
+        let mut reader = earlier.reader().unwrap();
+        for file in &files {
+            let docs = reader.read(file, &|_| true).unwrap();
+            assert_eq!(docs.len(), 1);
+            assert_eq!(docs[0].source_path, file.rel_path);
+            assert_eq!(docs[0].doc_id, DocId::for_path(&file.rel_path));
+        }
+        // A file not wanted is passed over without being read.
+        let mut reader = earlier.reader().unwrap();
+        assert!(reader.read(&files[0], &|_| false).unwrap().is_empty());
+        assert_eq!(reader.read(&files[1], &|_| true).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_column_of_another_type_is_an_error_that_names_it_not_a_panic() {
+        let dir = output();
+        rewrite(dir.path(), |fields, columns, _| {
+            let at = fields
+                .iter()
+                .position(|f| f.name() == "source_bytes")
+                .unwrap();
+            fields[at] = Arc::new(Field::new("source_bytes", DataType::Int32, false));
+            columns[at] = Arc::new(Int32Array::from(vec![3, 10]));
+        });
+        let err = Earlier::open(&[dir.path().to_owned()], HASH, None)
+            .err()
+            .expect("an output this build cannot read");
+        let message = err.to_string();
+        assert!(matches!(err, RestoreError::Malformed { .. }), "{message}");
+        assert!(message.contains("source_bytes is Int32"), "{message}");
+        assert!(
+            message.contains("documents.parquet"),
+            "names the file: {message}"
+        );
+    }
+
+    #[test]
+    fn another_schema_version_or_a_missing_column_is_refused() {
+        let dir = output();
+        rewrite(dir.path(), |_, _, kv| {
+            for e in kv.iter_mut().filter(|e| e.key == "newsprep.schema_version") {
+                e.value = Some("1".to_owned());
+            }
+        });
+        let err = Earlier::open(&[dir.path().to_owned()], HASH, None)
+            .err()
+            .unwrap();
+        assert!(matches!(err, RestoreError::OtherSchema { .. }), "{err}");
+        assert!(err.to_string().contains("schema version 1"), "{err}");
+
+        let dir = output();
+        rewrite(dir.path(), |fields, columns, _| {
+            let at = fields.iter().position(|f| f.name() == "title").unwrap();
+            fields.remove(at);
+            columns.remove(at);
+        });
+        let err = Earlier::open(&[dir.path().to_owned()], HASH, None)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("no column title"), "{err}");
+    }
+
+    #[test]
+    fn every_column_restore_reads_is_one_the_schema_writes() {
+        for name in DOCUMENT_COLUMNS {
+            assert!(schema::documents().field_with_name(name).is_ok(), "{name}");
+        }
+        for name in TRACE_COLUMNS {
+            assert!(schema::trace().field_with_name(name).is_ok(), "{name}");
+        }
+    }
+}

@@ -549,4 +549,238 @@ mod tests {
         assert_eq!(one.len(), 200);
         assert_eq!(one[0].text, "000");
     }
+
+    /// Observes every document, and panics on the one whose text is "b"; or, told so,
+    /// fails in `absorb` or panics in `decide`.
+    #[derive(Default)]
+    struct FragileObserver {
+        fail_absorb: bool,
+        panic_decide: bool,
+        seen: usize,
+    }
+
+    impl CorpusStage for FragileObserver {
+        type Summary = ();
+        fn name(&self) -> &'static str {
+            "fragile_observer"
+        }
+        fn observe(&self, _pass: usize, doc: &Document) {
+            assert!(doc.text != "b", "cannot observe b");
+        }
+        fn absorb(&mut self, _pass: usize, summaries: Vec<()>) -> Result<(), BoxError> {
+            if self.fail_absorb {
+                return Err("the disk is full".into());
+            }
+            self.seen += summaries.len();
+            Ok(())
+        }
+        fn decide(&mut self, _pass: usize) -> Result<(), BoxError> {
+            assert!(!self.panic_decide, "nothing to decide with");
+            Ok(())
+        }
+        fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+            doc.text = format!("{}#{}", doc.text, self.seen);
+            Ok(())
+        }
+        fn reapplies(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_panic_while_observing_quarantines_the_document_and_the_run_finishes() {
+        for spill in [false, true] {
+            let mut pipeline = Pipeline::new(NameDecoder, 2)
+                .with_stage(Stage::document(Lower))
+                .with_stage(Stage::corpus(FragileObserver::default()))
+                .with_stage(Stage::corpus(DropRepeated::default()));
+            if spill {
+                pipeline = pipeline.with_spill(memory_spills());
+            }
+            let mut sink = Collect::default();
+            let report = pipeline
+                .run(inputs(&["a.txt", "b.txt", "c.txt"]), &mut sink, &NoProgress)
+                .unwrap();
+            let texts: Vec<&str> = sink.docs.iter().map(|d| d.text.as_str()).collect();
+            assert_eq!(texts, ["a#2", "c#2"], "b is neither observed nor applied");
+            assert_eq!(sink.quarantine.len(), 1, "quarantined once, spill {spill}");
+            let record = &sink.quarantine[0];
+            assert_eq!(
+                (record.source_path.as_str(), record.stage, record.reason),
+                ("b.txt", "fragile_observer", Reason::StageFailed)
+            );
+            assert!(
+                record.detail.contains("cannot observe b"),
+                "{}",
+                record.detail
+            );
+            assert_eq!(
+                report.read,
+                report.kept + report.duplicates + report.quarantined
+            );
+            // Counted once at the stage that failed, and through the stages before it.
+            let observer = &report.stages[2];
+            assert_eq!(
+                (observer.docs_in, observer.quarantined),
+                (3, 1),
+                "spill {spill}"
+            );
+            assert_eq!(report.stages[0].docs_in, 3, "spill {spill}");
+            assert_eq!(report.stages[1].docs_out, 3, "spill {spill}");
+        }
+    }
+
+    struct Lower;
+
+    impl DocStage for Lower {
+        fn name(&self) -> &'static str {
+            "lower"
+        }
+        fn process(&self, doc: &mut Document) -> Result<(), Rejection> {
+            doc.text = doc.text.to_lowercase();
+            Ok(())
+        }
+        fn reapplies(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn an_error_or_panic_in_absorb_or_decide_fails_the_run_naming_the_stage() {
+        let stages = [
+            FragileObserver {
+                fail_absorb: true,
+                ..FragileObserver::default()
+            },
+            FragileObserver {
+                panic_decide: true,
+                ..FragileObserver::default()
+            },
+        ];
+        let mut messages = vec![];
+        for stage in stages {
+            let mut pipeline = Pipeline::new(NameDecoder, 2).with_stage(Stage::corpus(stage));
+            let mut sink = Collect::default();
+            let err = pipeline
+                .run(inputs(&["a.txt", "c.txt"]), &mut sink, &NoProgress)
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    RunError::Stage {
+                        stage: "fragile_observer",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert!(sink.docs.is_empty());
+            messages.push(err.to_string());
+        }
+        assert!(
+            messages[0].contains("took in what it observed: the disk is full"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[1].contains("decided: nothing to decide with"),
+            "{}",
+            messages[1]
+        );
+    }
+
+    /// Decodes "nK.txt" into K documents, one per part, and "broken" parts as
+    /// unreadable: a container format as the runner sees one.
+    struct Container;
+
+    impl Decode for Container {
+        fn open<'a>(&'a self, input: &'a InputFile) -> crate::stage::Parts<'a> {
+            let name = input.rel_path.trim_end_matches(".txt");
+            let count: u64 = name.trim_start_matches('n').parse().unwrap_or(1);
+            Box::new((0..count).map(move |i| {
+                if name == "n3" && i == 1 {
+                    return Err(Rejection::new(
+                        Reason::BadCompression,
+                        "record 1 is cut off",
+                    ));
+                }
+                Ok(Part {
+                    doc_id: DocId(DocId::for_path(&input.rel_path).0 ^ i),
+                    bytes: Some(format!("{name}-{i}").into_bytes()),
+                    header: None,
+                })
+            }))
+        }
+        fn decode(&self, input: &InputFile, part: Part) -> Result<Document, Rejection> {
+            Ok(Document {
+                doc_id: part.doc_id,
+                source_path: input.rel_path.clone(),
+                text: String::from_utf8(part.bytes.unwrap_or_default()).unwrap_or_default(),
+                ..Document::default()
+            })
+        }
+    }
+
+    /// Records the size of every batch it is given.
+    #[derive(Default)]
+    struct Batches {
+        docs: Vec<Document>,
+        quarantine: Vec<QuarantineRecord>,
+        sizes: Vec<usize>,
+    }
+
+    impl Sink for Batches {
+        fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
+            self.sizes.push(docs.len());
+            self.docs.extend(docs);
+            Ok(())
+        }
+        fn write_quarantine(&mut self, records: Vec<QuarantineRecord>) -> Result<(), BoxError> {
+            self.quarantine.extend(records);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_file_of_many_parts_becomes_many_documents_in_bounded_batches() {
+        let names = ["n3.txt", "n40.txt", "n1.txt", "n7.txt"];
+        let run = |threads: usize, spill: bool| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut pipeline = Pipeline::new(Container, 8)
+                    .with_stage(Stage::corpus(Tally::default()))
+                    .with_stage(Stage::corpus(DropRepeated::default()));
+                if spill {
+                    pipeline = pipeline.with_spill(memory_spills());
+                }
+                let mut sink = Batches::default();
+                let report = pipeline
+                    .run(inputs(&names), &mut sink, &NoProgress)
+                    .unwrap();
+                (sink, report)
+            })
+        };
+        let (one, report) = run(1, false);
+        assert_eq!(one.docs.len(), 2 + 40 + 1 + 7);
+        assert_eq!(one.quarantine.len(), 1);
+        assert_eq!(one.quarantine[0].source_path, "n3.txt");
+        assert!(one.sizes.iter().all(|&n| n <= 8), "{:?}", one.sizes);
+        assert_eq!(report.read, 4, "files");
+        // Within a file, parts keep their order; files keep the run's order.
+        let of_40: Vec<&str> = one
+            .docs
+            .iter()
+            .filter(|d| d.source_path == "n40.txt")
+            .map(|d| d.text.as_str())
+            .collect();
+        assert_eq!(of_40[..3], ["n40-0#50", "n40-1#50", "n40-2#50"]);
+        for (threads, spill) in [(4, false), (1, true), (4, true)] {
+            let (other, _) = run(threads, spill);
+            assert_eq!(one.docs, other.docs, "{threads} threads, spill {spill}");
+            assert_eq!(one.quarantine, other.quarantine);
+        }
+    }
 }
