@@ -239,37 +239,54 @@ impl newsprep_core::runner::Spill for SpillFile {
 
 impl Sink for ParquetSink {
     fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
-        let mut start = 0;
-        while start < docs.len() {
-            let mut end = start;
-            let mut bytes = 0;
-            while end < docs.len()
-                && (end == start || bytes + docs[end].text.len() < MAX_TEXT_BYTES_PER_BATCH)
-            {
-                bytes += docs[end].text.len();
-                end += 1;
-            }
-            let batch = schema::documents_batch(&docs[start..end], self.derived);
-            self.documents.write(batch)?;
-            self.trace.write(schema::trace_batch(&docs[start..end]))?;
-            start = end;
+        for mention in docs.iter().filter_map(|d| d.entities.as_ref()).flatten() {
+            let label = mention.label.map_or("", |l| l.as_str());
+            *self
+                .tallies
+                .mentions_by_label
+                .entry(label.to_owned())
+                .or_default() += 1;
         }
-        let mentions: usize = docs
-            .iter()
-            .filter_map(|d| d.entities.as_ref())
-            .map(Vec::len)
-            .sum();
-        if mentions > 0 {
-            for mention in docs.iter().filter_map(|d| d.entities.as_ref()).flatten() {
-                let label = mention.label.map_or("", |l| l.as_str());
-                *self
-                    .tallies
-                    .mentions_by_label
-                    .entry(label.to_owned())
-                    .or_default() += 1;
-            }
-            self.entities.write(schema::entities_batch(&docs))?;
-        }
+        // The three tables are independent files: encoded side by side, each the way it
+        // always was, so that writing a batch does not leave the other threads idle.
+        let (documents, trace, entities) =
+            (&mut self.documents, &mut self.trace, &mut self.entities);
+        let derived = self.derived;
+        let (texts, mentions) = rayon::join(
+            || -> Result<(), ExportError> {
+                let mut start = 0;
+                while start < docs.len() {
+                    let mut end = start;
+                    let mut bytes = 0;
+                    while end < docs.len()
+                        && (end == start || bytes + docs[end].text.len() < MAX_TEXT_BYTES_PER_BATCH)
+                    {
+                        bytes += docs[end].text.len();
+                        end += 1;
+                    }
+                    let part = &docs[start..end];
+                    let (written, traced) = rayon::join(
+                        || documents.write(schema::documents_batch(part, derived)),
+                        || trace.write(schema::trace_batch(part)),
+                    );
+                    written?;
+                    traced?;
+                    start = end;
+                }
+                Ok(())
+            },
+            || -> Result<(), ExportError> {
+                if docs
+                    .iter()
+                    .any(|d| d.entities.as_ref().is_some_and(|e| !e.is_empty()))
+                {
+                    entities.write(schema::entities_batch(&docs))?;
+                }
+                Ok(())
+            },
+        );
+        texts?;
+        mentions?;
         Ok(())
     }
 

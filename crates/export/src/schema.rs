@@ -11,6 +11,7 @@ use arrow_array::{
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use newsprep_core::document::{DocId, Document, Mention, QuarantineRecord, Signature};
+use rayon::prelude::*;
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -298,24 +299,17 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
     let optional = |f: fn(&Document) -> Option<&str>| -> ArrayRef {
         Arc::new(sized_strings(docs.iter().map(f)))
     };
-    let hashes: Vec<String> = docs
-        .iter()
-        .map(|d| {
-            if skip {
-                String::new()
-            } else {
-                d.content_hash()
-            }
-        })
-        .collect();
-    let count = |f: fn(&Document) -> u64| -> ArrayRef {
-        Arc::new(Int64Array::from_iter_values(docs.iter().map(|d| {
-            if skip {
-                0
-            } else {
-                to_i64(f(d))
-            }
-        })))
+    // Counting words and hashing every text is the costliest part of building a
+    // batch, and the batch is built while the other threads may be idle: in parallel.
+    let derived: Vec<(i64, i64, String)> = if skip {
+        docs.iter().map(|_| (0, 0, String::new())).collect()
+    } else {
+        docs.par_iter()
+            .map(|d| (to_i64(d.n_chars()), to_i64(d.n_words()), d.content_hash()))
+            .collect()
+    };
+    let count = |f: fn(&(i64, i64, String)) -> i64| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(derived.iter().map(f)))
     };
     let published = TimestampMicrosecondArray::from_iter(docs.iter().map(|d| d.meta.published))
         .with_timezone("UTC");
@@ -342,9 +336,9 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
             optional(|d| d.meta.canonical_url.as_deref()),
             optional(|d| d.meta.page_language.as_deref()),
             strings(|d| &d.text),
-            count(Document::n_chars),
-            count(Document::n_words),
-            Arc::new(StringArray::from_iter_values(hashes)),
+            count(|d| d.0),
+            count(|d| d.1),
+            Arc::new(StringArray::from_iter_values(derived.iter().map(|d| &d.2))),
             Arc::new(boilerplate_lines),
             Arc::new(Int64Array::from_iter(docs.iter().map(|d| {
                 d.boilerplate.as_ref().map(|b| to_i64(b.removed_words))

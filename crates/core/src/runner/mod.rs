@@ -783,4 +783,25 @@ mod tests {
             assert_eq!(one.quarantine, other.quarantine);
         }
     }
+
+    #[test]
+    fn the_output_gets_one_group_per_batch_size_inputs_whatever_the_work_batches() {
+        // 700 inputs in groups of 300: work batches of WORK_ITEMS stop at each group's
+        // end, so the sink sees exactly the groups a run always handed it.
+        let names: Vec<String> = (0..700).map(|i| format!("{i:03}.txt")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert!(pass::WORK_ITEMS < 300);
+        for spill in [false, true] {
+            let mut pipeline =
+                Pipeline::new(NameDecoder, 300).with_stage(Stage::corpus(DropRepeated::default()));
+            if spill {
+                pipeline = pipeline.with_spill(memory_spills());
+            }
+            let mut sink = Batches::default();
+            pipeline
+                .run(inputs(&names), &mut sink, &NoProgress)
+                .unwrap();
+            assert_eq!(sink.sizes, [300, 300, 100], "spill {spill}");
+        }
+    }
 }

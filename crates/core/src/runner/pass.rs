@@ -1,8 +1,14 @@
-//! The one loop every pass runs: a feed reads the pass's documents in batches (from
-//! the inputs, an earlier output or a spill), the workers bring each batch through the
-//! stages, and the pass's observing stage absorbs the summaries, batch by batch, in
-//! input order. Three things overlap: writing batch n (to a spill or the output, one
-//! thread), processing batch n+1 (the other threads), and reading batch n+2.
+//! The one loop every pass runs: a feed reads the pass's documents in small batches
+//! (from the inputs, an earlier output or a spill), the workers bring each batch
+//! through the stages, and the pass's observing stage absorbs the summaries, batch by
+//! batch, in input order. Three things overlap: writing what is finished (to a spill
+//! or the output), processing the next batch, and reading the one after.
+//!
+//! The output gets the documents of `batch_size` items at a time (one row group's
+//! worth, the grouping it always had); work is done in batches of [`WORK_ITEMS`], so
+//! that writing a group overlaps processing the next, and no pass ends with all but
+//! one thread idle while the last large batch is written. Spills take every batch as
+//! it is done.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -18,6 +24,11 @@ use super::execute::{guarded, panic_message, quarantine, Exec, Item, Outcome, St
 use super::plan::Pass;
 use super::ports::{Progress, RestoreReader, Restorer, Sink, Spill};
 use super::report::{RunError, RunReport};
+
+/// Items processed at a time: small enough that the work of a batch spreads over every
+/// thread and the serial steps between batches (absorbing, handing over for writing)
+/// stay short; large enough that those steps are rare.
+pub(super) const WORK_ITEMS: usize = 256;
 
 /// What every pass of a run shares.
 pub(super) struct Run<'a> {
@@ -85,8 +96,17 @@ pub(super) fn run_pass(
     report: &mut RunReport,
 ) -> Result<(), RunError> {
     run.progress.begin(&pass.name, run.files.len() as u64);
+    let group_size = if pass.output {
+        run.batch_size
+    } else {
+        WORK_ITEMS
+    };
+    // The next batch stops at the boundary of the output group it falls in.
+    let limit = |items_before: usize| WORK_ITEMS.min(group_size - items_before % group_size);
     let mut feed = Feed::new(run, pass, from)?;
-    let mut next = feed.next_batch(stages, settled)?;
+    let mut next = feed.next_batch(stages, settled, limit(0))?;
+    let mut items_done = 0;
+    let mut group: (Vec<Document>, Vec<QuarantineRecord>) = Default::default();
     let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
     loop {
         let current = next.take();
@@ -95,6 +115,7 @@ pub(super) fn run_pass(
             break;
         }
         let more = current.is_some();
+        let items_after = items_done + current.as_ref().map_or(0, |b| b.items.len());
         let shared: &[Stage] = stages;
         let settled_now: &Settled = settled;
         let exec = Exec {
@@ -119,7 +140,7 @@ pub(super) fn run_pass(
                         })
                     },
                     || match more {
-                        true => feed.next_batch(shared, settled_now),
+                        true => feed.next_batch(shared, settled_now, limit(items_after)),
                         false => Ok(None),
                     },
                 )
@@ -185,8 +206,13 @@ pub(super) fn run_pass(
                 })?;
             }
         }
+        items_done = items_after;
         if pass.materializes() {
-            pending = Some((docs, quarantined));
+            group.0.extend(docs);
+            group.1.extend(quarantined);
+            if items_done % group_size == 0 || next.is_none() {
+                pending = Some(std::mem::take(&mut group));
+            }
         }
     }
     if let Some(observe) = pass.observe {
@@ -240,13 +266,11 @@ struct Batch {
     files: u64,
 }
 
-/// Reads a pass's documents, file by file in input order, into batches of at most
-/// `batch_size` items (a file's kept documents come whole).
+/// Reads a pass's documents, file by file in input order, into batches.
 struct Feed<'a> {
     decode: &'a dyn Decode,
     files: &'a [InputFile],
     pass: &'a Pass,
-    batch_size: usize,
     next_file: usize,
     /// The file being read part by part.
     open: Option<(usize, Parts<'a>)>,
@@ -291,22 +315,23 @@ impl<'a> Feed<'a> {
             decode: run.decode,
             files: run.files,
             pass,
-            batch_size: run.batch_size,
             next_file: 0,
             open: None,
             source,
         })
     }
 
-    /// The next batch; `None` once every file was read.
+    /// The next batch of at most `limit` items (a file's kept documents come whole);
+    /// `None` once every file was read.
     fn next_batch(
         &mut self,
         stages: &[Stage],
         settled: &Settled,
+        limit: usize,
     ) -> Result<Option<Batch>, RunError> {
         let first_file = self.next_file;
         let mut items = Vec::new();
-        while items.len() < self.batch_size {
+        while items.len() < limit {
             if let Some((file, parts)) = &mut self.open {
                 let file = *file;
                 match parts.next() {
