@@ -790,7 +790,7 @@ mod tests {
         // end, so the sink sees exactly the groups a run always handed it.
         let names: Vec<String> = (0..700).map(|i| format!("{i:03}.txt")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        assert!(pass::WORK_ITEMS < 300);
+        const { assert!(pass::WORK_ITEMS < 300) };
         for spill in [false, true] {
             let mut pipeline =
                 Pipeline::new(NameDecoder, 300).with_stage(Stage::corpus(DropRepeated::default()));
