@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-pipeline-html bench-large bench-micro bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-large bench-micro bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -102,6 +102,13 @@ bench-pipeline-html: release bench-venv
 	$(BENCH_BIN) gen-corpus --kind html --from $(EVAL_DIR)/html --out $(BENCH_DIR)/html-pages --bytes $(BENCH_HTML_BYTES) --seed 1
 	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/html-pages $(BENCH_DIR)/pipeline-html \
 		--write BENCHMARKS.md --label pipeline-html-50MB --command "make bench-pipeline-html"
+
+# How a run scales with threads on the bench-pipeline corpus: 1 and 2 threads (more
+# with SCALING_THREADS=1,2,4,8,16 on a bigger machine), three runs each.
+SCALING_THREADS ?= 1,2
+bench-scaling: release
+	rm -rf $(BENCH_DIR)/pages && $(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
+	$(PYTHON) bench/scaling_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/scaling --threads $(SCALING_THREADS) --runs 3
 
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB
