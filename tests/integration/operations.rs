@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{stderr, Table, TestDir};
+use crate::util::{manifest, stderr, Table, TestDir};
 
 /// A corpus big enough that a debug build takes several seconds over it.
 fn big_corpus(dir: &TestDir, copies: usize) {
@@ -232,4 +232,48 @@ fn verbose_logs_show_each_pass_with_its_resident_memory() {
     if cfg!(target_os = "linux") {
         assert!(passes.iter().all(|l| l.contains("resident_mib=")), "{log}");
     }
+}
+
+#[test]
+fn run_v_prints_the_plan_and_the_manifest_records_it() {
+    let dir = TestDir::new();
+    big_corpus(&dir, 5);
+    let out = dir.run(&["run", "-v", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = stderr(&out);
+    for line in [
+        "Plan: 4 passes; incremental: off",
+        "1. boilerplate observes: reads inputs, applies decode, boilerplate observes, writes spill 0",
+        "2. dedup observes (1 of 2): reads spill 0, applies boilerplate, dedup observes, writes spill 1",
+        "3. dedup observes (2 of 2): reads spill 1, dedup observes",
+        "4. final: reads spill 1, applies dedup → entities, writes output",
+    ] {
+        assert!(log.contains(line), "{line:?} missing from:\n{log}");
+    }
+    let written = manifest(&dir.output());
+    let passes = written["plan"]["passes"].as_array().expect("plan.passes");
+    assert_eq!(passes.len(), 4);
+    assert_eq!(passes[3]["writes"], "output");
+    assert_eq!(passes[1]["applies"], serde_json::json!(["boilerplate"]));
+    // Each pass's figures sit beside it, processor time included.
+    assert_eq!(written["passes"].as_array().map(Vec::len), Some(4));
+    assert!(written["passes"][3]["cpu_ms"].is_u64());
+
+    // Building on that output, unchanged inputs skip boilerplate, and the plan says so.
+    let out = dir.run(&[
+        "run",
+        "-v",
+        "--incremental",
+        "--input",
+        "input",
+        "--output",
+        "output",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unchanged inputs come from the earlier output and skip boilerplate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(manifest(&dir.output())["reuse"]["decodes"], 0);
 }
