@@ -101,11 +101,12 @@ pub(super) fn run_pass(
     } else {
         WORK_ITEMS
     };
-    // The next batch stops at the boundary of the output group it falls in.
-    let limit = |items_before: usize| WORK_ITEMS.min(group_size - items_before % group_size);
+    // The next batch stops where the output group it falls in is full.
+    let limit = |in_group: usize| WORK_ITEMS.min(group_size.saturating_sub(in_group).max(1));
     let mut feed = Feed::new(run, pass, from)?;
     let mut next = feed.next_batch(stages, settled, limit(0))?;
-    let mut items_done = 0;
+    // Items in the group being filled, counting the batch being processed.
+    let mut in_group = 0;
     let mut group: (Vec<Document>, Vec<QuarantineRecord>) = Default::default();
     let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
     loop {
@@ -115,7 +116,13 @@ pub(super) fn run_pass(
             break;
         }
         let more = current.is_some();
-        let items_after = items_done + current.as_ref().map_or(0, |b| b.items.len());
+        let items_after = in_group + current.as_ref().map_or(0, |b| b.items.len());
+        // The batch after this one starts a new group when this one fills it.
+        let next_in_group = if items_after >= group_size {
+            0
+        } else {
+            items_after
+        };
         let shared: &[Stage] = stages;
         let settled_now: &Settled = settled;
         let exec = Exec {
@@ -140,7 +147,7 @@ pub(super) fn run_pass(
                         })
                     },
                     || match more {
-                        true => feed.next_batch(shared, settled_now, limit(items_after)),
+                        true => feed.next_batch(shared, settled_now, limit(next_in_group)),
                         false => Ok(None),
                     },
                 )
@@ -206,11 +213,11 @@ pub(super) fn run_pass(
                 })?;
             }
         }
-        items_done = items_after;
+        in_group = next_in_group;
         if pass.materializes() {
             group.0.extend(docs);
             group.1.extend(quarantined);
-            if items_done % group_size == 0 || next.is_none() {
+            if items_after >= group_size || next.is_none() {
                 pending = Some(std::mem::take(&mut group));
             }
         }
