@@ -105,7 +105,7 @@ pub(super) fn run_pass(
     let limit = |in_group: usize| WORK_ITEMS.min(group_size.saturating_sub(in_group).max(1));
     let mut feed = Feed::new(run, pass, from)?;
     let mut next = feed.next_batch(stages, settled, limit(0))?;
-    // Items in the group being filled, counting the batch being processed.
+    // Items already in the group being filled, before the batch being processed.
     let mut in_group = 0;
     let mut group: (Vec<Document>, Vec<QuarantineRecord>) = Default::default();
     let mut pending: Option<(Vec<Document>, Vec<QuarantineRecord>)> = None;
