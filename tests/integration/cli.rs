@@ -47,6 +47,9 @@ fn sample_corpus_decodes_to_one_row_per_article() {
             "url",
             "canonical_url",
             "page_language",
+            "warc_record_id",
+            "warc_date",
+            "source_offset",
             "text",
             "n_chars",
             "n_words",
@@ -114,7 +117,15 @@ fn sample_corpus_decodes_to_one_row_per_article() {
     assert_eq!(quarantine.rows(), 0);
     assert_eq!(
         quarantine.column_names(),
-        ["source_path", "stage", "reason", "detail", "source_bytes"]
+        [
+            "source_path",
+            "stage",
+            "reason",
+            "detail",
+            "source_bytes",
+            "url",
+            "source_offset"
+        ]
     );
     let manifest = manifest(&dir.output());
     assert_eq!(manifest["counts"]["read"], 5);

@@ -77,6 +77,9 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("url", pa.string()),
             pa.field("canonical_url", pa.string()),
             pa.field("page_language", pa.string()),
+            pa.field("warc_record_id", pa.string()),
+            pa.field("warc_date", pa.timestamp("us", tz="UTC")),
+            pa.field("source_offset", pa.int64()),
             pa.field("text", pa.string(), nullable=False),
             pa.field("n_chars", pa.int64(), nullable=False),
             pa.field("n_words", pa.int64(), nullable=False),
@@ -94,10 +97,10 @@ def test_documents_schema_in_pyarrow(output):
     assert table.schema.remove_metadata() == expected
     assert table.num_rows == 6
     meta = pq.read_metadata(output / "documents.parquet").metadata
-    assert meta[b"newsprep.schema_version"] == b"2"
+    assert meta[b"newsprep.schema_version"] == b"3"
     assert meta[b"newsprep.config_hash"]
     # On the Arrow schema too, where pyarrow and polars readers look.
-    assert table.schema.metadata[b"newsprep.schema_version"] == b"2"
+    assert table.schema.metadata[b"newsprep.schema_version"] == b"3"
     assert pl.read_parquet_metadata(output / "documents.parquet")["newsprep.config_hash"] == meta[b"newsprep.config_hash"].decode()
 
 
@@ -169,7 +172,9 @@ def test_entities_join_documents_and_offsets_slice_python_strings(output):
 
 def test_quarantine_in_both_clients(output):
     table = pq.read_table(output / "quarantine.parquet")
-    assert table.schema.names == ["source_path", "stage", "reason", "detail", "source_bytes"]
+    assert table.schema.names == [
+        "source_path", "stage", "reason", "detail", "source_bytes", "url", "source_offset"
+    ]
     assert table.schema.field("source_bytes").type == pa.int64()
     rows = pl.read_parquet(output / "quarantine.parquet").sort("source_path")
     assert rows.select("source_path", "stage", "reason").rows() == [
@@ -190,8 +195,11 @@ def test_manifest_counts_add_up(output):
         "quarantined": 3,
         "written": 6,
         "files_ignored": 1,
+        "files_read": 9,
+        "records_skipped": {},
+        "records_truncated": 0,
     }
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
-    assert manifest["schema_version"] == 2
+    assert manifest["schema_version"] == 3
     assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "dedup", "entities"]

@@ -63,7 +63,7 @@ pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml"];
 impl Default for DecodeConfig {
     fn default() -> Self {
         DecodeConfig {
-            extensions: ["txt", "text", "html", "htm", "xhtml"]
+            extensions: ["txt", "text", "html", "htm", "xhtml", "warc"]
                 .map(String::from)
                 .to_vec(),
             max_bytes: 16 * 1024 * 1024,

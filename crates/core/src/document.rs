@@ -13,8 +13,11 @@ pub struct Document {
     pub doc_id: DocId,
     /// Path relative to the input directory, `/`-separated on every platform.
     pub source_path: String,
-    /// Size of the input file on disk (compressed size for `.gz`/`.zst`).
+    /// Size of the input file on disk (compressed size for `.gz`/`.zst`); for a record
+    /// of a WARC file, the length of its payload.
     pub source_bytes: u64,
+    /// Where in its file the document came from, for a container format (WARC).
+    pub origin: Option<Origin>,
     /// What kind of input the text came from.
     pub format: Format,
     /// The WHATWG name of the encoding the bytes were decoded with, e.g. `UTF-8`.
@@ -45,6 +48,9 @@ pub struct Trace {
     /// BLAKE3 of the input's bytes after decompression, in hex: with the path and
     /// size, the input's fingerprint.
     pub input_hash: Option<String>,
+    /// Size of the input file on disk, where it differs from the document's
+    /// `source_bytes` (a record of a WARC file): the fingerprint's size.
+    pub input_bytes: Option<u64>,
     /// Boilerplate: the hashes of the lines recurrence could judge, sorted, and whether
     /// each was judged recurring chrome in the run that made the document.
     pub chrome_lines: Option<Vec<(u64, bool)>>,
@@ -328,6 +334,8 @@ pub enum EncodingSource {
     Declared,
     /// Statistical detection (chardetng).
     Detected,
+    /// The `charset` of the HTTP `Content-Type` header the page was served with.
+    Http,
 }
 
 impl EncodingSource {
@@ -339,6 +347,7 @@ impl EncodingSource {
             EncodingSource::Utf8 => "utf8",
             EncodingSource::Declared => "declared",
             EncodingSource::Detected => "detected",
+            EncodingSource::Http => "http",
         }
     }
 
@@ -350,6 +359,7 @@ impl EncodingSource {
             EncodingSource::Utf8,
             EncodingSource::Declared,
             EncodingSource::Detected,
+            EncodingSource::Http,
         ]
         .into_iter()
         .find(|s| s.as_str() == code)
@@ -381,6 +391,9 @@ pub enum Reason {
     NoArticle,
     /// A stage failed on the document (a bug, reported rather than ending the run).
     StageFailed,
+    /// A record of a WARC file that cannot be read: cut off, a lying `Content-Length`,
+    /// a file that is not WARC at all, an HTTP message that cannot be undone.
+    BadWarc,
 }
 
 impl Reason {
@@ -397,6 +410,7 @@ impl Reason {
             Reason::NotAFile => "not_a_file",
             Reason::NoArticle => "no_article",
             Reason::StageFailed => "stage_failed",
+            Reason::BadWarc => "bad_warc",
         }
     }
 }
@@ -432,6 +446,22 @@ pub struct QuarantineRecord {
     pub reason: Reason,
     pub detail: String,
     pub source_bytes: u64,
+    /// For a record of a WARC file: its address and its place in the file.
+    pub url: Option<String>,
+    pub source_offset: Option<u64>,
+}
+
+/// Where a document of a container file (one WARC file, many pages) came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// `WARC-Record-ID` as written, e.g. `<urn:uuid:...>`.
+    pub record_id: String,
+    /// `WARC-Date`, in microseconds since the Unix epoch, UTC.
+    pub date: Option<i64>,
+    /// The byte offset of the record in its file: of its gzip member when each record
+    /// is a member of its own (as Common Crawl writes them), else in the decompressed
+    /// stream.
+    pub offset: u64,
 }
 
 #[cfg(test)]

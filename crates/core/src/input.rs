@@ -182,6 +182,8 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
                     reason: Reason::Unreadable,
                     detail: format!("cannot walk this entry: {err}"),
                     source_bytes: 0,
+                    url: None,
+                    source_offset: None,
                 });
                 continue;
             }
@@ -203,6 +205,8 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
                     reason: Reason::NotAFile,
                     detail: format!("is {special}, not a regular file, and was not opened"),
                     source_bytes: 0,
+                    url: None,
+                    source_offset: None,
                 });
             } else {
                 warn!(path = %rel_path, kind = special, "Ignored: not a regular file, and not named as an input.");
@@ -230,6 +234,8 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
             detail: "symbolic link leads outside the input directory and was not followed"
                 .to_owned(),
             source_bytes: 0,
+            url: None,
+            source_offset: None,
         });
     }
     // Documents come out in doc_id order, so the output's row order is stable and

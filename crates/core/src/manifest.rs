@@ -55,14 +55,17 @@ pub struct Reuse {
     pub restored: u64,
     /// Earlier documents whose input is gone, left out of this output.
     pub removed: u64,
-    /// Input files decoded, counted once per pass that decoded them.
+    /// Documents decoded, over all passes.
     pub decodes: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Counts {
-    /// Input files found.
+    /// Documents read: kept + duplicates + quarantined (a WARC file counts each record
+    /// that became a document or a quarantine row).
     pub read: u64,
+    /// Input files found, whatever became of them.
+    pub files_read: u64,
     /// Documents that are not a duplicate of another.
     pub kept: u64,
     /// Documents marked as a duplicate of a kept one.
@@ -72,6 +75,10 @@ pub struct Counts {
     pub written: u64,
     /// Files in the input directory that are not inputs by name.
     pub files_ignored: u64,
+    /// Records of WARC files that are no document (requests, images, ...), by reason.
+    pub records_skipped: BTreeMap<String, u64>,
+    /// Records the crawler marked `WARC-Truncated`, processed as usual.
+    pub records_truncated: u64,
 }
 
 /// What the sink counted while writing.
@@ -109,11 +116,14 @@ impl Manifest {
             config: ctx.config,
             counts: Counts {
                 read: report.read,
+                files_read: report.files_read,
                 kept: report.kept,
                 duplicates: report.duplicates,
                 quarantined: report.quarantined,
                 written: report.written,
                 files_ignored: report.files_ignored,
+                records_skipped: report.records_skipped,
+                records_truncated: report.records_truncated,
             },
             quarantined_by_reason: tallies.quarantined_by_reason,
             mentions_by_label: tallies.mentions_by_label,

@@ -24,15 +24,30 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// batch in parallel and keeps them in file order.
 pub trait Decode: Send + Sync {
     fn open<'a>(&'a self, input: &'a InputFile) -> Parts<'a> {
-        Box::new(std::iter::once(Ok(Part::whole(input))))
+        Box::new(std::iter::once(Entry::Part(Part::whole(input))))
     }
 
     fn decode(&self, input: &InputFile, part: Part) -> Result<Document, Rejection>;
 }
 
-/// The parts of one input file, in file order. An `Err` is a part that cannot be read
-/// (it is quarantined); the iterator may go on after it or end.
-pub type Parts<'a> = Box<dyn Iterator<Item = Result<Part, Rejection>> + Send + 'a>;
+/// The entries of one input file, in file order.
+pub type Parts<'a> = Box<dyn Iterator<Item = Entry> + Send + 'a>;
+
+/// What reading an input file finds, one at a time.
+pub enum Entry {
+    /// A part that becomes a document.
+    Part(Part),
+    /// A part that cannot be read, quarantined with this reason (and, for a record of
+    /// a container, where it was); the iterator may go on after it or end.
+    Unreadable {
+        rejection: Rejection,
+        url: Option<String>,
+        offset: Option<u64>,
+    },
+    /// Something the file holds that is no document (a WARC request record, an image
+    /// response), counted under this reason in the manifest's `records_skipped`.
+    Skipped(&'static str),
+}
 
 /// One document-to-be inside an input file, as [`Decode::open`] found it.
 pub struct Part {
@@ -43,6 +58,13 @@ pub struct Part {
     pub bytes: Option<Vec<u8>>,
     /// Whatever else the container said about the part, for `decode` to read back.
     pub header: Option<Box<dyn Any + Send>>,
+    /// The container marks the part as cut short (`WARC-Truncated`): processed as
+    /// usual, and counted in the manifest.
+    pub truncated: bool,
+    /// For a part of a container: its address and its byte offset, for the quarantine
+    /// row should it be turned away.
+    pub url: Option<String>,
+    pub offset: Option<u64>,
 }
 
 impl Part {
@@ -52,6 +74,9 @@ impl Part {
             doc_id: DocId::for_path(&input.rel_path),
             bytes: None,
             header: None,
+            truncated: false,
+            url: None,
+            offset: None,
         }
     }
 }

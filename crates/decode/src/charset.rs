@@ -51,11 +51,24 @@ pub fn decode(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejec
 /// when the tag names a single-byte legacy encoding. A declared UTF-8 that the bytes
 /// are not is left to detection, which reads such pages better than replacement marks.
 pub fn decode_html(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejection> {
+    decode_html_served(bytes, None, max_control_ratio)
+}
+
+/// Like [`decode_html`], for a page served with the HTTP charset `http`, which ranks
+/// after a byte-order mark and before the meta tag; valid non-ASCII UTF-8 is kept as
+/// UTF-8 over a single-byte label there too.
+pub fn decode_html_served(
+    bytes: &[u8],
+    http: Option<&'static Encoding>,
+    max_control_ratio: f64,
+) -> Result<DecodedText, Rejection> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(with(encoding, &bytes[bom_len..], EncodingSource::Bom));
     }
-    let Some(declared) = crate::html::prescan::meta_charset(bytes) else {
-        return decode(bytes, max_control_ratio);
+    let (declared, source) = match (http, crate::html::prescan::meta_charset(bytes)) {
+        (Some(http), _) => (http, EncodingSource::Http),
+        (None, Some(meta)) => (meta, EncodingSource::Declared),
+        (None, None) => return decode(bytes, max_control_ratio),
     };
     reject_binary(bytes, max_control_ratio)?;
     let utf8 = std::str::from_utf8(bytes).ok();
@@ -64,7 +77,7 @@ pub fn decode_html(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, 
             Some(text) => Ok(DecodedText {
                 text: text.to_owned(),
                 encoding: UTF_8,
-                source: EncodingSource::Declared,
+                source,
             }),
             None => decode(bytes, max_control_ratio),
         };
@@ -76,7 +89,7 @@ pub fn decode_html(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, 
             source: EncodingSource::Utf8,
         });
     }
-    Ok(with(declared, bytes, EncodingSource::Declared))
+    Ok(with(declared, bytes, source))
 }
 
 /// What the detector needs to see: the words (split at ASCII whitespace) that hold a

@@ -13,13 +13,15 @@ pub mod html;
 pub mod mojibake;
 pub mod normalize;
 pub mod read;
+pub mod warc;
 
 use newsprep_core::config::DecodeConfig;
+use newsprep_core::document::Origin;
 use newsprep_core::document::{
     BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
 };
 use newsprep_core::input::InputFile;
-use newsprep_core::stage::Part;
+use newsprep_core::stage::{Part, Parts};
 use newsprep_core::Decode;
 
 /// The decode stage, built from `[decode]`.
@@ -66,10 +68,22 @@ impl Decoder {
     /// Decodes an HTML page held in memory: its article, what was left out, and what
     /// the page says about itself.
     pub fn decode_html_bytes(&self, bytes: &[u8]) -> Result<DecodedPage, Rejection> {
+        self.decode_html_with(bytes, None)
+    }
+
+    /// Like [`Decoder::decode_html_bytes`], for a page served with `http_charset` in its
+    /// HTTP `Content-Type`, which ranks after a byte-order mark and before the meta tag.
+    pub fn decode_html_with(
+        &self,
+        bytes: &[u8],
+        http_charset: Option<&str>,
+    ) -> Result<DecodedPage, Rejection> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Rejection::new(Reason::Empty, "file is empty"));
         }
-        let decoded = charset::decode_html(bytes, self.max_control_ratio)?;
+        let http =
+            http_charset.and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
+        let decoded = charset::decode_html_served(bytes, http, self.max_control_ratio)?;
         self.check_replacements(&decoded)?;
         let page = html::extract(&decoded.text);
         let (text, mojibake_repairs) = self.repair_and_normalize(&page.text);
@@ -169,35 +183,77 @@ pub fn input_hash(bytes: &[u8]) -> String {
 }
 
 /// The fingerprint hash of the input as it is on disk now, or `None` when it cannot be
-/// read within `max_bytes`: an incremental run compares it with the one kept.
+/// read within `max_bytes` (a WARC file: read whole as a stream, `max_bytes` applies
+/// to its records): an incremental run compares it with the one kept.
 pub fn fingerprint(input: &InputFile, max_bytes: u64) -> Option<String> {
+    if warc::is_warc(&input.rel_path) {
+        return warc::fingerprint(input).ok();
+    }
     read::read_capped(input, max_bytes)
         .ok()
         .map(|bytes| input_hash(&bytes))
 }
 
 impl Decode for Decoder {
+    /// A WARC file is its records; any other file is one document.
+    fn open<'a>(&'a self, input: &'a InputFile) -> Parts<'a> {
+        if warc::is_warc(&input.rel_path) {
+            warc::entries(input, self.max_bytes)
+        } else {
+            Box::new(std::iter::once(newsprep_core::stage::Entry::Part(
+                Part::whole(input),
+            )))
+        }
+    }
+
     fn decode(&self, input: &InputFile, part: Part) -> Result<Document, Rejection> {
+        let record = part
+            .header
+            .and_then(|h| h.downcast::<warc::RecordHeader>().ok());
         let bytes = match part.bytes {
             Some(bytes) => bytes,
             None => read::read_capped(input, self.max_bytes)?,
         };
-        let format = self.format_of(&input.rel_path, &bytes);
+        let format = match record.as_ref().and_then(|r| r.format) {
+            Some(format) => format,
+            None => self.format_of(&input.rel_path, &bytes),
+        };
+        let http = record.as_ref().and_then(|r| r.http_charset.as_deref());
         let (decoded, meta, boilerplate) = match format {
             Format::Text => (self.decode_bytes(&bytes)?, Metadata::default(), None),
             Format::Html => {
-                let page = self.decode_html_bytes(&bytes)?;
+                let page = self.decode_html_with(&bytes, http)?;
                 (page.decoded, page.meta, Some(page.removed))
             }
         };
+        let (meta, origin, input_hash, source_bytes) = match record {
+            // The address the crawler fetched is the document's; the page's own
+            // canonical link stays in canonical_url.
+            Some(r) => (
+                Metadata {
+                    url: r.target_uri.clone().or(meta.url),
+                    ..meta
+                },
+                Some(Origin {
+                    record_id: r.record_id,
+                    date: r.date,
+                    offset: r.offset,
+                }),
+                r.file_hash,
+                bytes.len() as u64,
+            ),
+            None => (meta, None, input_hash(&bytes), input.size),
+        };
         Ok(Document {
             trace: Trace {
-                input_hash: Some(input_hash(&bytes)),
+                input_hash: Some(input_hash),
+                input_bytes: origin.as_ref().map(|_| input.size),
                 ..Trace::default()
             },
             doc_id: part.doc_id,
             source_path: input.rel_path.clone(),
-            source_bytes: input.size,
+            source_bytes,
+            origin,
             format,
             encoding: decoded.encoding.to_owned(),
             encoding_source: decoded.encoding_source,

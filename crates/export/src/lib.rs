@@ -422,6 +422,8 @@ mod tests {
             reason: Reason::Empty,
             detail: "file is empty".into(),
             source_bytes: 0,
+            url: None,
+            source_offset: None,
         }])
         .unwrap();
         assert_eq!(sink.tallies().quarantined_by_reason["empty"], 1);

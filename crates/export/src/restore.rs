@@ -22,7 +22,7 @@ use arrow_array::types::{Int64Type, TimestampMicrosecondType, UInt64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
 use newsprep_core::document::{
-    BoilerplateNote, DocId, Document, EncodingSource, Format, Metadata, Signature, Trace,
+    BoilerplateNote, DocId, Document, EncodingSource, Format, Metadata, Origin, Signature, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
@@ -297,6 +297,9 @@ const DOCUMENT_COLUMNS: &[&str] = &[
     "url",
     "canonical_url",
     "page_language",
+    "warc_record_id",
+    "warc_date",
+    "source_offset",
     "text",
     "boilerplate_lines",
     "removed_words",
@@ -306,6 +309,7 @@ const DOCUMENT_COLUMNS: &[&str] = &[
 const TRACE_COLUMNS: &[&str] = &[
     "doc_id",
     "source_path",
+    "source_bytes",
     "input_hash",
     "chrome_lines",
     "chrome_recurring",
@@ -336,6 +340,12 @@ fn document(
         (!col.is_null(row)).then(|| u64::try_from(col.value(row)).unwrap_or(0))
     };
     let published = column("published").as_primitive::<TimestampMicrosecondType>();
+    let warc_date = column("warc_date").as_primitive::<TimestampMicrosecondType>();
+    let origin = optional_text("warc_record_id").map(|record_id| Origin {
+        record_id,
+        date: (!warc_date.is_null(row)).then(|| warc_date.value(row)),
+        offset: int("source_offset").unwrap_or(0),
+    });
     let authors = column("author").as_list::<i32>();
     let author = if authors.is_null(row) {
         Vec::new()
@@ -353,6 +363,7 @@ fn document(
         doc_id: id,
         source_path: text("source_path"),
         source_bytes: int("source_bytes").unwrap_or(0),
+        origin,
         format: Format::parse(&text("format")).unwrap_or_default(),
         encoding: text("encoding"),
         encoding_source: EncodingSource::parse(&text("encoding_source")).unwrap_or_default(),
@@ -387,6 +398,9 @@ fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
         })
     };
     let input_hash = column("input_hash").as_string::<i32>();
+    let input_bytes = column("source_bytes")
+        .as_primitive::<Int64Type>()
+        .value(row);
     let recurring = column("chrome_recurring").as_list::<i32>();
     let chrome_lines = u64_list("chrome_lines").map(|hashes| {
         let flags = recurring.value(row);
@@ -411,6 +425,7 @@ fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
         });
     Trace {
         input_hash: (!input_hash.is_null(row)).then(|| input_hash.value(row).to_owned()),
+        input_bytes: u64::try_from(input_bytes).ok(),
         chrome_lines,
         signature,
     }

@@ -14,7 +14,7 @@ use newsprep_core::document::{DocId, Document, Mention, QuarantineRecord, Signat
 use rayon::prelude::*;
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `documents.parquet`: one row per document kept.
 pub fn documents() -> SchemaRef {
@@ -34,6 +34,9 @@ pub fn documents() -> SchemaRef {
         Field::new("url", DataType::Utf8, true),
         Field::new("canonical_url", DataType::Utf8, true),
         Field::new("page_language", DataType::Utf8, true),
+        Field::new("warc_record_id", DataType::Utf8, true),
+        Field::new("warc_date", timestamp_utc(), true),
+        Field::new("source_offset", DataType::Int64, true),
         Field::new("text", DataType::Utf8, false),
         Field::new("n_chars", DataType::Int64, false),
         Field::new("n_words", DataType::Int64, false),
@@ -221,7 +224,8 @@ pub fn trace_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
                 docs.iter().map(|d| d.source_path.as_str()),
             )),
             Arc::new(Int64Array::from_iter_values(
-                docs.iter().map(|d| to_i64(d.source_bytes)),
+                docs.iter()
+                    .map(|d| to_i64(d.trace.input_bytes.unwrap_or(d.source_bytes))),
             )),
             Arc::new(StringArray::from_iter(
                 docs.iter().map(|d| d.trace.input_hash.as_deref()),
@@ -258,6 +262,8 @@ pub fn quarantine() -> SchemaRef {
         Field::new("reason", DataType::Utf8, false),
         Field::new("detail", DataType::Utf8, false),
         Field::new("source_bytes", DataType::Int64, false),
+        Field::new("url", DataType::Utf8, true),
+        Field::new("source_offset", DataType::Int64, true),
     ]))
 }
 
@@ -335,6 +341,17 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
             optional(|d| d.meta.url.as_deref()),
             optional(|d| d.meta.canonical_url.as_deref()),
             optional(|d| d.meta.page_language.as_deref()),
+            optional(|d| d.origin.as_ref().map(|o| o.record_id.as_str())),
+            Arc::new(
+                TimestampMicrosecondArray::from_iter(
+                    docs.iter().map(|d| d.origin.as_ref().and_then(|o| o.date)),
+                )
+                .with_timezone("UTC"),
+            ),
+            Arc::new(Int64Array::from_iter(
+                docs.iter()
+                    .map(|d| d.origin.as_ref().map(|o| to_i64(o.offset))),
+            )),
             strings(|d| &d.text),
             count(|d| d.0),
             count(|d| d.1),
@@ -382,6 +399,12 @@ pub fn quarantine_batch(records: &[QuarantineRecord]) -> Result<RecordBatch, Arr
             strings(|r| &r.detail),
             Arc::new(Int64Array::from_iter_values(
                 records.iter().map(|r| to_i64(r.source_bytes)),
+            )),
+            Arc::new(StringArray::from_iter(
+                records.iter().map(|r| r.url.as_deref()),
+            )),
+            Arc::new(Int64Array::from_iter(
+                records.iter().map(|r| r.source_offset.map(to_i64)),
             )),
         ],
     )

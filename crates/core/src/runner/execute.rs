@@ -69,6 +69,8 @@ pub(super) struct Exec<'a> {
     pub files: &'a [InputFile],
     pub decodes: &'a AtomicU64,
     pub restored: &'a AtomicU64,
+    /// Parts the container marked as cut short, decoded for good.
+    pub truncated: &'a AtomicU64,
     pub cancel: &'a AtomicBool,
 }
 
@@ -108,13 +110,17 @@ impl Exec<'_> {
                     return Outcome::Skipped;
                 }
                 self.decodes.fetch_add(1, Ordering::Relaxed);
+                if part.truncated && keeps {
+                    self.truncated.fetch_add(1, Ordering::Relaxed);
+                }
+                let at = (part.url.clone(), part.offset);
                 let decoded = self.step(0, "decode", || self.decode.decode(input, part));
                 match decoded {
                     Ok(doc) => self.bring(file, doc, None),
                     Err(r) => Outcome::Rejected {
                         file,
                         doc_id: Some(doc_id),
-                        record: quarantine(input, "decode", r),
+                        record: quarantine(input, "decode", r, at),
                         for_good: keeps,
                     },
                 }
@@ -147,7 +153,7 @@ impl Exec<'_> {
                 return Outcome::Rejected {
                     file,
                     doc_id: Some(doc.doc_id),
-                    record: quarantine(input, stage.name(), r),
+                    record: quarantine(input, stage.name(), r, origin_of(&doc)),
                     for_good: keeps,
                 };
             }
@@ -170,7 +176,7 @@ impl Exec<'_> {
                         return Outcome::Rejected {
                             file,
                             doc_id: Some(doc.doc_id),
-                            record: quarantine(input, observer.name(), r),
+                            record: quarantine(input, observer.name(), r, origin_of(&doc)),
                             for_good: true,
                         };
                     }
@@ -215,14 +221,30 @@ impl Exec<'_> {
     }
 }
 
-/// The quarantine row for a document of `input` that `stage` turned away.
-pub(super) fn quarantine(input: &InputFile, stage: &'static str, r: Rejection) -> QuarantineRecord {
+/// The quarantine row for a document of `input` that `stage` turned away; `at` is its
+/// address and offset when it is a record of a container.
+pub(super) fn quarantine(
+    input: &InputFile,
+    stage: &'static str,
+    r: Rejection,
+    at: (Option<String>, Option<u64>),
+) -> QuarantineRecord {
     QuarantineRecord {
         source_path: input.rel_path.clone(),
         stage,
         reason: r.reason,
         detail: r.detail,
         source_bytes: input.size,
+        url: at.0,
+        source_offset: at.1,
+    }
+}
+
+/// Where a decoded document came from, for its quarantine row.
+fn origin_of(doc: &Document) -> (Option<String>, Option<u64>) {
+    match &doc.origin {
+        Some(origin) => (doc.meta.url.clone(), Some(origin.offset)),
+        None => (None, None),
     }
 }
 

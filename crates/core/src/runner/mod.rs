@@ -119,7 +119,7 @@ impl Pipeline {
             warn!("Cannot build on the earlier output: {reason}; every input is decoded.");
         }
         let mut report = RunReport {
-            read: (files.len() + rejected.len()) as u64,
+            files_read: (files.len() + rejected.len()) as u64,
             files_ignored: ignored,
             plan: plan.record(),
             ..RunReport::default()
@@ -132,6 +132,7 @@ impl Pipeline {
             .map(|_| StageStats::default())
             .collect();
         let (decodes, restored) = (AtomicU64::new(0), AtomicU64::new(0));
+        let truncated = AtomicU64::new(0);
         let run = Run {
             decode: self.decode.as_ref(),
             files: &files,
@@ -139,6 +140,7 @@ impl Pipeline {
             stats: &stats,
             decodes: &decodes,
             restored: &restored,
+            truncated: &truncated,
             cancel: &self.cancel,
             progress,
         };
@@ -213,6 +215,9 @@ impl Pipeline {
             .collect();
         report.restored = restored.load(Ordering::Relaxed);
         report.decoded = decodes.load(Ordering::Relaxed);
+        report.records_truncated = truncated.load(Ordering::Relaxed);
+        // Every document that reached the final pass is kept, a duplicate or quarantined.
+        report.read = report.kept + report.duplicates + report.quarantined;
         Ok(report)
     }
 }
@@ -227,7 +232,7 @@ mod tests {
     use super::*;
     use crate::document::{DocId, Document, QuarantineRecord, Reason, Rejection};
     use crate::input::Compression;
-    use crate::stage::{CorpusStage, DocStage, Part};
+    use crate::stage::{CorpusStage, DocStage, Entry, Part};
     use std::collections::HashMap;
 
     /// Decodes the file name itself into the text, so tests need no files.
@@ -699,15 +704,22 @@ mod tests {
             let count: u64 = name.trim_start_matches('n').parse().unwrap_or(1);
             Box::new((0..count).map(move |i| {
                 if name == "n3" && i == 1 {
-                    return Err(Rejection::new(
-                        Reason::BadCompression,
-                        "record 1 is cut off",
-                    ));
+                    return Entry::Unreadable {
+                        rejection: Rejection::new(Reason::BadWarc, "record 1 is cut off"),
+                        url: None,
+                        offset: Some(i),
+                    };
                 }
-                Ok(Part {
+                if name == "n7" && i == 6 {
+                    return Entry::Skipped("request");
+                }
+                Entry::Part(Part {
                     doc_id: DocId(DocId::for_path(&input.rel_path).0 ^ i),
                     bytes: Some(format!("{name}-{i}").into_bytes()),
                     header: None,
+                    truncated: i == 0,
+                    url: None,
+                    offset: Some(i),
                 })
             }))
         }
@@ -764,11 +776,15 @@ mod tests {
             })
         };
         let (one, report) = run(1, false);
-        assert_eq!(one.docs.len(), 2 + 40 + 1 + 7);
+        assert_eq!(one.docs.len(), 2 + 40 + 1 + 6);
         assert_eq!(one.quarantine.len(), 1);
         assert_eq!(one.quarantine[0].source_path, "n3.txt");
         assert!(one.sizes.iter().all(|&n| n <= 8), "{:?}", one.sizes);
-        assert_eq!(report.read, 4, "files");
+        assert_eq!(report.files_read, 4);
+        assert_eq!(report.read, 50, "documents: 49 kept and one quarantined");
+        assert_eq!(report.records_skipped["request"], 1);
+        assert_eq!(report.records_truncated, 4, "the first part of each file");
+        assert_eq!(one.quarantine[0].source_offset, Some(1));
         // Within a file, parts keep their order; files keep the run's order.
         let of_40: Vec<&str> = one
             .docs
@@ -776,7 +792,7 @@ mod tests {
             .filter(|d| d.source_path == "n40.txt")
             .map(|d| d.text.as_str())
             .collect();
-        assert_eq!(of_40[..3], ["n40-0#50", "n40-1#50", "n40-2#50"]);
+        assert_eq!(of_40[..3], ["n40-0#49", "n40-1#49", "n40-2#49"]);
         for (threads, spill) in [(4, false), (1, true), (4, true)] {
             let (other, _) = run(threads, spill);
             assert_eq!(one.docs, other.docs, "{threads} threads, spill {spill}");

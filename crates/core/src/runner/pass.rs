@@ -10,6 +10,7 @@
 //! one thread idle while the last large batch is written. Spills take every batch as
 //! it is done.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ use tracing::warn;
 
 use crate::document::{DocId, Document, QuarantineRecord};
 use crate::input::InputFile;
-use crate::stage::{BoxError, Decode, Parts, Stage};
+use crate::stage::{BoxError, Decode, Entry, Parts, Stage};
 
 use super::execute::{guarded, panic_message, quarantine, Exec, Item, Outcome, StageStats, What};
 use super::plan::Pass;
@@ -38,6 +39,7 @@ pub(super) struct Run<'a> {
     pub stats: &'a [StageStats],
     pub decodes: &'a AtomicU64,
     pub restored: &'a AtomicU64,
+    pub truncated: &'a AtomicU64,
     pub cancel: &'a AtomicBool,
     pub progress: &'a dyn Progress,
 }
@@ -133,6 +135,7 @@ pub(super) fn run_pass(
             files: run.files,
             decodes: run.decodes,
             restored: run.restored,
+            truncated: run.truncated,
             cancel: run.cancel,
         };
         let (written, (outcomes, read)) = rayon::join(
@@ -228,6 +231,12 @@ pub(super) fn run_pass(
             call(name, "decided", || stage.decide(observe.pass))?;
         }
     }
+    // A file is opened for good once, in the pass that keeps its documents.
+    if pass.materializes() {
+        for (reason, n) in feed.skipped {
+            *report.records_skipped.entry(reason.to_owned()).or_default() += n;
+        }
+    }
     run.progress.finish();
     Ok(())
 }
@@ -282,6 +291,8 @@ struct Feed<'a> {
     /// The file being read part by part.
     open: Option<(usize, Parts<'a>)>,
     source: Source<'a>,
+    /// What the files held that is no document, by reason.
+    skipped: BTreeMap<&'static str, u64>,
 }
 
 enum Source<'a> {
@@ -325,6 +336,7 @@ impl<'a> Feed<'a> {
             next_file: 0,
             open: None,
             source,
+            skipped: BTreeMap::new(),
         })
     }
 
@@ -342,17 +354,29 @@ impl<'a> Feed<'a> {
             if let Some((file, parts)) = &mut self.open {
                 let file = *file;
                 match parts.next() {
-                    Some(Ok(part)) if !settled.excluded.contains(&part.doc_id) => {
+                    Some(Entry::Part(part)) if !settled.excluded.contains(&part.doc_id) => {
                         items.push(Item {
                             file,
                             what: What::Part(part),
                         });
                     }
-                    Some(Ok(_)) => {}
-                    Some(Err(r)) => items.push(Item {
+                    Some(Entry::Part(_)) => {}
+                    Some(Entry::Unreadable {
+                        rejection,
+                        url,
+                        offset,
+                    }) => items.push(Item {
                         file,
-                        what: What::Unreadable(quarantine(&self.files[file], "decode", r)),
+                        what: What::Unreadable(quarantine(
+                            &self.files[file],
+                            "decode",
+                            rejection,
+                            (url, offset),
+                        )),
                     }),
+                    Some(Entry::Skipped(reason)) => {
+                        *self.skipped.entry(reason).or_default() += 1;
+                    }
                     None => self.open = None,
                 }
                 continue;

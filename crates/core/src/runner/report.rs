@@ -31,8 +31,16 @@ pub enum RunError {
 /// What happened in a run, for the manifest.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunReport {
-    /// Input files found, whatever became of them.
+    /// Documents read: the ones that became documents and the ones quarantined (a
+    /// file that holds many, a WARC file, counts each).
     pub read: u64,
+    /// Input files found, whatever became of them.
+    pub files_read: u64,
+    /// What the files held that is no document (WARC request records, images), by
+    /// reason.
+    pub records_skipped: std::collections::BTreeMap<String, u64>,
+    /// Records the crawler marked as cut short (`WARC-Truncated`), processed as usual.
+    pub records_truncated: u64,
     /// Documents handed to the sink: the kept ones, and the duplicates unless dropped.
     pub written: u64,
     /// Documents that are not a duplicate of another.
