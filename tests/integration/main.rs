@@ -11,3 +11,4 @@ mod operations;
 mod reuse;
 mod safety;
 mod util;
+mod warc;

@@ -39,7 +39,7 @@ pub struct RecordHeader {
     pub format: Option<Format>,
     /// The `charset` of the HTTP `Content-Type`, as written.
     pub http_charset: Option<String>,
-    /// BLAKE3 of the whole decompressed file, as the incremental fingerprint.
+    /// BLAKE3 of the whole file, as the incremental fingerprint.
     pub file_hash: String,
 }
 
@@ -66,16 +66,13 @@ pub fn entries(input: &InputFile, max_bytes: u64) -> Parts<'_> {
     }
 }
 
-/// BLAKE3 (128 bits, hex) of the whole decompressed file, read as a stream.
+/// BLAKE3 (128 bits, hex) of the whole file as it is on disk, read as a stream: the
+/// fingerprint an incremental run compares. The bytes on disk, not decompressed, so
+/// that a damaged file still has one and hashing costs no decompression.
 pub fn fingerprint(input: &InputFile) -> io::Result<String> {
-    let file = File::open(&input.path)?;
-    let mut reader: Box<dyn Read> = match input.compression {
-        Compression::None => Box::new(file),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(file)?),
-    };
+    let mut file = File::open(&input.path)?;
     let mut hasher = blake3::Hasher::new();
-    io::copy(&mut reader, &mut hasher)?;
+    io::copy(&mut file, &mut hasher)?;
     Ok(hasher.finalize().to_hex()[..32].to_owned())
 }
 

@@ -1,0 +1,390 @@
+//! WARC files in: records written here as crawlers write them (plain, a gzip member per
+//! record, one gzip member for the whole file), every record kind, and the traps.
+
+use std::io::{Read, Write};
+
+use crate::util::{manifest, stderr, Table, TestDir};
+
+/// A page long enough to be an article, with `marker` to tell pages apart.
+fn page(marker: &str) -> String {
+    let paragraph = format!(
+        "Heavy rain flooded the streets of Osh on {marker}, officials said, and more rain is expected across the south of Kyrgyzstan later this week. "
+    );
+    format!(
+        "<html><head><title>Osh floods {marker}</title></head><body><nav><a href=/>Home</a></nav><article><p>{}</p><p>{}</p></article></body></html>",
+        paragraph.repeat(3),
+        paragraph.repeat(2)
+    )
+}
+
+/// One WARC record of `kind` with `content` and extra header lines.
+fn record(kind: &str, id: u32, uri: &str, extra: &str, content: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{id:012}>\r\nWARC-Date: 2024-05-01T10:00:0{}Z\r\nWARC-Target-URI: {uri}\r\n{extra}Content-Length: {}\r\n\r\n",
+        id % 10,
+        content.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+fn response(id: u32, uri: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut http = format!("HTTP/1.1 200 OK\r\n{headers}\r\n").into_bytes();
+    http.extend_from_slice(body);
+    record(
+        "response",
+        id,
+        uri,
+        "Content-Type: application/http; msgtype=response\r\n",
+        &http,
+    )
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).expect("gzip");
+    gz.finish().expect("gzip")
+}
+
+/// Every kind of record a crawl holds: two pages (one served as ISO-8859-1, gzip and
+/// chunked), a WET-style text conversion, and what is no document.
+fn crawl() -> Vec<Vec<u8>> {
+    let latin = page("Tuesday, caf\u{e9}")
+        .chars()
+        .map(|c| c as u8)
+        .collect::<Vec<u8>>();
+    let zipped = gzip(page("Wednesday").as_bytes());
+    let mut chunked = format!("{:x}\r\n", 10).into_bytes();
+    chunked.extend_from_slice(&zipped[..10]);
+    chunked.extend_from_slice(format!("\r\n{:x}\r\n", zipped.len() - 10).as_bytes());
+    chunked.extend_from_slice(&zipped[10..]);
+    chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+    vec![
+        record(
+            "warcinfo",
+            1,
+            "",
+            "Content-Type: application/warc-fields\r\n",
+            b"software: test\r\n",
+        ),
+        record(
+            "request",
+            2,
+            "https://news.example/a",
+            "",
+            b"GET /a HTTP/1.1\r\n\r\n",
+        ),
+        response(
+            3,
+            "https://news.example/a",
+            "Content-Type: text/html; charset=ISO-8859-1\r\n",
+            &latin,
+        ),
+        record(
+            "metadata",
+            4,
+            "https://news.example/a",
+            "",
+            b"fetchTimeMs: 12\r\n",
+        ),
+        response(
+            5,
+            "https://news.example/b",
+            "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n",
+            &chunked,
+        ),
+        response(
+            6,
+            "https://news.example/logo.png",
+            "Content-Type: image/png\r\n",
+            b"\x89PNG\r\n",
+        ),
+        record(
+            "response",
+            7,
+            "https://news.example/gone",
+            "",
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<html>gone</html>",
+        ),
+        record("revisit", 8, "https://news.example/a", "", b""),
+        record(
+            "conversion",
+            9,
+            "https://news.example/c",
+            "Content-Type: text/plain\r\n",
+            "Heavy rain flooded Osh again on Thursday, and officials warned of more. "
+                .repeat(5)
+                .as_bytes(),
+        ),
+    ]
+}
+
+#[test]
+fn every_html_response_and_text_conversion_becomes_a_document_with_its_provenance() {
+    let dir = TestDir::new();
+    let records = crawl();
+    dir.write("plain.warc", records.concat());
+    let members: Vec<Vec<u8>> = records.iter().map(|r| gzip(r)).collect();
+    dir.write("members.warc.gz", members.concat());
+    dir.write("whole.warc.gz", gzip(&records.concat()));
+    dir.run_pipeline(&["--config", dir.decode_only()]);
+
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    assert_eq!(docs.rows(), 9, "three documents from each of three files");
+    let m = manifest(&dir.output());
+    let counts = &m["counts"];
+    assert_eq!(counts["files_read"], 3);
+    assert_eq!(counts["read"], 9);
+    for (reason, n) in [
+        ("warcinfo", 3),
+        ("request", 3),
+        ("metadata", 3),
+        ("revisit", 3),
+        ("not_html", 3),
+        ("http_status_not_200", 3),
+    ] {
+        assert_eq!(counts["records_skipped"][reason], n, "{reason}");
+    }
+
+    let paths = docs.strings("source_path");
+    let urls = docs.optional_strings("url");
+    let ids = docs.optional_strings("warc_record_id");
+    let offsets = docs.optional_ints("source_offset");
+    let formats = docs.strings("format");
+    let sources = docs.strings("encoding_source");
+    let texts = docs.strings("text");
+    let dates = docs.timestamps("warc_date");
+    let member_offsets = member_starts(&members);
+    for i in 0..docs.rows() {
+        let id = ids[i].clone().expect("a record id");
+        let offset = offsets[i].expect("an offset") as usize;
+        let raw = std::fs::read(dir.input().join(&paths[i])).expect("read");
+        // The offset fetches the record again: the member itself, or the plain bytes.
+        let at = match paths[i].as_str() {
+            "members.warc.gz" => {
+                assert!(
+                    member_offsets.contains(&offset),
+                    "a member's start: {offset}"
+                );
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&raw[offset..])
+                    .read_to_end(&mut out)
+                    .expect("gunzip the member");
+                out
+            }
+            "plain.warc" => raw[offset..].to_vec(),
+            _ => {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&raw[..])
+                    .read_to_end(&mut out)
+                    .expect("gunzip");
+                out[offset..].to_vec()
+            }
+        };
+        let head = String::from_utf8_lossy(&at[..at.len().min(300)]).into_owned();
+        assert!(head.starts_with("WARC/1.1"), "{head}");
+        assert!(head.contains(&id), "{head}");
+        assert!(dates[i].is_some());
+        let url = urls[i].clone().expect("url");
+        match url.as_str() {
+            "https://news.example/a" => {
+                assert_eq!((formats[i].as_str(), sources[i].as_str()), ("html", "http"));
+                assert!(
+                    texts[i].contains("Tuesday, café"),
+                    "ISO-8859-1 by the HTTP charset"
+                );
+            }
+            "https://news.example/b" => {
+                assert_eq!(formats[i], "html");
+                assert!(texts[i].contains("Wednesday"), "chunked and gzip undone");
+                assert!(!texts[i].contains("Home"), "the article, not the menu");
+            }
+            "https://news.example/c" => assert_eq!(formats[i], "text"),
+            other => panic!("unexpected document {other}"),
+        }
+    }
+    // The same record in the three files: the same text, different ids.
+    let of = |url: &str| -> Vec<&String> {
+        (0..docs.rows())
+            .filter(|&i| urls[i].as_deref() == Some(url))
+            .map(|i| &texts[i])
+            .collect()
+    };
+    let a = of("https://news.example/a");
+    assert!(a.len() == 3 && a.iter().all(|t| *t == a[0]));
+    let doc_ids = docs.strings("doc_id");
+    let unique: std::collections::BTreeSet<&String> = doc_ids.iter().collect();
+    assert_eq!(unique.len(), 9);
+}
+
+/// Where each gzip member starts in their concatenation.
+fn member_starts(members: &[Vec<u8>]) -> Vec<usize> {
+    members
+        .iter()
+        .scan(0, |at, m| {
+            let start = *at;
+            *at += m.len();
+            Some(start)
+        })
+        .collect()
+}
+
+#[test]
+fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
+    let dir = TestDir::new();
+    let good = response(
+        1,
+        "https://news.example/ok",
+        "Content-Type: text/html\r\n",
+        page("Monday").as_bytes(),
+    );
+    let big = response(
+        2,
+        "https://news.example/big",
+        "Content-Type: text/html\r\n",
+        page(&"x".repeat(3000)).as_bytes(),
+    );
+    let after = response(
+        3,
+        "https://news.example/after",
+        "Content-Type: text/html\r\n",
+        page("Friday").as_bytes(),
+    );
+    // A record whose Content-Length promises more than the file holds.
+    let mut cut = response(
+        4,
+        "https://news.example/cut",
+        "Content-Type: text/html\r\n",
+        page("Sunday").as_bytes(),
+    );
+    cut.truncate(cut.len() / 2);
+    dir.write("cut.warc", [good.clone(), big, after, cut].concat());
+    // A gzip member cut off half-way, after one good member.
+    let mut broken = gzip(&good);
+    let second = gzip(&response(
+        5,
+        "https://news.example/x",
+        "Content-Type: text/html\r\n",
+        page("Saturday").as_bytes(),
+    ));
+    broken.extend_from_slice(&second[..second.len() / 2]);
+    dir.write("broken.warc.gz", broken);
+    dir.write(
+        "notwarc.warc",
+        "this is not a WARC file at all\n".repeat(10),
+    );
+    std::fs::write(dir.path().join("small.toml"), "[decode]\nmax_bytes = 5000\n[boilerplate]\nenabled = false\n[dedup]\nenabled = false\n[entities]\nenabled = false\n").expect("config");
+    dir.run_pipeline(&["--config", "small.toml"]);
+
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    let mut urls: Vec<String> = docs.optional_strings("url").into_iter().flatten().collect();
+    urls.sort();
+    assert_eq!(
+        urls,
+        [
+            "https://news.example/after",
+            "https://news.example/ok",
+            "https://news.example/ok"
+        ],
+        "the records before the damage, and after a record over max_bytes"
+    );
+    let quarantine = Table::read(&dir.output().join("quarantine.parquet"));
+    let rows: Vec<(String, String)> = quarantine
+        .strings("source_path")
+        .into_iter()
+        .zip(quarantine.strings("reason"))
+        .collect();
+    let reasons = |path: &str| -> Vec<String> {
+        let mut r: Vec<String> = rows
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, r)| r.clone())
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(reasons("cut.warc"), ["bad_warc", "too_large"]);
+    assert_eq!(reasons("broken.warc.gz"), ["bad_warc"]);
+    assert_eq!(reasons("notwarc.warc"), ["bad_warc"]);
+    for detail in quarantine.strings("detail") {
+        assert!(detail.len() > 20, "{detail}");
+    }
+    let offsets = quarantine.optional_ints("source_offset");
+    let q_urls = quarantine.optional_strings("url");
+    let big_row = q_urls
+        .iter()
+        .position(|u| u.as_deref() == Some("https://news.example/big"))
+        .expect("the big record's row");
+    assert!(offsets[big_row].is_some_and(|o| o > 0));
+    let m = manifest(&dir.output());
+    let c = &m["counts"];
+    assert_eq!(c["read"], 3 + 4);
+    assert_eq!(
+        c["read"].as_u64(),
+        Some(
+            c["kept"].as_u64().unwrap()
+                + c["duplicates"].as_u64().unwrap()
+                + c["quarantined"].as_u64().unwrap()
+        )
+    );
+}
+
+#[test]
+fn an_unchanged_warc_file_is_restored_and_a_changed_one_read_again() {
+    let dir = TestDir::new();
+    let records = crawl();
+    let members: Vec<Vec<u8>> = records.iter().map(|r| gzip(r)).collect();
+    dir.write("crawl.warc.gz", members.concat());
+    dir.write("other.warc", records[..5].concat());
+    dir.run_pipeline(&[]);
+    let first = Table::read(&dir.output().join("documents.parquet"));
+
+    let out = dir.run(&[
+        "run",
+        "--incremental",
+        "--input",
+        "input",
+        "--output",
+        "output",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = manifest(&dir.output());
+    assert_eq!(m["reuse"]["decodes"], 0, "nothing decoded");
+    assert_eq!(m["reuse"]["restored"], first.rows() as u64);
+    let again = Table::read(&dir.output().join("documents.parquet"));
+    assert_eq!(again.strings("text"), first.strings("text"));
+    assert_eq!(
+        again.optional_ints("source_offset"),
+        first.optional_ints("source_offset")
+    );
+
+    // One more record in one file: that file is read again, the other restored.
+    let mut grown = members.concat();
+    grown.extend(gzip(&response(
+        10,
+        "https://news.example/d",
+        "Content-Type: text/html\r\n",
+        page("Monday").as_bytes(),
+    )));
+    dir.write("crawl.warc.gz", grown);
+    let out = dir.run(&[
+        "run",
+        "--incremental",
+        "--input",
+        "input",
+        "--output",
+        "output",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = manifest(&dir.output());
+    // Twice, as any changed input: for boilerplate's pass and for the spill after it.
+    assert_eq!(
+        m["reuse"]["decodes"], 8,
+        "the four documents of the grown file"
+    );
+    assert_eq!(m["reuse"]["restored"], 2, "the other file's two");
+    let grown = Table::read(&dir.output().join("documents.parquet"));
+    assert_eq!(grown.rows(), first.rows() + 1);
+}
