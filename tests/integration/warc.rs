@@ -388,3 +388,76 @@ fn an_unchanged_warc_file_is_restored_and_a_changed_one_read_again() {
     let grown = Table::read(&dir.output().join("documents.parquet"));
     assert_eq!(grown.rows(), first.rows() + 1);
 }
+
+#[test]
+fn an_input_list_names_the_files_to_read_and_never_lets_the_output_swallow_one() {
+    let dir = TestDir::new();
+    let records = crawl();
+    dir.write(
+        "segment/a.warc.gz",
+        records.iter().map(|r| gzip(r)).collect::<Vec<_>>().concat(),
+    );
+    dir.write("segment/b.warc", records[..5].concat());
+    dir.write("segment/unlisted.warc", records.concat());
+    let absolute = dir.input().join("segment/b.warc");
+    std::fs::write(
+        dir.input().join("warc.paths"),
+        format!(
+            "# one segment\nsegment/a.warc.gz\n{}\nsegment/gone.warc.gz\n",
+            absolute.display()
+        ),
+    )
+    .expect("list");
+    // Beside the list is fine: the output holds none of the listed files.
+    let out = dir.run(&[
+        "run",
+        "-q",
+        "--input-list",
+        "input/warc.paths",
+        "--output",
+        "input/processed",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let docs = Table::read(&dir.input().join("processed/documents.parquet"));
+    let mut paths = docs.strings("source_path");
+    paths.sort();
+    paths.dedup();
+    assert_eq!(
+        paths,
+        ["segment/a.warc.gz", "segment/b.warc"],
+        "the unlisted file is not read"
+    );
+    let m = manifest(&dir.input().join("processed"));
+    assert_eq!(m["counts"]["files_read"], 3);
+    let quarantine = Table::read(&dir.input().join("processed/quarantine.parquet"));
+    assert_eq!(quarantine.strings("source_path"), ["segment/gone.warc.gz"]);
+
+    // An output folder that holds a listed file is refused before anything is written.
+    let out = dir.run(&[
+        "run",
+        "-q",
+        "--input-list",
+        "input/warc.paths",
+        "--output",
+        "input/segment",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("one of the listed inputs"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(dir.input().join("segment/a.warc.gz").exists());
+    let out = dir.run(&[
+        "run",
+        "--input",
+        "input",
+        "--input-list",
+        "input/warc.paths",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--input and --input-list conflict"
+    );
+}

@@ -18,6 +18,8 @@ pub enum Refusal {
     OutputIsInput { input: PathBuf, output: PathBuf },
     #[error("the output folder {output} contains the input folder {input}: a run replaces its output whole and would delete the inputs; choose an --output outside {input}")]
     OutputHoldsInput { input: PathBuf, output: PathBuf },
+    #[error("the output folder {output} holds {input}, one of the listed inputs: a run replaces its output whole and would delete it; choose an --output that holds no listed file")]
+    OutputHoldsListed { input: PathBuf, output: PathBuf },
     #[error("the output folder {output} lies inside the input folder {input}: later runs would read it as input; choose an --output outside {input}")]
     OutputInsideInput { input: PathBuf, output: PathBuf },
     #[error("the output path {output} is a file, not a folder; nothing was changed: choose another --output")]
@@ -54,6 +56,22 @@ pub fn separate(input: &Path, output: &Path) -> Result<(), Refusal> {
     } else {
         Ok(())
     }
+}
+
+/// For inputs named in a list: refuses an output folder that is or holds one of `files`.
+pub fn holds_none(output: &Path, files: &[&Path]) -> Result<(), Refusal> {
+    let Ok(output_real) = resolve(output) else {
+        return Ok(());
+    };
+    for file in files {
+        if resolve(file).is_ok_and(|real| real.starts_with(&output_real)) {
+            return Err(Refusal::OutputHoldsListed {
+                input: file.to_path_buf(),
+                output: output.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses to replace `output` unless it is missing, empty, or holds only what newsprep

@@ -53,6 +53,11 @@ pub struct RunArgs {
     /// each input's path) into DIR/shards/K-of-N/; `newsprep merge` joins the parts.
     #[arg(long, value_name = "K/N", value_parser = newsprep_core::input::Shard::parse)]
     shard: Option<newsprep_core::input::Shard>,
+    /// Read the input files named in FILE, one path per line (relative to FILE's
+    /// folder, or absolute), instead of walking --input: a Common Crawl warc.paths
+    /// list, say. Lines starting with # are skipped.
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    input_list: Option<PathBuf>,
 }
 
 /// Options shared by `newsprep run` and `newsprep merge`.

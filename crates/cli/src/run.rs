@@ -35,11 +35,11 @@ pub fn run(args: RunArgs) -> ExitStatus {
         (None, true) => Mode::Incremental,
         (None, false) => Mode::Full,
     };
-    job(args.job, mode)
+    job(args.job, mode, args.input_list)
 }
 
 pub fn merge(args: JobArgs) -> ExitStatus {
-    job(args, Mode::Merge)
+    job(args, Mode::Merge, None)
 }
 
 /// What a job reads besides its inputs, and where it writes.
@@ -58,7 +58,7 @@ enum Mode {
     Merge,
 }
 
-fn job(args: JobArgs, mode: Mode) -> ExitStatus {
+fn job(args: JobArgs, mode: Mode, input_list: Option<PathBuf>) -> ExitStatus {
     let bars = Bars::new(args.quiet);
     init_logging(&args, &bars);
     // First, so that a signal during start-up (loading the gazetteer takes a moment)
@@ -94,7 +94,19 @@ fn job(args: JobArgs, mode: Mode) -> ExitStatus {
     if let Mode::Shard { shard, .. } = mode {
         config.output_dir = dataset_dir.join(SHARDS_DIR).join(shard.dir_name());
     }
-    let mut discovery = match input::discover(&config.input_dir, &config.decode.extensions) {
+    if let Some(list) = &input_list {
+        // Relative lines are read from the list's folder, which the manifest records.
+        config.input_dir = list
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned();
+    }
+    let found = match &input_list {
+        Some(list) => input::discover_list(list, &config.decode.extensions),
+        None => input::discover(&config.input_dir, &config.decode.extensions),
+    };
+    let mut discovery = match found {
         Ok(found) => found,
         Err(err) => {
             error!("{err}");
@@ -104,7 +116,10 @@ fn job(args: JobArgs, mode: Mode) -> ExitStatus {
     if let Mode::Shard { shard, .. } = mode {
         discovery = discovery.only(shard);
     }
-    if let Err(err) = refuse_unsafe_paths(&config, &dataset_dir, shards.as_deref(), &discovery) {
+    let listed = input_list.is_some();
+    if let Err(err) =
+        refuse_unsafe_paths(&config, &dataset_dir, shards.as_deref(), &discovery, listed)
+    {
         error!("{err:#}");
         return ExitStatus::UsageError;
     }
@@ -295,11 +310,23 @@ fn refuse_unsafe_paths(
     dataset_dir: &Path,
     shards: Option<&[PathBuf]>,
     discovery: &input::Discovery,
+    listed: bool,
 ) -> anyhow::Result<()> {
-    guard::separate(&config.input_dir, dataset_dir)?;
+    // Inputs from a list may sit anywhere, the output beside them included: what must
+    // not happen is an output folder that holds one of them.
+    let separate = |output: &Path| -> anyhow::Result<()> {
+        if listed {
+            let files: Vec<&Path> = discovery.files.iter().map(|f| f.path.as_path()).collect();
+            guard::holds_none(output, &files)?;
+        } else {
+            guard::separate(&config.input_dir, output)?;
+        }
+        Ok(())
+    };
+    separate(dataset_dir)?;
     guard::replaceable(dataset_dir)?;
     if config.output_dir != dataset_dir {
-        guard::separate(&config.input_dir, &config.output_dir)?;
+        separate(&config.output_dir)?;
         guard::replaceable(&config.output_dir)?;
     }
     if let Some(shards) = shards {

@@ -126,6 +126,82 @@ pub enum InputError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot read the input list {path}: {source}")]
+    List {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The files named in `list`, one path per line (relative to the list's folder, or
+/// absolute; blank lines and lines starting with `#` are skipped), as Common Crawl
+/// publishes its `warc.paths`: `newsprep run --input-list FILE`. A listed file that is
+/// missing or not a regular file is quarantined, a name that is no input by
+/// `extensions` is counted in `ignored` and logged, a line listed twice is read once.
+pub fn discover_list(list: &Path, extensions: &[String]) -> Result<Discovery, InputError> {
+    let text = std::fs::read_to_string(list).map_err(|source| InputError::List {
+        path: list.to_owned(),
+        source,
+    })?;
+    let parent = list.parent().filter(|p| !p.as_os_str().is_empty());
+    let root = std::path::absolute(parent.unwrap_or(Path::new("."))).map_err(|source| {
+        InputError::List {
+            path: list.to_owned(),
+            source,
+        }
+    })?;
+    let root = root.as_path();
+    let mut found = Discovery::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') || !seen.insert(line) {
+            continue;
+        }
+        let path = root.join(line);
+        // A path under the list's folder is named from there, any other as written.
+        let rel_path = match path.strip_prefix(root) {
+            Ok(_) => relative(root, &path),
+            Err(_) => line.to_owned(),
+        };
+        let reject = |reason: Reason, detail: String| QuarantineRecord {
+            source_path: rel_path.clone(),
+            stage: "decode",
+            reason,
+            detail,
+            source_bytes: 0,
+            url: None,
+            source_offset: None,
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let Some(compression) = name.as_deref().and_then(|n| input_kind(n, extensions)) else {
+            warn!(path = %rel_path, "Ignored: listed, but not an input by its name.");
+            found.ignored += 1;
+            continue;
+        };
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => found.files.push(InputFile {
+                path,
+                rel_path,
+                size: meta.len(),
+                compression,
+            }),
+            Ok(_) => found.rejected.push(reject(
+                Reason::NotAFile,
+                "is listed but is not a regular file, and was not opened".to_owned(),
+            )),
+            Err(err) => found.rejected.push(reject(
+                Reason::Unreadable,
+                format!("is listed but cannot be read: {err}"),
+            )),
+        }
+    }
+    found
+        .files
+        .sort_by_cached_key(|f| (DocId::for_path(&f.rel_path), f.rel_path.clone()));
+    found
+        .rejected
+        .sort_by(|a, b| a.source_path.cmp(&b.source_path));
+    Ok(found)
 }
 
 /// Walks `root` recursively and returns the files whose names end in one of
@@ -430,6 +506,41 @@ mod tests {
         assert_eq!(rejected, [("pipe.txt", Reason::NotAFile)]);
         assert!(found.rejected[0].detail.contains("FIFO"));
         assert_eq!(found.ignored, 1, "the socket, whose name is not an input's");
+    }
+
+    #[test]
+    fn a_list_names_the_inputs_relative_to_its_folder_or_absolute() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("crawl/a")).unwrap();
+        std::fs::write(dir.path().join("crawl/a/one.warc.gz"), "x").unwrap();
+        std::fs::write(dir.path().join("two.html"), "y").unwrap();
+        let absolute = dir.path().join("two.html");
+        let list = dir.path().join("paths.txt");
+        std::fs::write(
+            &list,
+            format!(
+                "# a segment\ncrawl/a/one.warc.gz\n\n{}\ncrawl/a/gone.warc.gz\nnotes.pdf\ncrawl/a/one.warc.gz\n",
+                absolute.display()
+            ),
+        )
+        .unwrap();
+        let exts = vec!["warc".to_owned(), "html".to_owned()];
+        let found = discover_list(&list, &exts).unwrap();
+        let mut paths: Vec<&str> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["crawl/a/one.warc.gz", "two.html"]);
+        assert_eq!(
+            found
+                .files
+                .iter()
+                .find(|f| f.rel_path == "crawl/a/one.warc.gz")
+                .map(|f| f.compression),
+            Some(Compression::Gzip)
+        );
+        assert_eq!(found.rejected.len(), 1);
+        assert_eq!(found.rejected[0].source_path, "crawl/a/gone.warc.gz");
+        assert_eq!(found.ignored, 1);
+        assert!(discover_list(&dir.path().join("nope.txt"), &exts).is_err());
     }
 
     #[test]
