@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-large bench-micro bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -109,6 +109,12 @@ SCALING_THREADS ?= 1,2
 bench-scaling: release
 	rm -rf $(BENCH_DIR)/pages && $(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
 	$(PYTHON) bench/scaling_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/scaling --threads $(SCALING_THREADS) --runs 3
+
+# WARC input against the same HTML pages as files (gen-corpus --kind warc writes both).
+BENCH_WARC_BYTES ?= 50000000
+bench-pipeline-warc: release bench-venv
+	rm -rf $(BENCH_DIR)/warc && $(BENCH_BIN) gen-corpus --kind warc --from $(EVAL_DIR)/html --out $(BENCH_DIR)/warc --bytes $(BENCH_WARC_BYTES) --seed 1
+	$(BENCH_VENV)/bin/python bench/warc_bench.py $(RELEASE_BIN) $(BENCH_DIR)/warc $(BENCH_DIR)/warc-out --runs 3
 
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB

@@ -16,6 +16,11 @@
 //! markup and chrome; then exact copies and near copies (one paragraph replaced), a
 //! tenth of the files gzipped, until the corpus reaches `--bytes`.
 //!
+//! `--kind warc` (for measuring WARC input against the same pages as files): the pages
+//! `--kind html` makes, written twice: as `html/NNNNNN.html` files, and as WARC files
+//! `warc/crawl-NNNNN.warc.gz` of 100 responses each, every response after its request
+//! record and every record a gzip member of its own, as Common Crawl writes them.
+//!
 //! The same seed gives the same corpus.
 
 use std::io::Write;
@@ -63,6 +68,7 @@ enum Kind {
     Articles,
     Pages,
     Html,
+    Warc,
 }
 
 pub fn gen(args: GenArgs) -> ExitStatus {
@@ -72,7 +78,8 @@ pub fn gen(args: GenArgs) -> ExitStatus {
 fn run(args: &GenArgs) -> anyhow::Result<()> {
     match args.kind {
         Kind::Pages => return pages(args),
-        Kind::Html => return html_pages(args),
+        Kind::Html => return html_pages(args, None),
+        Kind::Warc => return warc_pages(args),
         Kind::Articles => {}
     }
     let pool = paragraphs(&args.from)?;
@@ -355,7 +362,64 @@ fn paragraph_spans(page: &str) -> Vec<(usize, usize)> {
 }
 
 /// Pages whose paragraphs are swapped for others drawn from every page's paragraphs.
-fn html_pages(args: &GenArgs) -> anyhow::Result<()> {
+/// Responses per generated WARC file.
+const WARC_PAGES_PER_FILE: usize = 100;
+
+fn warc_pages(args: &GenArgs) -> anyhow::Result<()> {
+    let html = args.out.join("html");
+    let warc = args.out.join("warc");
+    for dir in [&html, &warc] {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut pages = Vec::new();
+    html_pages(args, Some(&mut pages))?;
+    let mut bytes = 0u64;
+    for (n, chunk) in pages.chunks(WARC_PAGES_PER_FILE).enumerate() {
+        let mut file = Vec::new();
+        for (i, page) in chunk.iter().enumerate() {
+            let id = n * WARC_PAGES_PER_FILE + i;
+            std::fs::write(html.join(format!("{id:06}.html")), page)?;
+            let uri = format!("https://news.example/{id:06}.html");
+            let date = "2024-05-01T10:00:00Z";
+            let request = format!("GET /{id:06}.html HTTP/1.1\r\nHost: news.example\r\n\r\n");
+            let mut response =
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
+            response.extend_from_slice(page.as_bytes());
+            for (kind, content, extra) in [
+                (
+                    "request",
+                    request.into_bytes(),
+                    "application/http; msgtype=request",
+                ),
+                ("response", response, "application/http; msgtype=response"),
+            ] {
+                let mut record = format!(
+                    "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{id:06}{:06}>\r\nWARC-Date: {date}\r\nWARC-Target-URI: {uri}\r\nContent-Type: {extra}\r\nContent-Length: {}\r\n\r\n",
+                    if kind == "request" { 1 } else { 2 },
+                    content.len()
+                )
+                .into_bytes();
+                record.extend_from_slice(&content);
+                record.extend_from_slice(b"\r\n\r\n");
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gz.write_all(&record)?;
+                file.extend(gz.finish()?);
+            }
+        }
+        bytes += file.len() as u64;
+        std::fs::write(warc.join(format!("crawl-{n:05}.warc.gz")), file)?;
+    }
+    println!(
+        "wrote {} pages as HTML files and as {} WARC files ({bytes} bytes) to {}",
+        pages.len(),
+        pages.len().div_ceil(WARC_PAGES_PER_FILE),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Writes the pages, or with `keep`, hands them over instead (for `--kind warc`).
+fn html_pages(args: &GenArgs, mut keep: Option<&mut Vec<String>>) -> anyhow::Result<()> {
     let mut pages: Vec<String> = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.from)
         .with_context(|| format!("cannot read {}", args.from.display()))?
@@ -444,13 +508,24 @@ fn html_pages(args: &GenArgs) -> anyhow::Result<()> {
         } else {
             (format!("{i:06}.html"), page.as_bytes().to_vec())
         };
-        std::fs::write(args.out.join(&name), &bytes)
-            .with_context(|| format!("cannot write {name}"))?;
-        written += bytes.len() as u64;
+        match keep.as_deref_mut() {
+            Some(kept) => {
+                written += page.len() as u64;
+                kept.push(page.clone());
+            }
+            None => {
+                std::fs::write(args.out.join(&name), &bytes)
+                    .with_context(|| format!("cannot write {name}"))?;
+                written += bytes.len() as u64;
+            }
+        }
         let parent = parent.map(|p: usize| format!("{p}")).unwrap_or_default();
         manifest.push_str(&format!("{name}\t{kind}\t{parent}\n"));
         made.push(page);
         i += 1;
+    }
+    if keep.is_some() {
+        return Ok(());
     }
     std::fs::write(args.out.join("corpus.tsv"), manifest)?;
     println!(
