@@ -15,7 +15,7 @@ const TABLES: &[&str] = &[
 ];
 
 /// Asserts that two outputs hold byte-identical tables.
-fn assert_same_tables(a: &Path, b: &Path) {
+pub fn assert_same_tables(a: &Path, b: &Path) {
     for table in TABLES {
         let (x, y) = (a.join(table), b.join(table));
         let same = std::fs::read(&x).expect("table a") == std::fs::read(&y).expect("table b");

@@ -461,3 +461,26 @@ fn an_input_list_names_the_files_to_read_and_never_lets_the_output_swallow_one()
         "--input and --input-list conflict"
     );
 }
+
+#[test]
+fn shards_split_by_warc_file_and_their_merge_is_one_full_run() {
+    let dir = TestDir::new();
+    let records = crawl();
+    for n in 0..6 {
+        // The same crawl in every file: copies across files, and so across shards.
+        let members: Vec<Vec<u8>> = records.iter().map(|r| gzip(r)).collect();
+        dir.write(&format!("crawl-{n}.warc.gz"), members.concat());
+    }
+    let mut files = 0;
+    for k in 0..3 {
+        dir.run_pipeline(&["--shard", &format!("{k}/3")]);
+        let m = manifest(&dir.output().join("shards").join(format!("{k}-of-3")));
+        files += m["counts"]["files_read"].as_u64().expect("files_read");
+    }
+    assert_eq!(files, 6, "each WARC file in exactly one shard");
+    let out = dir.run(&["merge", "-q", "--input", "input", "--output", "output"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(manifest(&dir.output())["counts"]["read"], 18);
+    dir.run(&["run", "-q", "--input", "input", "--output", "full"]);
+    crate::reuse::assert_same_tables(&dir.output(), &dir.path().join("full"));
+}
