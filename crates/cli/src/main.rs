@@ -53,11 +53,6 @@ pub struct RunArgs {
     /// each input's path) into DIR/shards/K-of-N/; `newsprep merge` joins the parts.
     #[arg(long, value_name = "K/N", value_parser = newsprep_core::input::Shard::parse)]
     shard: Option<newsprep_core::input::Shard>,
-    /// Read the input files named in FILE, one path per line (relative to FILE's
-    /// folder, or absolute), instead of walking --input: a Common Crawl warc.paths
-    /// list, say. Lines starting with # are skipped.
-    #[arg(long, value_name = "FILE", conflicts_with = "input")]
-    input_list: Option<PathBuf>,
 }
 
 /// Options shared by `newsprep run` and `newsprep merge`.
@@ -72,6 +67,11 @@ pub struct JobArgs {
     /// [config: input_dir, default: raw]
     #[arg(long, value_name = "DIR")]
     input: Option<PathBuf>,
+    /// Read the input files named in FILE, one path per line (relative to FILE's
+    /// folder, or absolute), instead of walking --input: a Common Crawl warc.paths
+    /// list, say. Lines starting with # are skipped.
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    input_list: Option<PathBuf>,
     /// Directory the Parquet tables and manifest.json are written to
     /// [config: output_dir, default: processed]
     #[arg(long, value_name = "DIR")]

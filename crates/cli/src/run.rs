@@ -35,11 +35,11 @@ pub fn run(args: RunArgs) -> ExitStatus {
         (None, true) => Mode::Incremental,
         (None, false) => Mode::Full,
     };
-    job(args.job, mode, args.input_list)
+    job(args.job, mode)
 }
 
 pub fn merge(args: JobArgs) -> ExitStatus {
-    job(args, Mode::Merge, None)
+    job(args, Mode::Merge)
 }
 
 /// What a job reads besides its inputs, and where it writes.
@@ -58,7 +58,8 @@ enum Mode {
     Merge,
 }
 
-fn job(args: JobArgs, mode: Mode, input_list: Option<PathBuf>) -> ExitStatus {
+fn job(args: JobArgs, mode: Mode) -> ExitStatus {
+    let input_list = args.input_list.clone();
     let bars = Bars::new(args.quiet);
     init_logging(&args, &bars);
     // First, so that a signal during start-up (loading the gazetteer takes a moment)
@@ -85,7 +86,7 @@ fn job(args: JobArgs, mode: Mode, input_list: Option<PathBuf>) -> ExitStatus {
         },
         _ => None,
     };
-    if let (Some(shards), None) = (&shards, &args.input) {
+    if let (Some(shards), None, None) = (&shards, &args.input, &input_list) {
         if let Some(root) = recorded_input(shards) {
             info!(input = %root.display(), "Merging over the input folder the shards recorded.");
             config.input_dir = root;
