@@ -129,21 +129,25 @@ fn every_html_response_and_text_conversion_becomes_a_document_with_its_provenanc
     let members: Vec<Vec<u8>> = records.iter().map(|r| gzip(r)).collect();
     dir.write("members.warc.gz", members.concat());
     dir.write("whole.warc.gz", gzip(&records.concat()));
+    dir.write(
+        "whole.warc.zst",
+        zstd::encode_all(&records.concat()[..], 3).expect("zstd"),
+    );
     dir.run_pipeline(&["--config", dir.decode_only()]);
 
     let docs = Table::read(&dir.output().join("documents.parquet"));
-    assert_eq!(docs.rows(), 9, "three documents from each of three files");
+    assert_eq!(docs.rows(), 12, "three documents from each of four files");
     let m = manifest(&dir.output());
     let counts = &m["counts"];
-    assert_eq!(counts["files_read"], 3);
-    assert_eq!(counts["read"], 9);
+    assert_eq!(counts["files_read"], 4);
+    assert_eq!(counts["read"], 12);
     for (reason, n) in [
-        ("warcinfo", 3),
-        ("request", 3),
-        ("metadata", 3),
-        ("revisit", 3),
-        ("not_html", 3),
-        ("http_status_not_200", 3),
+        ("warcinfo", 4),
+        ("request", 4),
+        ("metadata", 4),
+        ("revisit", 4),
+        ("not_html", 4),
+        ("http_status_not_200", 4),
     ] {
         assert_eq!(counts["records_skipped"][reason], n, "{reason}");
     }
@@ -175,6 +179,7 @@ fn every_html_response_and_text_conversion_becomes_a_document_with_its_provenanc
                 out
             }
             "plain.warc" => raw[offset..].to_vec(),
+            "whole.warc.zst" => zstd::decode_all(&raw[..]).expect("unzstd")[offset..].to_vec(),
             _ => {
                 let mut out = Vec::new();
                 flate2::read::GzDecoder::new(&raw[..])
@@ -205,7 +210,7 @@ fn every_html_response_and_text_conversion_becomes_a_document_with_its_provenanc
             other => panic!("unexpected document {other}"),
         }
     }
-    // The same record in the three files: the same text, different ids.
+    // The same record in the four files: the same text, different ids.
     let of = |url: &str| -> Vec<&String> {
         (0..docs.rows())
             .filter(|&i| urls[i].as_deref() == Some(url))
@@ -213,10 +218,10 @@ fn every_html_response_and_text_conversion_becomes_a_document_with_its_provenanc
             .collect()
     };
     let a = of("https://news.example/a");
-    assert!(a.len() == 3 && a.iter().all(|t| *t == a[0]));
+    assert!(a.len() == 4 && a.iter().all(|t| *t == a[0]));
     let doc_ids = docs.strings("doc_id");
     let unique: std::collections::BTreeSet<&String> = doc_ids.iter().collect();
-    assert_eq!(unique.len(), 9);
+    assert_eq!(unique.len(), 12);
 }
 
 /// Where each gzip member starts in their concatenation.
