@@ -297,7 +297,7 @@ impl Signatures {
     }
 
     /// Orders the rows by id for [`Signatures::get`], once deciding no longer needs
-    /// them in input order; input order is already `doc_id` order, so this is cheap.
+    /// them in input order.
     fn sort(&mut self) {
         self.rows.sort_by_key(|row| row.id);
     }

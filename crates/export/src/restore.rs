@@ -243,21 +243,20 @@ struct Cursor {
 
 impl Cursor {
     /// The wanted documents of `file`, skipping the rows of the files before it (in the
-    /// run's order: by the id of the path, then the path).
+    /// run's order: by path).
     fn take(
         &mut self,
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
     ) -> Result<Vec<Document>, RestoreError> {
-        let target = (DocId::for_path(&file.rel_path), file.rel_path.as_str());
+        let target = file.rel_path.as_str();
         let mut found = Vec::new();
         loop {
             let Some((docs, row)) = self.documents.current()? else {
                 return Ok(found);
             };
             let path = docs.column(1).as_string::<i32>().value(row);
-            let key = (DocId::for_path(path), path);
-            if key > target {
+            if path > target {
                 return Ok(found);
             }
             let Some((trace, trace_row)) = self.trace.current()? else {
@@ -271,7 +270,7 @@ impl Cursor {
                     .trace
                     .malformed("its rows are not those of documents.parquet"));
             }
-            if key == target && wanted(id) {
+            if path == target && wanted(id) {
                 found.push(document(id, &docs, row, &trace, trace_row));
             }
             self.documents.advance();
@@ -706,7 +705,7 @@ mod tests {
             config_hash: HASH.into(),
         };
         let mut docs = vec![doc("a.txt", "Osh"), doc("b.txt", "Jalal-Abad")];
-        docs.sort_by_key(|d| (d.doc_id, d.source_path.clone()));
+        docs.sort_by(|a, b| a.source_path.cmp(&b.source_path));
         let mut sink = ParquetSink::create(dir.path(), &ExportConfig::default(), &meta).unwrap();
         sink.write_documents(docs).unwrap();
         sink.close().unwrap();
@@ -752,7 +751,7 @@ mod tests {
         assert!(earlier.holds(&a) && earlier.holds(&b));
         assert!(!earlier.holds(&input("a.txt", 4)), "another size");
         let mut files = [a, b];
-        files.sort_by_key(|f| (DocId::for_path(&f.rel_path), f.rel_path.clone()));
+        files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         let mut reader = earlier.reader().unwrap();
         for file in &files {
             let docs = reader.read(file, &|_| true).unwrap();
