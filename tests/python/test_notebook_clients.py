@@ -106,7 +106,7 @@ def test_documents_schema_in_pyarrow(output):
 
 def test_documents_values_in_polars(output):
     docs = pl.read_parquet(output / "documents.parquet")
-    assert docs["doc_id"].is_sorted()
+    assert docs["source_path"].is_sorted()
     assert sorted(docs["source_path"].to_list()) == [
         "000_0b339d3020d50040.txt",
         "001_e235f158d9148f5d.txt",

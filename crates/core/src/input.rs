@@ -438,7 +438,11 @@ mod tests {
         fs::write(dir.path().join("README.md"), "not an input").unwrap();
         let found = discover(dir.path(), &exts()).unwrap();
         let paths: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
-        assert_eq!(paths, ["a.txt.gz", "b/c/z.txt", "b/m.text"], "in path order");
+        assert_eq!(
+            paths,
+            ["a.txt.gz", "b/c/z.txt", "b/m.text"],
+            "in path order"
+        );
         assert_eq!(found.ignored, 1);
         assert!(found.rejected.is_empty());
     }
