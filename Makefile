@@ -92,7 +92,7 @@ bench-pipeline: release bench-venv
 	$(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/pages --bytes $(BENCH_BYTES) --seed 1
 	$(BENCH_VENV)/bin/python bench/pipeline_bench.py $(RELEASE_BIN) $(BENCH_DIR)/pages $(BENCH_DIR)/pipeline \
 		--write BENCHMARKS.md --label $(BENCH_LABEL) --command "make $(if $(filter pipeline-1GB,$(BENCH_LABEL)),bench-large,bench-pipeline)"
-	$(if $(filter pipeline-50MB,$(BENCH_LABEL)),$(MAKE) bench-pipeline-html)
+	$(if $(filter pipeline-50MB,$(BENCH_LABEL)),$(MAKE) bench-pipeline-html bench-pipeline-warc)
 
 # The whole pipeline on 50 MB of generated HTML pages (the benchmark's pages with their
 # paragraphs swapped, copies among them), beside wc -w and the peer stack.

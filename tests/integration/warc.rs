@@ -113,7 +113,7 @@ fn crawl() -> Vec<Vec<u8>> {
             "conversion",
             9,
             "https://news.example/c",
-            "Content-Type: text/plain\r\n",
+            "Content-Type: text/plain\r\nWARC-Truncated: length\r\n",
             "Heavy rain flooded Osh again on Thursday, and officials warned of more. "
                 .repeat(5)
                 .as_bytes(),
@@ -141,6 +141,10 @@ fn every_html_response_and_text_conversion_becomes_a_document_with_its_provenanc
     let counts = &m["counts"];
     assert_eq!(counts["files_read"], 4);
     assert_eq!(counts["read"], 12);
+    assert_eq!(
+        counts["records_truncated"], 4,
+        "the truncated conversion, still a document"
+    );
     for (reason, n) in [
         ("warcinfo", 4),
         ("request", 4),
