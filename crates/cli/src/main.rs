@@ -62,8 +62,8 @@ pub struct JobArgs {
     /// else the built-in defaults.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Directory read recursively for text dumps (*.txt, *.text) and HTML pages
-    /// (*.html, *.htm, *.xhtml), plain, .gz or .zst
+    /// Directory read recursively for text dumps (*.txt, *.text), HTML pages
+    /// (*.html, *.htm, *.xhtml) and WARC files (*.warc), plain, .gz or .zst
     /// [config: input_dir, default: raw]
     #[arg(long, value_name = "DIR")]
     input: Option<PathBuf>,
