@@ -284,6 +284,9 @@ fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
         "notwarc.warc",
         "this is not a WARC file at all\n".repeat(10),
     );
+    // Files with no record at all are quarantined, never silently empty.
+    dir.write("empty.warc", "");
+    dir.write("empty.warc.gz", gzip(b""));
     std::fs::write(dir.path().join("small.toml"), "[decode]\nmax_bytes = 5000\n[boilerplate]\nenabled = false\n[dedup]\nenabled = false\n[entities]\nenabled = false\n").expect("config");
     dir.run_pipeline(&["--config", "small.toml"]);
 
@@ -317,6 +320,8 @@ fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
     assert_eq!(reasons("cut.warc"), ["bad_warc", "too_large"]);
     assert_eq!(reasons("broken.warc.gz"), ["bad_warc"]);
     assert_eq!(reasons("notwarc.warc"), ["bad_warc"]);
+    assert_eq!(reasons("empty.warc"), ["empty"]);
+    assert_eq!(reasons("empty.warc.gz"), ["empty"]);
     for detail in quarantine.strings("detail") {
         assert!(detail.len() > 20, "{detail}");
     }
@@ -329,7 +334,7 @@ fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
     assert!(offsets[big_row].is_some_and(|o| o > 0));
     let m = manifest(&dir.output());
     let c = &m["counts"];
-    assert_eq!(c["read"], 3 + 4);
+    assert_eq!(c["read"], 3 + 6);
     assert_eq!(
         c["read"].as_u64(),
         Some(

@@ -163,6 +163,8 @@ struct Records<'a> {
     stretch: Option<(Stretch, Option<u64>)>,
     /// Decompressed bytes of the stretches before the current one.
     decompressed: u64,
+    /// Records read so far: a file without any is quarantined, never silently empty.
+    records: u64,
     done: bool,
 }
 
@@ -176,6 +178,7 @@ impl<'a> Records<'a> {
             members: None,
             stretch: None,
             decompressed: 0,
+            records: 0,
             done: false,
         };
         let whole = |reader: Box<dyn Read + Send>| {
@@ -235,6 +238,21 @@ impl<'a> Records<'a> {
     }
 
     fn next_entry(&mut self) -> Option<Entry> {
+        let entry = self.read_entry();
+        if entry.is_some() {
+            self.records += 1;
+        } else if self.records == 0 {
+            self.records = 1;
+            return Some(unreadable(
+                Reason::Empty,
+                "the WARC file holds no records".to_owned(),
+                None,
+            ));
+        }
+        entry
+    }
+
+    fn read_entry(&mut self) -> Option<Entry> {
         loop {
             if self.done {
                 return None;
