@@ -227,10 +227,11 @@ impl RestoreReader for EarlierReader<'_> {
         &mut self,
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
-    ) -> Result<Vec<Document>, BoxError> {
+        max: usize,
+    ) -> Result<(Vec<Document>, bool), BoxError> {
         match self.earlier.known.get(&DocId::for_path(&file.rel_path)) {
-            Some(known) => Ok(self.cursors[known.output as usize].take(file, wanted)?),
-            None => Ok(Vec::new()),
+            Some(known) => Ok(self.cursors[known.output as usize].take(file, wanted, max)?),
+            None => Ok((Vec::new(), false)),
         }
     }
 }
@@ -248,16 +249,20 @@ impl Cursor {
         &mut self,
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
-    ) -> Result<Vec<Document>, RestoreError> {
+        max: usize,
+    ) -> Result<(Vec<Document>, bool), RestoreError> {
         let target = file.rel_path.as_str();
         let mut found = Vec::new();
         loop {
+            if found.len() >= max {
+                return Ok((found, true));
+            }
             let Some((docs, row)) = self.documents.current()? else {
-                return Ok(found);
+                return Ok((found, false));
             };
             let path = docs.column(1).as_string::<i32>().value(row);
             if path > target {
-                return Ok(found);
+                return Ok((found, false));
             }
             let Some((trace, trace_row)) = self.trace.current()? else {
                 return Err(self
@@ -754,15 +759,15 @@ mod tests {
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         let mut reader = earlier.reader().unwrap();
         for file in &files {
-            let docs = reader.read(file, &|_| true).unwrap();
+            let (docs, _) = reader.read(file, &|_| true, usize::MAX).unwrap();
             assert_eq!(docs.len(), 1);
             assert_eq!(docs[0].source_path, file.rel_path);
             assert_eq!(docs[0].doc_id, DocId::for_path(&file.rel_path));
         }
         // A file not wanted is passed over without being read.
         let mut reader = earlier.reader().unwrap();
-        assert!(reader.read(&files[0], &|_| false).unwrap().is_empty());
-        assert_eq!(reader.read(&files[1], &|_| true).unwrap().len(), 1);
+        assert!(reader.read(&files[0], &|_| false, 10).unwrap().0.is_empty());
+        assert_eq!(reader.read(&files[1], &|_| true, 10).unwrap().0.len(), 1);
     }
 
     #[test]

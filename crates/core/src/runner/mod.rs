@@ -321,24 +321,36 @@ mod tests {
             self.0.iter().any(|d| d.source_path == file.rel_path)
         }
         fn reader(&self) -> Result<Box<dyn RestoreReader + '_>, BoxError> {
-            Ok(Box::new(MemoryReader(&self.0)))
+            Ok(Box::new(MemoryReader(&self.0, 0)))
         }
     }
 
-    struct MemoryReader<'a>(&'a [Document]);
+    /// Reads documents by file, at most `max` at a time, from where it stopped.
+    struct MemoryReader<'a>(&'a [Document], usize);
 
     impl RestoreReader for MemoryReader<'_> {
         fn read(
             &mut self,
             file: &InputFile,
             wanted: &dyn Fn(DocId) -> bool,
-        ) -> Result<Vec<Document>, BoxError> {
-            Ok(self
-                .0
-                .iter()
-                .filter(|d| d.source_path == file.rel_path && wanted(d.doc_id))
-                .cloned()
-                .collect())
+            max: usize,
+        ) -> Result<(Vec<Document>, bool), BoxError> {
+            let mut found = Vec::new();
+            // Files are asked for in the order they were kept, only those kept: the
+            // next document is this file's, or the file is done.
+            while let Some(doc) = self.0.get(self.1) {
+                if doc.source_path != file.rel_path {
+                    break;
+                }
+                if found.len() == max {
+                    return Ok((found, true));
+                }
+                if wanted(doc.doc_id) {
+                    found.push(doc.clone());
+                }
+                self.1 += 1;
+            }
+            Ok((found, false))
         }
     }
 

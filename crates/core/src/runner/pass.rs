@@ -290,6 +290,8 @@ struct Feed<'a> {
     next_file: usize,
     /// The file being read part by part.
     open: Option<(usize, Parts<'a>)>,
+    /// The file whose kept documents are being read from the spill, batch by batch.
+    restoring: Option<usize>,
     source: Source<'a>,
     /// What the files held that is no document, by reason.
     skipped: BTreeMap<&'static str, u64>,
@@ -335,13 +337,14 @@ impl<'a> Feed<'a> {
             pass,
             next_file: 0,
             open: None,
+            restoring: None,
             source,
             skipped: BTreeMap::new(),
         })
     }
 
-    /// The next batch of at most `limit` items (a file's kept documents come whole);
-    /// `None` once every file was read.
+    /// The next batch of at most `limit` items (the documents an earlier output holds of
+    /// one file come whole); `None` once every file was read.
     fn next_batch(
         &mut self,
         stages: &[Stage],
@@ -350,7 +353,36 @@ impl<'a> Feed<'a> {
     ) -> Result<Option<Batch>, RunError> {
         let first_file = self.next_file;
         let mut items = Vec::new();
+        let pass = self.pass;
+        let observer = observer_of(stages, pass);
+        // What the pass reads from a spill: every document it keeps, else the ones its
+        // stage wants; never one turned away for good.
+        let wanted = |id: DocId| {
+            !settled.excluded.contains(&id)
+                && (pass.materializes() || observer.is_none_or(|(s, p)| s.wants(p, id)))
+        };
         while items.len() < limit {
+            if let (Some(file), Source::Spill { reader, level, .. }) =
+                (self.restoring, &mut self.source)
+            {
+                let room = limit - items.len();
+                let (docs, more) = reader
+                    .read(&self.files[file], &wanted, room)
+                    .map_err(RunError::Spill)?;
+                let level = *level;
+                items.extend(docs.into_iter().map(|doc| Item {
+                    file,
+                    what: What::Kept {
+                        doc: Box::new(doc),
+                        level,
+                        earlier: false,
+                    },
+                }));
+                if !more {
+                    self.restoring = None;
+                }
+                continue;
+            }
             if let Some((file, parts)) = &mut self.open {
                 let file = *file;
                 match parts.next() {
@@ -396,34 +428,18 @@ impl<'a> Feed<'a> {
             }
             let input = &self.files[file];
             let kept = match &mut self.source {
-                Source::Spill {
-                    reader,
-                    holds,
-                    level,
-                } if holds[file] => {
-                    let pass = self.pass;
-                    let observer = observer_of(stages, pass);
-                    let wanted = |id: DocId| {
-                        !settled.excluded.contains(&id)
-                            && (pass.materializes() || observer.is_none_or(|(s, p)| s.wants(p, id)))
-                    };
-                    let docs = reader.read(input, &wanted).map_err(RunError::Spill)?;
-                    let level = *level;
-                    Some(
-                        docs.into_iter()
-                            .map(|doc| What::Kept {
-                                doc: Box::new(doc),
-                                level,
-                                earlier: false,
-                            })
-                            .collect(),
-                    )
+                Source::Spill { holds, .. } if holds[file] => {
+                    self.restoring = Some(file);
+                    Some(Vec::new())
                 }
                 Source::Spill { .. } => Some(Vec::new()),
                 Source::Inputs {
                     earlier: Some((reader, holds, skipped)),
                 } if holds[file] => {
-                    let docs = reader.read(input, &|_| true).map_err(RunError::Restore)?;
+                    // Whole: whether they may be used depends on every one of them.
+                    let (docs, _) = reader
+                        .read(input, &|_| true, usize::MAX)
+                        .map_err(RunError::Restore)?;
                     restored(stages, self.pass, *skipped, docs, settled)
                 }
                 Source::Inputs { .. } => None,

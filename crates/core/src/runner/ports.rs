@@ -30,13 +30,16 @@ pub trait Restorer: Send + Sync {
 
 /// Reads kept documents forward, input file by input file, in the run's file order.
 pub trait RestoreReader: Send {
-    /// The kept documents of `file` that `wanted` accepts, in the order they were
-    /// written. Files are asked for in the run's order, each at most once.
+    /// At most `max` of the kept documents of `file` that `wanted` accepts, in the
+    /// order they were written, and whether more of them may follow: then the same
+    /// file is asked for again, so that a file of many documents (a WARC file) comes
+    /// in batches. Files are asked for in the run's order.
     fn read(
         &mut self,
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
-    ) -> Result<Vec<Document>, BoxError>;
+        max: usize,
+    ) -> Result<(Vec<Document>, bool), BoxError>;
 }
 
 /// Keeps the documents of a pass as the stages before it left them, so that later
