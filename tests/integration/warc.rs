@@ -284,6 +284,15 @@ fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
         "notwarc.warc",
         "this is not a WARC file at all\n".repeat(10),
     );
+    // A page whose gzip Content-Encoding inflates past max_bytes (a bomb) stops at the cap.
+    let bomb = gzip(&vec![b'a'; 50_000]);
+    let mut http =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    http.extend_from_slice(&bomb);
+    dir.write(
+        "bomb.warc",
+        record("response", 6, "https://news.example/bomb", "", &http),
+    );
     // Files with no record at all are quarantined, never silently empty.
     dir.write("empty.warc", "");
     dir.write("empty.warc.gz", gzip(b""));
@@ -321,6 +330,7 @@ fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
     assert_eq!(reasons("broken.warc.gz"), ["bad_warc"]);
     assert_eq!(reasons("notwarc.warc"), ["bad_warc"]);
     assert_eq!(reasons("empty.warc"), ["empty"]);
+    assert_eq!(reasons("bomb.warc"), ["too_large"]);
     assert_eq!(reasons("empty.warc.gz"), ["empty"]);
     for detail in quarantine.strings("detail") {
         assert!(detail.len() > 20, "{detail}");
@@ -334,7 +344,7 @@ fn damaged_records_are_quarantined_and_the_records_before_them_kept() {
     assert!(offsets[big_row].is_some_and(|o| o > 0));
     let m = manifest(&dir.output());
     let c = &m["counts"];
-    assert_eq!(c["read"], 3 + 6);
+    assert_eq!(c["read"], 3 + 7);
     assert_eq!(
         c["read"].as_u64(),
         Some(

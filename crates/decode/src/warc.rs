@@ -319,11 +319,6 @@ impl<'a> Records<'a> {
             .header("WARC-Type")
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let quarantine = |detail: String| Entry::Unreadable {
-            rejection: Rejection::new(Reason::BadWarc, detail),
-            url: url.clone(),
-            offset: Some(offset),
-        };
         let Some(content) = record.content.take() else {
             return Entry::Unreadable {
                 rejection: Rejection::new(
@@ -341,7 +336,13 @@ impl<'a> Records<'a> {
             "response" => {
                 let http = match undo_http(&content, self.max_bytes) {
                     Ok(http) => http,
-                    Err(detail) => return quarantine(detail),
+                    Err(rejection) => {
+                        return Entry::Unreadable {
+                            rejection,
+                            url,
+                            offset: Some(offset),
+                        }
+                    }
                 };
                 if http.status != 200 {
                     return Entry::Skipped("http_status_not_200");
@@ -541,10 +542,13 @@ struct Http {
     body: Vec<u8>,
 }
 
-fn undo_http(message: &[u8], max_bytes: u64) -> Result<Http, String> {
+/// A body that cannot be undone is `bad_warc`; one that decompresses past `max_bytes`
+/// is `too_large`, as a gzip bomb on disk is.
+fn undo_http(message: &[u8], max_bytes: u64) -> Result<Http, Rejection> {
+    let bad = |detail: String| Rejection::new(Reason::BadWarc, detail);
     let mut reader = message;
     let status_line = read_line(&mut reader)
-        .map_err(|e| format!("unreadable HTTP status line: {e}"))?
+        .map_err(|e| bad(format!("unreadable HTTP status line: {e}")))?
         .unwrap_or_default();
     let status = status_line
         .split_whitespace()
@@ -552,12 +556,13 @@ fn undo_http(message: &[u8], max_bytes: u64) -> Result<Http, String> {
         .and_then(|s| s.parse::<u16>().ok())
         .filter(|_| status_line.starts_with("HTTP/"))
         .ok_or_else(|| {
-            format!(
+            bad(format!(
                 "not an HTTP response: {:?}",
                 status_line.chars().take(40).collect::<String>()
-            )
+            ))
         })?;
-    let fields = read_fields(&mut reader).map_err(|e| format!("unreadable HTTP headers: {e}"))?;
+    let fields =
+        read_fields(&mut reader).map_err(|e| bad(format!("unreadable HTTP headers: {e}")))?;
     let field = |name: &str| {
         fields
             .iter()
@@ -566,7 +571,7 @@ fn undo_http(message: &[u8], max_bytes: u64) -> Result<Http, String> {
     };
     let mut body = reader.to_vec();
     if field("Transfer-Encoding").is_some_and(|t| t.contains("chunked")) {
-        body = dechunk(&body).map_err(|e| format!("broken chunked transfer encoding: {e}"))?;
+        body = dechunk(&body).map_err(|e| bad(format!("broken chunked transfer encoding: {e}")))?;
     }
     match field("Content-Encoding").as_deref().map(str::trim) {
         None | Some("") | Some("identity") => {}
@@ -599,7 +604,7 @@ fn undo_http(message: &[u8], max_bytes: u64) -> Result<Http, String> {
                 "br",
             )?;
         }
-        Some(other) => return Err(format!("unsupported Content-Encoding {other:?}")),
+        Some(other) => return Err(bad(format!("unsupported Content-Encoding {other:?}"))),
     }
     let content_type = fields
         .iter()
@@ -612,15 +617,21 @@ fn undo_http(message: &[u8], max_bytes: u64) -> Result<Http, String> {
     })
 }
 
-fn capped(reader: impl Read, max_bytes: u64, encoding: &str) -> Result<Vec<u8>, String> {
+fn capped(reader: impl Read, max_bytes: u64, encoding: &str) -> Result<Vec<u8>, Rejection> {
     let mut out = Vec::new();
     reader
         .take(max_bytes.saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| format!("broken {encoding} content encoding: {e}"))?;
+        .map_err(|e| {
+            Rejection::new(
+                Reason::BadWarc,
+                format!("broken {encoding} content encoding: {e}"),
+            )
+        })?;
     if out.len() as u64 > max_bytes {
-        return Err(format!(
-            "the {encoding}-encoded page decompresses past max_bytes = {max_bytes}"
+        return Err(Rejection::new(
+            Reason::TooLarge,
+            format!("the {encoding}-encoded page decompresses past max_bytes = {max_bytes}; stopped reading there"),
         ));
     }
     Ok(out)
