@@ -365,15 +365,7 @@ fn an_unchanged_warc_file_is_restored_and_a_changed_one_read_again() {
     dir.run_pipeline(&[]);
     let first = Table::read(&dir.output().join("documents.parquet"));
 
-    let out = dir.run(&[
-        "run",
-        "--incremental",
-        "--input",
-        "input",
-        "--output",
-        "output",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir.run_pipeline(&["--incremental"]);
     let m = manifest(&dir.output());
     assert_eq!(m["reuse"]["decodes"], 0, "nothing decoded");
     assert_eq!(m["reuse"]["restored"], first.rows() as u64);
@@ -393,15 +385,7 @@ fn an_unchanged_warc_file_is_restored_and_a_changed_one_read_again() {
         page("Monday").as_bytes(),
     )));
     dir.write("crawl.warc.gz", grown);
-    let out = dir.run(&[
-        "run",
-        "--incremental",
-        "--input",
-        "input",
-        "--output",
-        "output",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir.run_pipeline(&["--incremental"]);
     let m = manifest(&dir.output());
     // Twice, as any changed input: for boilerplate's pass and for the spill after it.
     assert_eq!(

@@ -96,6 +96,16 @@ impl Shard {
 }
 
 impl Discovery {
+    /// Files and rejections in input path order: documents then come out in that order
+    /// (within a WARC file, in record order), so the output's row order is stable
+    /// whatever the walk, the list or the threads.
+    fn in_path_order(mut self) -> Discovery {
+        self.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        self.rejected
+            .sort_by(|a, b| a.source_path.cmp(&b.source_path));
+        self
+    }
+
     /// Keeps only the inputs of `shard`.
     pub fn only(self, shard: Shard) -> Discovery {
         Discovery {
@@ -195,11 +205,7 @@ pub fn discover_list(list: &Path, extensions: &[String]) -> Result<Discovery, In
             )),
         }
     }
-    found.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    found
-        .rejected
-        .sort_by(|a, b| a.source_path.cmp(&b.source_path));
-    Ok(found)
+    Ok(found.in_path_order())
 }
 
 /// Walks `root` recursively and returns the files whose names end in one of
@@ -312,13 +318,7 @@ pub fn discover(root: &Path, extensions: &[String]) -> Result<Discovery, InputEr
             source_offset: None,
         });
     }
-    // Documents come out in input path order (then, within a WARC file, in record
-    // order), so the output's row order is stable whatever the walk or the threads.
-    found.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    found
-        .rejected
-        .sort_by(|a, b| a.source_path.cmp(&b.source_path));
-    Ok(found)
+    Ok(found.in_path_order())
 }
 
 /// What a directory entry that is neither a folder nor a regular file is, in words:

@@ -24,7 +24,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// batch in parallel and keeps them in file order.
 pub trait Decode: Send + Sync {
     fn open<'a>(&'a self, input: &'a InputFile) -> Parts<'a> {
-        Box::new(std::iter::once(Entry::Part(Part::whole(input))))
+        Part::whole_file(input)
     }
 
     fn decode(&self, input: &InputFile, part: Part) -> Result<Document, Rejection>;
@@ -68,6 +68,11 @@ pub struct Part {
 }
 
 impl Part {
+    /// The entries of a file that is one document: the whole of it, as one part.
+    pub fn whole_file(input: &InputFile) -> Parts<'static> {
+        Box::new(std::iter::once(Entry::Part(Part::whole(input))))
+    }
+
     /// The whole of `input` as one document.
     pub fn whole(input: &InputFile) -> Part {
         Part {

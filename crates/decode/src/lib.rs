@@ -200,9 +200,7 @@ impl Decode for Decoder {
         if warc::is_warc(&input.rel_path) {
             warc::entries(input, self.max_bytes)
         } else {
-            Box::new(std::iter::once(newsprep_core::stage::Entry::Part(
-                Part::whole(input),
-            )))
+            Part::whole_file(input)
         }
     }
 

@@ -4,13 +4,14 @@
 //! quarantined with reason `stage_failed` and the panic's message.
 
 use std::any::Any;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::document::{DocId, Document, QuarantineRecord, Reason, Rejection};
 use crate::input::InputFile;
-use crate::stage::{Decode, ErasedCorpusStage, Part, Stage};
+use crate::stage::{ErasedCorpusStage, Part, Stage};
 
+use super::pass::Run;
 use super::plan::Pass;
 use super::report::StageReport;
 
@@ -59,28 +60,20 @@ pub(super) enum Outcome {
     Skipped,
 }
 
-/// Everything a pass's workers share.
+/// Everything a pass's workers share: the run's, and the pass with its stages.
 pub(super) struct Exec<'a> {
-    pub decode: &'a dyn Decode,
+    pub run: &'a Run<'a>,
     pub stages: &'a [Stage],
-    /// Decode first, then one per stage.
-    pub stats: &'a [StageStats],
     pub pass: &'a Pass,
-    pub files: &'a [InputFile],
-    pub decodes: &'a AtomicU64,
-    pub restored: &'a AtomicU64,
-    /// Parts the container marked as cut short, decoded for good.
-    pub truncated: &'a AtomicU64,
-    pub cancel: &'a AtomicBool,
 }
 
 impl Exec<'_> {
     pub fn run(&self, item: Item) -> Outcome {
-        if self.cancel.load(Ordering::Relaxed) {
+        if self.run.cancel.load(Ordering::Relaxed) {
             return Outcome::Skipped;
         }
         let file = item.file;
-        let input = &self.files[file];
+        let input = &self.run.files[file];
         let keeps = self.pass.materializes();
         match item.what {
             What::Settled(record) => Outcome::Rejected {
@@ -91,7 +84,7 @@ impl Exec<'_> {
             },
             What::Unreadable(record) => {
                 if keeps {
-                    self.stats[0].count_rejected();
+                    self.run.stats[0].count_rejected();
                 }
                 Outcome::Rejected {
                     file,
@@ -106,15 +99,15 @@ impl Exec<'_> {
             },
             What::Part(part) => {
                 let doc_id = part.doc_id;
-                if !keeps && !self.wanted(doc_id) {
+                if !needed(self.stages, self.pass, doc_id) {
                     return Outcome::Skipped;
                 }
-                self.decodes.fetch_add(1, Ordering::Relaxed);
+                self.run.decodes.fetch_add(1, Ordering::Relaxed);
                 if part.truncated && keeps {
-                    self.truncated.fetch_add(1, Ordering::Relaxed);
+                    self.run.truncated.fetch_add(1, Ordering::Relaxed);
                 }
                 let at = (part.url.clone(), part.offset);
-                let decoded = self.step(0, "decode", || self.decode.decode(input, part));
+                let decoded = self.step(0, "decode", || self.run.decode.decode(input, part));
                 match decoded {
                     Ok(doc) => self.bring(file, doc, None),
                     Err(r) => Outcome::Rejected {
@@ -130,11 +123,11 @@ impl Exec<'_> {
                 level,
                 earlier,
             } => {
-                if !keeps && !self.wanted(doc.doc_id) {
+                if !needed(self.stages, self.pass, doc.doc_id) {
                     return Outcome::Skipped;
                 }
                 if earlier && keeps {
-                    self.restored.fetch_add(1, Ordering::Relaxed);
+                    self.run.restored.fetch_add(1, Ordering::Relaxed);
                 }
                 self.bring(file, *doc, Some(level))
             }
@@ -144,7 +137,7 @@ impl Exec<'_> {
     /// Applies the stages from `level` (`None`: just decoded) up to the pass's, then
     /// lets the pass's stage observe the document.
     fn bring(&self, file: usize, mut doc: Document, level: Option<usize>) -> Outcome {
-        let input = &self.files[file];
+        let input = &self.run.files[file];
         let keeps = self.pass.materializes();
         let from = level.unwrap_or(0);
         for k in from..self.pass.upto {
@@ -168,11 +161,11 @@ impl Exec<'_> {
                         // counts them now, since no later pass will.
                         if !keeps {
                             let first = level.map_or(0, |l| l + 1);
-                            for stat in &self.stats[first..=self.pass.upto] {
+                            for stat in &self.run.stats[first..=self.pass.upto] {
                                 stat.count_passed();
                             }
                         }
-                        self.stats[k + 1].count_rejected();
+                        self.run.stats[k + 1].count_rejected();
                         return Outcome::Rejected {
                             file,
                             doc_id: Some(doc.doc_id),
@@ -199,27 +192,45 @@ impl Exec<'_> {
         f: impl FnOnce() -> Result<T, Rejection>,
     ) -> Result<T, Rejection> {
         if self.pass.materializes() {
-            self.stats[stat].time(|| guarded(stage, f))
+            self.run.stats[stat].time(|| guarded(stage, f))
         } else {
             guarded(stage, f)
         }
     }
 
-    /// The pass's observing stage, its index and which of its passes this is.
     fn observer(&self) -> Option<(usize, &dyn ErasedCorpusStage, usize)> {
-        let observe = self.pass.observe?;
-        match &self.stages[observe.stage] {
-            Stage::Corpus(stage) => Some((observe.stage, stage.as_ref(), observe.pass)),
-            Stage::Document(_) => None,
-        }
+        observer_of(self.stages, self.pass)
     }
 
-    /// Whether the pass's observing stage wants the document (every one, without one).
-    pub fn wanted(&self, doc_id: DocId) -> bool {
-        self.observer()
-            .is_none_or(|(_, stage, pass)| stage.wants(pass, doc_id))
+    fn wanted(&self, doc_id: DocId) -> bool {
+        wanted_by(self.stages, self.pass, doc_id)
     }
 }
+
+/// The pass's observing stage, its index and which of its passes this is.
+pub(super) fn observer_of<'s>(
+    stages: &'s [Stage],
+    pass: &Pass,
+) -> Option<(usize, &'s dyn ErasedCorpusStage, usize)> {
+    let observe = pass.observe?;
+    match &stages[observe.stage] {
+        Stage::Corpus(stage) => Some((observe.stage, stage.as_ref(), observe.pass)),
+        Stage::Document(_) => None,
+    }
+}
+
+/// Whether the pass's observing stage wants the document (every one, without one).
+pub(super) fn wanted_by(stages: &[Stage], pass: &Pass, doc_id: DocId) -> bool {
+    observer_of(stages, pass).is_none_or(|(_, stage, observing)| stage.wants(observing, doc_id))
+}
+
+/// Whether a pass needs the document at all: a pass that keeps documents needs every
+/// one, any other only the ones its stage wants.
+pub(super) fn needed(stages: &[Stage], pass: &Pass, doc_id: DocId) -> bool {
+    pass.materializes() || wanted_by(stages, pass, doc_id)
+}
+
+impl Exec<'_> {}
 
 /// The quarantine row for a document of `input` that `stage` turned away; `at` is its
 /// address and offset when it is a record of a container.

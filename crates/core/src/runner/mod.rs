@@ -166,7 +166,7 @@ impl Pipeline {
                 plan::Source::Inputs => From::Inputs {
                     earlier: match (&earlier, &earlier_holds, plan.skipped()) {
                         (Some(restorer), Some(holds), Some(skipped)) => Some(pass::Earlier {
-                            restorer: restorer.as_ref(),
+                            reader: restorer.reader().map_err(RunError::Restore)?,
                             holds,
                             skipped,
                         }),
@@ -175,7 +175,7 @@ impl Pipeline {
                 },
                 plan::Source::Spill { level, .. } => match &spill {
                     Some((restorer, holds)) => From::Spill {
-                        restorer: restorer.as_ref(),
+                        reader: restorer.reader().map_err(RunError::Spill)?,
                         holds,
                         level,
                     },
@@ -425,14 +425,17 @@ mod tests {
         assert_eq!(spilled.passes.len(), plain.passes.len());
     }
 
+    /// Keeps what it is given, and the size of every batch of documents.
     #[derive(Default)]
     struct Collect {
         docs: Vec<Document>,
         quarantine: Vec<QuarantineRecord>,
+        sizes: Vec<usize>,
     }
 
     impl Sink for Collect {
         fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
+            self.sizes.push(docs.len());
             self.docs.extend(docs);
             Ok(())
         }
@@ -745,26 +748,6 @@ mod tests {
         }
     }
 
-    /// Records the size of every batch it is given.
-    #[derive(Default)]
-    struct Batches {
-        docs: Vec<Document>,
-        quarantine: Vec<QuarantineRecord>,
-        sizes: Vec<usize>,
-    }
-
-    impl Sink for Batches {
-        fn write_documents(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
-            self.sizes.push(docs.len());
-            self.docs.extend(docs);
-            Ok(())
-        }
-        fn write_quarantine(&mut self, records: Vec<QuarantineRecord>) -> Result<(), BoxError> {
-            self.quarantine.extend(records);
-            Ok(())
-        }
-    }
-
     #[test]
     fn a_file_of_many_parts_becomes_many_documents_in_bounded_batches() {
         let names = ["n3.txt", "n40.txt", "n1.txt", "n7.txt"];
@@ -780,7 +763,7 @@ mod tests {
                 if spill {
                     pipeline = pipeline.with_spill(memory_spills());
                 }
-                let mut sink = Batches::default();
+                let mut sink = Collect::default();
                 let report = pipeline
                     .run(inputs(&names), &mut sink, &NoProgress)
                     .unwrap();
@@ -825,7 +808,7 @@ mod tests {
             if spill {
                 pipeline = pipeline.with_spill(memory_spills());
             }
-            let mut sink = Batches::default();
+            let mut sink = Collect::default();
             pipeline
                 .run(inputs(&names), &mut sink, &NoProgress)
                 .unwrap();

@@ -21,9 +21,11 @@ use crate::document::{DocId, Document, QuarantineRecord};
 use crate::input::InputFile;
 use crate::stage::{BoxError, Decode, Entry, Parts, Stage};
 
-use super::execute::{guarded, panic_message, quarantine, Exec, Item, Outcome, StageStats, What};
+use super::execute::{
+    guarded, needed, observer_of, panic_message, quarantine, Exec, Item, Outcome, StageStats, What,
+};
 use super::plan::Pass;
-use super::ports::{Progress, RestoreReader, Restorer, Sink, Spill};
+use super::ports::{Progress, RestoreReader, Sink, Spill};
 use super::report::{RunError, RunReport};
 
 /// Items processed at a time: small enough that the work of a batch spreads over every
@@ -50,16 +52,16 @@ pub(super) enum From<'a> {
     Inputs { earlier: Option<Earlier<'a>> },
     /// A spill, which holds the documents of the files marked in `holds`.
     Spill {
-        restorer: &'a dyn Restorer,
+        reader: Box<dyn RestoreReader + 'a>,
         holds: &'a [bool],
         level: usize,
     },
 }
 
-/// An earlier output, which holds the files marked in `holds`; its documents skip the
-/// first `skipped` stages.
+/// A reader over an earlier output, which holds the files marked in `holds`; its
+/// documents skip the first `skipped` stages.
 pub(super) struct Earlier<'a> {
-    pub restorer: &'a dyn Restorer,
+    pub reader: Box<dyn RestoreReader + 'a>,
     pub holds: &'a [bool],
     pub skipped: usize,
 }
@@ -105,7 +107,7 @@ pub(super) fn run_pass(
     };
     // The next batch stops where the output group it falls in is full.
     let limit = |in_group: usize| WORK_ITEMS.min(group_size.saturating_sub(in_group).max(1));
-    let mut feed = Feed::new(run, pass, from)?;
+    let mut feed = Feed::new(run, pass, from);
     let mut next = feed.next_batch(stages, settled, limit(0))?;
     // Items already in the group being filled, before the batch being processed.
     let mut in_group = 0;
@@ -128,15 +130,9 @@ pub(super) fn run_pass(
         let shared: &[Stage] = stages;
         let settled_now: &Settled = settled;
         let exec = Exec {
-            decode: run.decode,
+            run,
             stages: shared,
-            stats: run.stats,
             pass,
-            files: run.files,
-            decodes: run.decodes,
-            restored: run.restored,
-            truncated: run.truncated,
-            cancel: run.cancel,
         };
         let (written, (outcomes, read)) = rayon::join(
             || to.write(to_write),
@@ -292,46 +288,14 @@ struct Feed<'a> {
     open: Option<(usize, Parts<'a>)>,
     /// The file whose kept documents are being read from the spill, batch by batch.
     restoring: Option<usize>,
-    source: Source<'a>,
+    source: From<'a>,
     /// What the files held that is no document, by reason.
     skipped: BTreeMap<&'static str, u64>,
 }
 
-enum Source<'a> {
-    Inputs {
-        earlier: Option<(Box<dyn RestoreReader + 'a>, &'a [bool], usize)>,
-    },
-    Spill {
-        reader: Box<dyn RestoreReader + 'a>,
-        holds: &'a [bool],
-        level: usize,
-    },
-}
-
 impl<'a> Feed<'a> {
-    fn new(run: &Run<'a>, pass: &'a Pass, from: From<'a>) -> Result<Feed<'a>, RunError> {
-        let source = match from {
-            From::Inputs { earlier: None } => Source::Inputs { earlier: None },
-            From::Inputs {
-                earlier: Some(earlier),
-            } => Source::Inputs {
-                earlier: Some((
-                    earlier.restorer.reader().map_err(RunError::Restore)?,
-                    earlier.holds,
-                    earlier.skipped,
-                )),
-            },
-            From::Spill {
-                restorer,
-                holds,
-                level,
-            } => Source::Spill {
-                reader: restorer.reader().map_err(RunError::Spill)?,
-                holds,
-                level,
-            },
-        };
-        Ok(Feed {
+    fn new(run: &Run<'a>, pass: &'a Pass, source: From<'a>) -> Feed<'a> {
+        Feed {
             decode: run.decode,
             files: run.files,
             pass,
@@ -340,7 +304,7 @@ impl<'a> Feed<'a> {
             restoring: None,
             source,
             skipped: BTreeMap::new(),
-        })
+        }
     }
 
     /// The next batch of at most `limit` items (the documents an earlier output holds of
@@ -354,15 +318,10 @@ impl<'a> Feed<'a> {
         let first_file = self.next_file;
         let mut items = Vec::new();
         let pass = self.pass;
-        let observer = observer_of(stages, pass);
-        // What the pass reads from a spill: every document it keeps, else the ones its
-        // stage wants; never one turned away for good.
-        let wanted = |id: DocId| {
-            !settled.excluded.contains(&id)
-                && (pass.materializes() || observer.is_none_or(|(s, p)| s.wants(p, id)))
-        };
+        // What the pass reads from a spill: what it needs, never one turned away for good.
+        let wanted = |id: DocId| !settled.excluded.contains(&id) && needed(stages, pass, id);
         while items.len() < limit {
-            if let (Some(file), Source::Spill { reader, level, .. }) =
+            if let (Some(file), From::Spill { reader, level, .. }) =
                 (self.restoring, &mut self.source)
             {
                 let room = limit - items.len();
@@ -428,13 +387,18 @@ impl<'a> Feed<'a> {
             }
             let input = &self.files[file];
             let kept = match &mut self.source {
-                Source::Spill { holds, .. } if holds[file] => {
+                From::Spill { holds, .. } if holds[file] => {
                     self.restoring = Some(file);
                     Some(Vec::new())
                 }
-                Source::Spill { .. } => Some(Vec::new()),
-                Source::Inputs {
-                    earlier: Some((reader, holds, skipped)),
+                From::Spill { .. } => Some(Vec::new()),
+                From::Inputs {
+                    earlier:
+                        Some(Earlier {
+                            reader,
+                            holds,
+                            skipped,
+                        }),
                 } if holds[file] => {
                     // Whole: whether they may be used depends on every one of them.
                     let (docs, _) = reader
@@ -442,7 +406,7 @@ impl<'a> Feed<'a> {
                         .map_err(RunError::Restore)?;
                     restored(stages, self.pass, *skipped, docs, settled)
                 }
-                Source::Inputs { .. } => None,
+                From::Inputs { .. } => None,
             };
             match kept {
                 Some(whats) => items.extend(whats.into_iter().map(|what| Item { file, what })),
@@ -481,7 +445,7 @@ fn restored(
         .into_iter()
         .filter(|d| !settled.excluded.contains(&d.doc_id));
     match observer_of(stages, pass) {
-        Some((stage, observing)) if pass.upto < skipped => docs
+        Some((_, stage, observing)) if pass.upto < skipped => docs
             .filter(|d| stage.wants(observing, d.doc_id))
             .map(|d| {
                 let recalled = guarded(stage.name(), || Ok(stage.recall(observing, &d)));
@@ -496,17 +460,6 @@ fn restored(
             })
             .collect(),
         ),
-    }
-}
-
-fn observer_of<'s>(
-    stages: &'s [Stage],
-    pass: &Pass,
-) -> Option<(&'s dyn crate::stage::ErasedCorpusStage, usize)> {
-    let observe = pass.observe?;
-    match &stages[observe.stage] {
-        Stage::Corpus(stage) => Some((stage.as_ref(), observe.pass)),
-        Stage::Document(_) => None,
     }
 }
 
