@@ -234,3 +234,67 @@ fn bad_inputs_are_quarantined_with_their_reasons() {
     assert_eq!(manifest["quarantined_by_reason"]["too_large"], 2);
     assert_eq!(manifest["quarantined_by_reason"]["bad_compression"], 2);
 }
+
+/// The mojibake suite (`tests/fixtures/mojibake/`, written by
+/// scripts/mojibake_suite.py) through the binary: correct text that looks suspicious
+/// comes out byte for byte as it went in, and the broken lines come out as the
+/// sentences they were made from, each file counted as repaired or not.
+#[test]
+fn correct_text_stays_and_mojibake_is_repaired_end_to_end() {
+    let lines = |text: &'static str| text.lines().filter(|l| !l.starts_with('#'));
+    let correct: Vec<&str> = lines(include_str!("../fixtures/mojibake/correct.txt")).collect();
+    let cases: Vec<(String, &str)> = lines(include_str!("../fixtures/mojibake/broken.tsv"))
+        .map(|line| {
+            let mut fields = line.split('\t');
+            let broken = fields.next().expect("broken column");
+            (unescape_c1(broken), fields.next().expect("correct column"))
+        })
+        .collect();
+    // One file per broken line, so that each is checked and counted on its own.
+    let dir = TestDir::new();
+    dir.write("correct.txt", correct.join("\n"));
+    for (i, (broken, _)) in cases.iter().enumerate() {
+        dir.write(&format!("broken/{i:03}.txt"), broken);
+    }
+
+    dir.run_pipeline(&["--config", dir.decode_only()]);
+
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    let texts = docs.map("source_path", "text");
+    let repairs: std::collections::BTreeMap<String, i64> = docs
+        .strings("source_path")
+        .into_iter()
+        .zip(docs.ints("mojibake_repairs"))
+        .collect();
+    assert_eq!(texts["correct.txt"], correct.join("\n"));
+    assert_eq!(repairs["correct.txt"], 0);
+    let mut fixed = 0;
+    for (i, (broken, original)) in cases.iter().enumerate() {
+        let path = format!("broken/{i:03}.txt");
+        if texts[&path] == *original {
+            fixed += 1;
+            assert!(repairs[&path] > 0, "{path} repaired but not counted");
+        } else {
+            eprintln!("not repaired: {broken} -> {}", texts[&path]);
+        }
+    }
+    assert!(
+        fixed * 10 >= cases.len() * 9,
+        "{fixed} of {} fixed",
+        cases.len()
+    );
+}
+
+/// `\xNN` escapes in the suite's broken column, as the characters they name.
+fn unescape_c1(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\\x") {
+        out.push_str(&rest[..at]);
+        let code = u32::from_str_radix(&rest[at + 2..at + 4], 16).expect("hex escape");
+        out.push(char::from_u32(code).expect("a character"));
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
+}

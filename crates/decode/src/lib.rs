@@ -15,6 +15,8 @@ pub mod normalize;
 pub mod read;
 pub mod warc;
 
+use std::borrow::Cow;
+
 use newsprep_core::config::DecodeConfig;
 use newsprep_core::document::Origin;
 use newsprep_core::document::{
@@ -115,23 +117,35 @@ impl Decoder {
     /// The last two steps of either format: mojibake repair (when on), then
     /// normalisation; with the characters the repair rewrote.
     fn repair_and_normalize(&self, text: &str) -> (String, u64) {
+        let (repaired, n) = self.repair(text);
+        (normalize::normalize(&repaired), n)
+    }
+
+    fn repair<'a>(&self, text: &'a str) -> (Cow<'a, str>, u64) {
         if self.repair_mojibake {
-            let (repaired, n) = mojibake::repair(text);
-            (normalize::normalize(&repaired), n)
+            mojibake::repair(text)
         } else {
-            (normalize::normalize(text), 0)
+            (Cow::Borrowed(text), 0)
         }
     }
 
     fn check_replacements(&self, decoded: &charset::DecodedText) -> Result<(), Rejection> {
-        let replacements = decoded.text.chars().filter(|&c| c == '\u{FFFD}').count();
-        let chars = decoded.text.chars().count().max(1);
+        self.check_replacements_in(&decoded.text, decoded.encoding)
+    }
+
+    fn check_replacements_in(
+        &self,
+        text: &str,
+        encoding: &'static encoding_rs::Encoding,
+    ) -> Result<(), Rejection> {
+        let replacements = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        let chars = text.chars().count().max(1);
         if replacements as f64 / chars as f64 > self.max_replacement_ratio {
             return Err(Rejection::new(
                 Reason::Undecodable,
                 format!(
                     "{replacements} of {chars} characters did not decode as {}",
-                    decoded.encoding.name()
+                    encoding.name()
                 ),
             ));
         }
@@ -144,8 +158,11 @@ impl Decoder {
             return Err(Rejection::new(Reason::Empty, "file is empty"));
         }
         let decoded = charset::decode(bytes, self.max_control_ratio)?;
-        self.check_replacements(&decoded)?;
-        let (text, mojibake_repairs) = self.repair_and_normalize(&decoded.text);
+        // Counted after the repair: a right quote that lost its last byte is a
+        // replacement character the repair gives back.
+        let (repaired, mojibake_repairs) = self.repair(&decoded.text);
+        self.check_replacements_in(&repaired, decoded.encoding)?;
+        let text = normalize::normalize(&repaired);
         if text.is_empty() {
             return Err(Rejection::new(Reason::Empty, "file holds only whitespace"));
         }
@@ -259,6 +276,7 @@ impl Decode for Decoder {
             text: decoded.text,
             meta,
             boilerplate,
+            language: None,
             ..Document::default()
         })
     }
