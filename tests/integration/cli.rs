@@ -47,6 +47,8 @@ fn sample_corpus_decodes_to_one_row_per_article() {
             "url",
             "canonical_url",
             "page_language",
+            "language",
+            "language_score",
             "warc_record_id",
             "warc_date",
             "source_offset",
@@ -182,7 +184,7 @@ fn config_file_is_read_and_flags_override_it() {
         .collect();
     assert_eq!(
         stages,
-        ["decode", "dedup", "entities"],
+        ["decode", "language", "dedup", "entities"],
         "a switched-off stage does not run"
     );
 

@@ -7,6 +7,7 @@ mod decode;
 mod dedup;
 mod entities;
 mod html;
+mod language;
 mod operations;
 mod reuse;
 mod safety;

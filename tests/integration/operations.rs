@@ -244,7 +244,7 @@ fn run_v_prints_the_plan_and_the_manifest_records_it() {
     for line in [
         "Plan: 4 passes; incremental: off",
         "1. boilerplate observes: reads inputs, applies decode, boilerplate observes, writes spill 0",
-        "2. dedup observes (1 of 2): reads spill 0, applies boilerplate, dedup observes, writes spill 1",
+        "2. dedup observes (1 of 2): reads spill 0, applies boilerplate → language, dedup observes, writes spill 1",
         "3. dedup observes (2 of 2): reads spill 1, dedup observes",
         "4. final: reads spill 1, applies dedup → entities, writes output",
     ] {
@@ -254,7 +254,10 @@ fn run_v_prints_the_plan_and_the_manifest_records_it() {
     let passes = written["plan"]["passes"].as_array().expect("plan.passes");
     assert_eq!(passes.len(), 4);
     assert_eq!(passes[3]["writes"], "output");
-    assert_eq!(passes[1]["applies"], serde_json::json!(["boilerplate"]));
+    assert_eq!(
+        passes[1]["applies"],
+        serde_json::json!(["boilerplate", "language"])
+    );
     // Each pass's figures sit beside it, processor time included.
     assert_eq!(written["passes"].as_array().map(Vec::len), Some(4));
     assert!(written["passes"][3]["cpu_ms"].is_u64());

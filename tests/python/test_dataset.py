@@ -121,5 +121,8 @@ def test_report_figures_match_an_independent_count(corpus):
     assert sources["Reuters"] == 1
     assert sum(sources.values()) == docs.height
     assert dict(report["documents_by_month"]) == {"2005-03": 1}
+    languages = dict(report["documents_by_language"])
+    assert languages == dict(docs.group_by("language").len().iter_rows())
+    assert sum(languages.values()) == docs.height
     table = subprocess.run([BINARY, "report", "--output", out], capture_output=True, text=True).stdout
     assert "Top PERSON" in table and "Kurmanbek Bakiyev" in table

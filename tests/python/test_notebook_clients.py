@@ -77,6 +77,8 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("url", pa.string()),
             pa.field("canonical_url", pa.string()),
             pa.field("page_language", pa.string()),
+            pa.field("language", pa.string()),
+            pa.field("language_score", pa.float64()),
             pa.field("warc_record_id", pa.string()),
             pa.field("warc_date", pa.timestamp("us", tz="UTC")),
             pa.field("source_offset", pa.int64()),
@@ -97,10 +99,10 @@ def test_documents_schema_in_pyarrow(output):
     assert table.schema.remove_metadata() == expected
     assert table.num_rows == 6
     meta = pq.read_metadata(output / "documents.parquet").metadata
-    assert meta[b"newsprep.schema_version"] == b"3"
+    assert meta[b"newsprep.schema_version"] == b"4"
     assert meta[b"newsprep.config_hash"]
     # On the Arrow schema too, where pyarrow and polars readers look.
-    assert table.schema.metadata[b"newsprep.schema_version"] == b"3"
+    assert table.schema.metadata[b"newsprep.schema_version"] == b"4"
     assert pl.read_parquet_metadata(output / "documents.parquet")["newsprep.config_hash"] == meta[b"newsprep.config_hash"].decode()
 
 
@@ -201,5 +203,5 @@ def test_manifest_counts_add_up(output):
     }
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
-    assert manifest["schema_version"] == 3
-    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "dedup", "entities"]
+    assert manifest["schema_version"] == 4
+    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "language", "dedup", "entities"]

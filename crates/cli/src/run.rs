@@ -19,6 +19,7 @@ use newsprep_dedup::Dedup;
 use newsprep_entities::Entities;
 use newsprep_export::restore::{Earlier, Fingerprinter};
 use newsprep_export::{FileMetadata, ParquetSink, SpillFile};
+use newsprep_language::Language;
 use tracing::{error, info, warn};
 
 use crate::guard;
@@ -462,6 +463,9 @@ fn build_pipeline(config: &Config) -> anyhow::Result<Pipeline> {
     let mut pipeline = Pipeline::new(decoder, config.export.row_group_size);
     if config.boilerplate.enabled {
         pipeline = pipeline.with_stage(Stage::corpus(Boilerplate::new(&config.boilerplate)));
+    }
+    if config.language.enabled {
+        pipeline = pipeline.with_stage(Stage::document(Language::new(&config.language)?));
     }
     if config.dedup.enabled {
         pipeline = pipeline.with_stage(Stage::corpus(Dedup::new(&config.dedup)));

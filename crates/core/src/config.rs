@@ -19,6 +19,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub decode: DecodeConfig,
     pub boilerplate: BoilerplateConfig,
+    pub language: LanguageConfig,
     pub dedup: DedupConfig,
     pub entities: EntitiesConfig,
     pub export: ExportConfig,
@@ -31,6 +32,7 @@ impl Default for Config {
             output_dir: PathBuf::from("processed"),
             decode: DecodeConfig::default(),
             boilerplate: BoilerplateConfig::default(),
+            language: LanguageConfig::default(),
             dedup: DedupConfig::default(),
             entities: EntitiesConfig::default(),
             export: ExportConfig::default(),
@@ -149,6 +151,28 @@ impl Default for DedupConfig {
             rows: 8,
             threshold: 0.8,
             drop_duplicates: false,
+        }
+    }
+}
+
+/// `[language]`: the language of every document's article text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub enabled: bool,
+    /// Languages to keep, as the `language` column writes them (`en`, `de`); the
+    /// others go to quarantine as `other_language`. Empty keeps every language.
+    pub keep: Vec<String>,
+    /// Texts with fewer words are `und`: too short to tell.
+    pub min_words: usize,
+}
+
+impl Default for LanguageConfig {
+    fn default() -> Self {
+        LanguageConfig {
+            enabled: true,
+            keep: Vec::new(),
+            min_words: 20,
         }
     }
 }

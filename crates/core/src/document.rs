@@ -32,6 +32,8 @@ pub struct Document {
     pub meta: Metadata,
     /// What boilerplate removal took out; `None` when that stage did not run.
     pub boilerplate: Option<BoilerplateNote>,
+    /// The language of the text; `None` when that stage did not run.
+    pub language: Option<LanguageNote>,
     /// Where deduplication placed the document; `None` when that stage did not run.
     pub dedup: Option<DedupNote>,
     /// Mentions found by entity tagging, in text order; `None` when that stage did not run.
@@ -129,6 +131,35 @@ pub struct Mention {
     pub value: Option<i64>,
     /// The day a date names, in days since 1970-01-01, when the text pins it down.
     pub date: Option<i32>,
+}
+
+/// The language identified from a document's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageNote {
+    /// ISO 639-1 where the language has a code there, else ISO 639-3; `und` for a
+    /// text too short to tell.
+    pub code: String,
+    /// How sure the identification is, 0 to 1; 0 for `und`.
+    pub score: f64,
+}
+
+impl LanguageNote {
+    /// The code of a text too short to tell.
+    pub const UNDETERMINED: &'static str = "und";
+
+    /// The note of a text too short to tell.
+    pub fn undetermined() -> LanguageNote {
+        LanguageNote {
+            code: LanguageNote::UNDETERMINED.to_owned(),
+            score: 0.0,
+        }
+    }
+
+    /// Whether the text may be English: identified as such, or too short to tell
+    /// (a short English brief must keep its people).
+    pub fn may_be_english(&self) -> bool {
+        matches!(self.code.as_str(), "en" | LanguageNote::UNDETERMINED)
+    }
 }
 
 /// A document's place among its duplicates.
@@ -394,6 +425,8 @@ pub enum Reason {
     /// A record of a WARC file that cannot be read: cut off, a lying `Content-Length`,
     /// a file that is not WARC at all, an HTTP message that cannot be undone.
     BadWarc,
+    /// The text is in a language `[language] keep` does not list.
+    OtherLanguage,
 }
 
 impl Reason {
@@ -411,6 +444,7 @@ impl Reason {
             Reason::NoArticle => "no_article",
             Reason::StageFailed => "stage_failed",
             Reason::BadWarc => "bad_warc",
+            Reason::OtherLanguage => "other_language",
         }
     }
 }

@@ -44,12 +44,20 @@ impl Entities {
 
     /// Every mention in `text`, in text order, with offsets in code points.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
+        self.tag_in(text, true)
+    }
+
+    /// Every mention in `text`; without PERSON and ORG unless the text may be English.
+    pub fn tag_in(&self, text: &str, english: bool) -> Vec<Mention> {
         let tagger = Tagger {
             gazetteer: &self.gazetteer,
             min_population_alone: self.min_population_alone,
         };
         let mut byte_mentions: Vec<(usize, usize, Mention)> = Vec::new();
-        let wants = |label| self.labels.contains(&label);
+        let wants = |label| {
+            self.labels.contains(&label)
+                && (english || !matches!(label, Label::Person | Label::Org))
+        };
         // Dates are found once: as mentions, and to keep counts off them.
         let dates = if wants(Label::Date) || wants(Label::Count) {
             patterns::dates(text)
@@ -163,7 +171,12 @@ impl DocStage for Entities {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), Rejection> {
-        doc.entities = Some(self.tag(&doc.text));
+        // The name rules read English: capitalised words, English titles and cue
+        // words. In German every noun is capitalised, so people and organisations
+        // are tagged only where the text may be English; places (the gazetteer),
+        // dates and counts everywhere.
+        let english = doc.language.as_ref().is_none_or(|l| l.may_be_english());
+        doc.entities = Some(self.tag_in(&doc.text, english));
         Ok(())
     }
 

@@ -18,11 +18,12 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int64Type, TimestampMicrosecondType, UInt64Type};
+use arrow_array::types::{Float64Type, Int64Type, TimestampMicrosecondType, UInt64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
 use newsprep_core::document::{
-    BoilerplateNote, DocId, Document, EncodingSource, Format, Metadata, Origin, Signature, Trace,
+    BoilerplateNote, DocId, Document, EncodingSource, Format, LanguageNote, Metadata, Origin,
+    Signature, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
@@ -301,6 +302,8 @@ const DOCUMENT_COLUMNS: &[&str] = &[
     "url",
     "canonical_url",
     "page_language",
+    "language",
+    "language_score",
     "warc_record_id",
     "warc_date",
     "source_offset",
@@ -384,6 +387,17 @@ fn document(
         },
         text: text("text"),
         boilerplate,
+        language: optional_text("language").map(|code| LanguageNote {
+            code,
+            score: {
+                let col = column("language_score").as_primitive::<Float64Type>();
+                if col.is_null(row) {
+                    0.0
+                } else {
+                    col.value(row)
+                }
+            },
+        }),
         dedup: None,
         entities: None,
         trace: trace_of(trace, trow),

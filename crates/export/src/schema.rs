@@ -14,7 +14,7 @@ use newsprep_core::document::{DocId, Document, Mention, QuarantineRecord, Signat
 use rayon::prelude::*;
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// `documents.parquet`: one row per document kept.
 pub fn documents() -> SchemaRef {
@@ -34,6 +34,8 @@ pub fn documents() -> SchemaRef {
         Field::new("url", DataType::Utf8, true),
         Field::new("canonical_url", DataType::Utf8, true),
         Field::new("page_language", DataType::Utf8, true),
+        Field::new("language", DataType::Utf8, true),
+        Field::new("language_score", DataType::Float64, true),
         Field::new("warc_record_id", DataType::Utf8, true),
         Field::new("warc_date", timestamp_utc(), true),
         Field::new("source_offset", DataType::Int64, true),
@@ -276,6 +278,7 @@ pub const DICTIONARY_COLUMNS: &[&str] = &[
     "attribution",
     "site_name",
     "page_language",
+    "language",
     "stage",
     "reason",
     "label",
@@ -341,6 +344,10 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
             optional(|d| d.meta.url.as_deref()),
             optional(|d| d.meta.canonical_url.as_deref()),
             optional(|d| d.meta.page_language.as_deref()),
+            optional(|d| d.language.as_ref().map(|l| l.code.as_str())),
+            Arc::new(Float64Array::from_iter(
+                docs.iter().map(|d| d.language.as_ref().map(|l| l.score)),
+            )),
             optional(|d| d.origin.as_ref().map(|o| o.record_id.as_str())),
             Arc::new(
                 TimestampMicrosecondArray::from_iter(

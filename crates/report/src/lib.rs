@@ -39,6 +39,9 @@ pub struct Report {
     pub words_removed: i64,
     /// Per label, the most mentioned entities with their mention counts.
     pub top_entities: Vec<(String, Counts)>,
+    /// Documents per language (`(none)` when the language stage did not run); empty
+    /// for an output written before the `language` column existed.
+    pub documents_by_language: Counts,
     /// Documents per attribution (`(none)` when the page named none).
     pub documents_by_source: Counts,
     /// Documents per publication month, `YYYY-MM`, for pages that state a date.
@@ -94,6 +97,22 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
             .unwrap_or(0)
     };
 
+    let has_language = documents
+        .clone()
+        .collect_schema()
+        .map_err(polars_err)?
+        .contains("language");
+    let by_language = if has_language {
+        counted(
+            documents
+                .clone()
+                .group_by([col("language").fill_null(lit("(none)")).alias("key")])
+                .agg([len().cast(DataType::Int64).alias("n")]),
+        )
+        .map_err(polars_err)?
+    } else {
+        Vec::new()
+    };
     let by_source = counted(
         documents
             .clone()
@@ -126,6 +145,7 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
         words_kept: first("kept"),
         words_removed: first("removed"),
         top_entities,
+        documents_by_language: by_language,
         documents_by_source: by_source,
         documents_by_month: by_month,
     })
@@ -249,6 +269,14 @@ impl Report {
         for (label, rows) in &self.top_entities {
             heading(&mut out, &format!("Top {label}"));
             table(&mut out, (label.as_str(), "mentions"), rows);
+        }
+        if !self.documents_by_language.is_empty() {
+            heading(&mut out, "Documents by language");
+            table(
+                &mut out,
+                ("language", "documents"),
+                &self.documents_by_language,
+            );
         }
         heading(&mut out, "Documents by source");
         table(&mut out, ("source", "documents"), &self.documents_by_source);
