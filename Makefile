@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv stopwords gazetteer clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv stopwords gazetteer clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -60,8 +60,26 @@ eval-html: release bench-venv
 	$(BENCH_VENV)/bin/python bench/html_peer.py $(EVAL_DIR)/html $(EVAL_DIR)/gold \
 		--exclude-ids $(EVAL_DIR)/nonenglish_ids_heuristic.txt
 
+# Mojibake repair: the suite in tests/fixtures/mojibake (correct strings that must stay,
+# broken ones that must be fixed) and the repair's speed on the benchmark's article texts.
+eval-mojibake: release
+	$(BENCH_BIN) eval-mojibake --texts $(EVAL_DIR)/gold
+
+# Language identification: the pipeline's language column on the benchmark's pages
+# against the hand labels in eval/language_article_bench.tsv, then newsprep's stage
+# and lingua side by side on those pages and on a multilingual set of the 27
+# stop-word languages (built from lingua's model crates: scripts/build_language_set.py).
+LANGUAGE_DIR := $(BENCH_DIR)/language
+eval-language: release bench-venv
+	rm -rf $(LANGUAGE_DIR)/pages && mkdir -p $(LANGUAGE_DIR)
+	$(RELEASE_BIN) run --quiet --input $(EVAL_DIR)/html --output $(LANGUAGE_DIR)/pages
+	$(BENCH_VENV)/bin/python bench/language_eval.py $(LANGUAGE_DIR)/pages eval/language_article_bench.tsv $(LANGUAGE_DIR)/article_bench.tsv
+	$(CARGO) fetch --manifest-path bench/language/Cargo.toml
+	$(PYTHON) scripts/build_language_set.py $(LANGUAGE_DIR)/multilingual.tsv
+	$(CARGO) run --release --manifest-path bench/language/Cargo.toml -- $(LANGUAGE_DIR)/multilingual.tsv $(LANGUAGE_DIR)/article_bench.tsv
+
 # Benchmarks, figures in BENCHMARKS.md. Release build; the Python peers get their own venv.
-bench: eval eval-html bench-dedup eval-entities bench-pipeline bench-micro
+bench: eval eval-html bench-dedup eval-entities eval-mojibake eval-language bench-pipeline bench-micro
 
 # criterion micro-benchmarks of each stage's hot loop; the table goes to BENCHMARKS.md.
 bench-micro:

@@ -6,10 +6,13 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsprep_boilerplate::Boilerplate;
-use newsprep_core::config::{BoilerplateConfig, DecodeConfig, DedupConfig, EntitiesConfig};
+use newsprep_core::config::{
+    BoilerplateConfig, DecodeConfig, DedupConfig, EntitiesConfig, LanguageConfig,
+};
 use newsprep_decode::Decoder;
 use newsprep_dedup::{text, Dedup};
 use newsprep_entities::Entities;
+use newsprep_language::Language;
 
 /// The fixture's pages as bytes, in name order.
 fn pages() -> Vec<Vec<u8>> {
@@ -44,8 +47,24 @@ fn decode(c: &mut Criterion) {
                 .into_owned()
         })
         .collect();
+    // The same pages again after their UTF-8 was read as windows-1252 and saved as
+    // UTF-8: mojibake on every line with a non-ASCII character, all of it repaired.
+    let mojibake: Vec<Vec<u8>> = utf8
+        .iter()
+        .map(|p| {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(p)
+                .0
+                .into_owned()
+                .into_bytes()
+        })
+        .collect();
     let mut group = c.benchmark_group("decode");
-    for (name, input) in [("utf8", &utf8), ("windows-1252", &cp1252)] {
+    for (name, input) in [
+        ("utf8", &utf8),
+        ("windows-1252", &cp1252),
+        ("mojibake", &mojibake),
+    ] {
         group.throughput(bytes(input));
         group.bench_function(name, |b| {
             b.iter(|| {
@@ -117,6 +136,22 @@ fn dedup(c: &mut Criterion) {
     group.finish();
 }
 
+fn language(c: &mut Criterion) {
+    let stage = Language::new(&LanguageConfig::default()).expect("default config");
+    let articles = articles();
+    let mut group = c.benchmark_group("language");
+    group.throughput(bytes(&articles));
+    group.bench_function("identify", |b| {
+        b.iter(|| {
+            articles
+                .iter()
+                .filter(|t| stage.identify(t).code == "en")
+                .count()
+        })
+    });
+    group.finish();
+}
+
 fn entities(c: &mut Criterion) {
     let stage = Entities::new(&EntitiesConfig::default()).expect("built-in gazetteer");
     let articles = articles();
@@ -132,6 +167,6 @@ criterion_group! {
     name = stages;
     // Each iteration covers the whole fixture (about 2 MB): ten samples are plenty.
     config = Criterion::default().sample_size(10);
-    targets = decode, boilerplate, dedup, entities
+    targets = decode, boilerplate, language, dedup, entities
 }
 criterion_main!(stages);

@@ -6,6 +6,7 @@ mod eval;
 mod eval_dedup;
 mod eval_entities;
 mod eval_html;
+mod eval_mojibake;
 mod gen;
 mod status;
 mod tools;
@@ -39,6 +40,8 @@ enum Command {
     EvalDedup(eval_dedup::EvalDedupArgs),
     /// Score entity tagging against gold mentions of the seeds, and its speed.
     EvalEntities(eval_entities::EvalEntitiesArgs),
+    /// Mojibake repair on the suite of correct and broken strings, and its speed.
+    EvalMojibake(eval_mojibake::EvalMojibakeArgs),
     /// Write a seeded corpus of articles with known exact and near copies.
     GenCorpus(gen::GenArgs),
 }
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::EvalHtml(args) => eval_html::eval(args),
         Command::EvalDedup(args) => eval_dedup::eval(args),
         Command::EvalEntities(args) => eval_entities::eval(args),
+        Command::EvalMojibake(args) => eval_mojibake::eval(args),
         Command::GenCorpus(args) => gen::gen(args),
     };
     status.into()
