@@ -138,3 +138,57 @@ fn count_other(table: &Table) -> u64 {
         .filter(|l| *l != "LOC")
         .count() as u64
 }
+
+/// (canonical, entity_id) of every PERSON mention in the run's entities table.
+fn people(dir: &TestDir) -> Vec<(String, String)> {
+    let table = Table::read(&dir.output().join("entities.parquet"));
+    table
+        .strings("label")
+        .into_iter()
+        .zip(
+            table
+                .strings("canonical")
+                .into_iter()
+                .zip(table.strings("entity_id")),
+        )
+        .filter(|(label, _)| label == "PERSON")
+        .map(|(_, person)| person)
+        .collect()
+}
+
+#[test]
+fn a_last_name_alone_is_linked_to_the_one_full_name_across_articles() {
+    // As make pipeline runs: boilerplate removal takes the headline naming
+    // "Kurmanbek Bakiyev" out of one article, which then calls him "Bakiyev" only.
+    let unlinked = people(&run_on_seeds("[entities]\nlink_people = false\n"));
+    let alone = unlinked
+        .iter()
+        .filter(|(name, _)| name == "Bakiyev")
+        .count();
+    assert!(
+        alone > 0,
+        "the premise: some article names him by last name only"
+    );
+
+    let linked = people(&run_on_seeds(""));
+    assert!(
+        !linked.iter().any(|(name, _)| name == "Bakiyev"),
+        "{linked:?}"
+    );
+    let full = |people: &[(String, String)]| {
+        people
+            .iter()
+            .filter(|(name, _)| name == "Kurmanbek Bakiyev")
+            .count()
+    };
+    assert_eq!(full(&linked), full(&unlinked) + alone);
+    // One id per person, whatever the document: ids and names pair one to one.
+    let ids: BTreeMap<&String, BTreeSet<&String>> =
+        linked.iter().fold(BTreeMap::new(), |mut ids, (name, id)| {
+            ids.entry(id).or_insert_with(BTreeSet::new).insert(name);
+            ids
+        });
+    let names: BTreeSet<&String> = linked.iter().map(|(name, _)| name).collect();
+    assert!(ids.values().all(|n| n.len() == 1));
+    assert_eq!(ids.len(), names.len());
+}

@@ -227,7 +227,7 @@ fn verbose_logs_show_each_pass_with_its_resident_memory() {
         .lines()
         .filter(|l| l.contains("Pass finished."))
         .collect();
-    assert_eq!(passes.len(), 4, "{log}");
+    assert_eq!(passes.len(), 5, "{log}");
     assert!(passes.iter().all(|l| l.contains("seconds=")), "{log}");
     if cfg!(target_os = "linux") {
         assert!(passes.iter().all(|l| l.contains("resident_mib=")), "{log}");
@@ -242,25 +242,26 @@ fn run_v_prints_the_plan_and_the_manifest_records_it() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let log = stderr(&out);
     for line in [
-        "Plan: 4 passes; incremental: off",
+        "Plan: 5 passes; incremental: off",
         "1. boilerplate observes: reads inputs, applies decode, boilerplate observes, writes spill 0",
         "2. dedup observes (1 of 2): reads spill 0, applies boilerplate → language, dedup observes, writes spill 1",
         "3. dedup observes (2 of 2): reads spill 1, dedup observes",
-        "4. final: reads spill 1, applies dedup → entities, writes output",
+        "4. entities observes: reads spill 1, applies dedup, entities observes, writes spill 2",
+        "5. final: reads spill 2, applies entities, writes output",
     ] {
         assert!(log.contains(line), "{line:?} missing from:\n{log}");
     }
     let written = manifest(&dir.output());
     let passes = written["plan"]["passes"].as_array().expect("plan.passes");
-    assert_eq!(passes.len(), 4);
-    assert_eq!(passes[3]["writes"], "output");
+    assert_eq!(passes.len(), 5);
+    assert_eq!(passes[4]["writes"], "output");
     assert_eq!(
         passes[1]["applies"],
         serde_json::json!(["boilerplate", "language"])
     );
     // Each pass's figures sit beside it, processor time included.
-    assert_eq!(written["passes"].as_array().map(Vec::len), Some(4));
-    assert!(written["passes"][3]["cpu_ms"].is_u64());
+    assert_eq!(written["passes"].as_array().map(Vec::len), Some(5));
+    assert!(written["passes"][4]["cpu_ms"].is_u64());
 
     // Building on that output, unchanged inputs skip boilerplate, and the plan says so.
     let out = dir.run(&[

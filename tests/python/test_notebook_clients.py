@@ -24,6 +24,7 @@ MENTION_FIELDS = [
     pa.field("start", pa.int64(), nullable=False),
     pa.field("end", pa.int64(), nullable=False),
     pa.field("canonical", pa.string(), nullable=False),
+    pa.field("entity_id", pa.string(), nullable=False),
     pa.field("geonames_id", pa.int64()),
     pa.field("country_code", pa.string()),
     pa.field("lat", pa.float64()),

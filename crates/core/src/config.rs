@@ -191,6 +191,9 @@ pub struct EntitiesConfig {
     pub min_population_alone: u64,
     /// Extra gazetteer files, TSV with the columns of the built-in one.
     pub gazetteer_files: Vec<PathBuf>,
+    /// Link a last name alone to the one full name the corpus gives it, across
+    /// documents (a pass more over the corpus).
+    pub link_people: bool,
 }
 
 impl Default for EntitiesConfig {
@@ -203,6 +206,7 @@ impl Default for EntitiesConfig {
             min_population: 15_000,
             min_population_alone: 100_000,
             gazetteer_files: Vec::new(),
+            link_people: true,
         }
     }
 }

@@ -123,6 +123,8 @@ pub struct Mention {
     /// The one name of the entity: `Jalal-Abad` for `Jalalabad`, `Roza Otunbayeva` for
     /// `Ms. Otunbayeva`, the counted noun for a count.
     pub canonical: String,
+    /// The same for every mention of one entity in any document of the corpus.
+    pub entity_id: u64,
     pub geonames_id: Option<i64>,
     pub country_code: Option<String>,
     pub lat: Option<f64>,

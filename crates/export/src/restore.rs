@@ -22,8 +22,8 @@ use arrow_array::types::{Float64Type, Int64Type, TimestampMicrosecondType, UInt6
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
 use newsprep_core::document::{
-    BoilerplateNote, DocId, Document, EncodingSource, Format, LanguageNote, Metadata, Origin,
-    Signature, Trace,
+    BoilerplateNote, DedupNote, DocId, Document, EncodingSource, Format, LanguageNote, Metadata,
+    Origin, Signature, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
@@ -311,6 +311,9 @@ const DOCUMENT_COLUMNS: &[&str] = &[
     "boilerplate_lines",
     "removed_words",
     "removed_text",
+    "dup_cluster",
+    "duplicate_of",
+    "dup_similarity",
 ];
 
 const TRACE_COLUMNS: &[&str] = &[
@@ -324,10 +327,11 @@ const TRACE_COLUMNS: &[&str] = &[
     "dedup_chars",
     "published",
     "bands",
+    "dup_dropped",
 ];
 
 /// Row `row` of the projected documents table, with its trace: the document as the
-/// earlier run wrote it, before dedup and entity tagging, which a restoring run redoes.
+/// earlier run (or a spill) wrote it, without its entity mentions, which are tagged again.
 /// The projection holds exactly DOCUMENT_COLUMNS, each of the type the schema gives.
 fn document(
     id: DocId,
@@ -398,7 +402,21 @@ fn document(
                 }
             },
         }),
-        dedup: None,
+        // Dedup's placement: what a spill between dedup and a later corpus stage
+        // holds; from an earlier output, dedup places the document again anyway.
+        dedup: optional_text("dup_cluster")
+            .and_then(|cluster| DocId::parse(&cluster))
+            .map(|cluster| {
+                let similarity = column("dup_similarity").as_primitive::<Float64Type>();
+                let dropped = trace.column(position(TRACE_COLUMNS, "dup_dropped"));
+                let dropped = dropped.as_boolean();
+                DedupNote {
+                    cluster,
+                    duplicate_of: optional_text("duplicate_of").and_then(|id| DocId::parse(&id)),
+                    similarity: (!similarity.is_null(row)).then(|| similarity.value(row)),
+                    dropped: !dropped.is_null(trow) && dropped.value(trow),
+                }
+            }),
         entities: None,
         trace: trace_of(trace, trow),
     }

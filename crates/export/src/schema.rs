@@ -93,6 +93,7 @@ fn mention_fields() -> Fields {
         Field::new("start", DataType::Int64, false),
         Field::new("end", DataType::Int64, false),
         Field::new("canonical", DataType::Utf8, false),
+        Field::new("entity_id", DataType::Utf8, false),
         Field::new("geonames_id", DataType::Int64, true),
         Field::new("country_code", DataType::Utf8, true),
         Field::new("lat", DataType::Float64, true),
@@ -124,6 +125,7 @@ fn mention_columns(mentions: &[&Mention]) -> Vec<ArrayRef> {
             mentions.iter().map(|m| to_i64(m.end)),
         )),
         strings(|m| &m.canonical),
+        Arc::new(hex_column(mentions.iter().map(|m| Some(m.entity_id)))),
         Arc::new(Int64Array::from_iter(
             mentions.iter().map(|m| m.geonames_id),
         )),
@@ -193,6 +195,7 @@ pub fn trace() -> SchemaRef {
         Field::new("dedup_chars", DataType::Int64, true),
         Field::new("published", timestamp_utc(), true),
         Field::new("bands", list(DataType::UInt64), true),
+        Field::new("dup_dropped", DataType::Boolean, true),
     ]))
 }
 
@@ -248,6 +251,11 @@ pub fn trace_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
                 .with_timezone("UTC"),
             ),
             Arc::new(bands.finish()),
+            // Whether dedup leaves the document out of the output: a spill between
+            // dedup and a later corpus stage must hand that on.
+            Arc::new(BooleanArray::from_iter(
+                docs.iter().map(|d| d.dedup.as_ref().map(|n| n.dropped)),
+            )),
         ],
     )
 }
@@ -419,12 +427,17 @@ pub fn quarantine_batch(records: &[QuarantineRecord]) -> Result<RecordBatch, Arr
 
 /// A column of document ids, which leave the program here as 16 hex digits.
 fn id_column(ids: impl Iterator<Item = Option<DocId>>) -> StringArray {
+    hex_column(ids.map(|id| id.map(|id| id.0)))
+}
+
+/// A column of 64-bit ids (documents, entities) as 16 hex digits each.
+fn hex_column(ids: impl Iterator<Item = Option<u64>>) -> StringArray {
     let (low, _) = ids.size_hint();
     let mut builder = StringBuilder::with_capacity(low, 16 * low);
     let mut buf = [0u8; 16];
     for id in ids {
         match id {
-            Some(id) => builder.append_value(id.hex(&mut buf)),
+            Some(id) => builder.append_value(DocId(id).hex(&mut buf)),
             None => builder.append_null(),
         }
     }

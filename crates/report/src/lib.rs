@@ -129,11 +129,22 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
     .map_err(polars_err)?;
     by_month.sort();
 
-    let mentions = entities
-        .group_by([col("label"), col("canonical")])
-        .agg([len().cast(DataType::Int64).alias("n")])
-        .collect()
-        .map_err(polars_err)?;
+    // One row per entity: by `entity_id` (a person's last name alone and full name,
+    // two places of one name, told apart), or by name in an output from before it.
+    let has_entity_id = entities
+        .clone()
+        .collect_schema()
+        .map_err(polars_err)?
+        .contains("entity_id");
+    let n = len().cast(DataType::Int64).alias("n");
+    let grouped = if has_entity_id {
+        entities
+            .group_by([col("label"), col("entity_id")])
+            .agg([col("canonical").first(), n])
+    } else {
+        entities.group_by([col("label"), col("canonical")]).agg([n])
+    };
+    let mentions = grouped.collect().map_err(polars_err)?;
     let top_entities = top_per_label(&mentions, top).map_err(polars_err)?;
 
     Ok(Report {

@@ -1,0 +1,157 @@
+//! One name per person across the corpus. Within a document, a last name alone
+//! (`Bakiyev`, `Mr. Bakiyev`) already resolves to the full name the document gives; an
+//! article that never gives it keeps the last name. Across the corpus, where exactly
+//! one full name ends in that last name, the last name is that person: `Bakiyev` in
+//! one article and `Kurmanbek Bakiyev` in others become one entity. Where two full
+//! names share it (`Hillary Clinton`, `Bill Clinton`), it stays as written: guessing
+//! would merge two people.
+//!
+//! Every mention then gets an `entity_id`, the same for every mention of one entity
+//! in any document: a hash of its label, its canonical name and its GeoNames id.
+
+use newsprep_core::document::{Label, Mention};
+use rustc_hash::FxHashMap;
+
+/// The full names the corpus gives each last name.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// Last name -> the one full name ending in it, or `None` once two differ.
+    full_by_last: FxHashMap<String, Option<String>>,
+}
+
+impl Links {
+    /// Takes note of the full names of people among `mentions`, as [`full_names`]
+    /// lists them.
+    pub fn add(&mut self, full_name: String) {
+        let Some(last) = last_name(&full_name) else {
+            return;
+        };
+        let last = last.to_owned();
+        match self.full_by_last.get_mut(&last) {
+            None => {
+                self.full_by_last.insert(last, Some(full_name));
+            }
+            Some(Some(known)) if *known != full_name => {
+                self.full_by_last.insert(last, None);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Rewrites the canonical name of every person named by a last name alone that
+    /// the corpus links to one full name, then gives every mention its entity id.
+    pub fn resolve(&self, mentions: &mut [Mention]) {
+        for mention in mentions.iter_mut() {
+            if mention.label == Some(Label::Person) && !mention.canonical.contains(' ') {
+                if let Some(Some(full)) = self.full_by_last.get(&mention.canonical) {
+                    mention.canonical = full.clone();
+                }
+            }
+            mention.entity_id = entity_id(mention);
+        }
+    }
+}
+
+/// The distinct full names (two words or more) of the people among `mentions`.
+pub fn full_names(mentions: &[Mention]) -> Vec<String> {
+    let mut names: Vec<String> = mentions
+        .iter()
+        .filter(|m| m.label == Some(Label::Person) && m.canonical.contains(' '))
+        .map(|m| m.canonical.clone())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The word of a full name its bearer is called by alone: the last, before a
+/// generational suffix (`Martin Luther King Jr.` is King).
+fn last_name(full_name: &str) -> Option<&str> {
+    let mut words = full_name.split(' ').rev();
+    let last = words.next()?;
+    if matches!(
+        last.trim_end_matches('.'),
+        "Jr" | "Sr" | "II" | "III" | "IV"
+    ) {
+        words.next()
+    } else {
+        Some(last)
+    }
+}
+
+/// The first 64 bits of BLAKE3 of the label, the canonical name and the GeoNames id:
+/// stable across runs, versions and machines.
+pub fn entity_id(mention: &Mention) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(mention.label.map_or("", Label::as_str).as_bytes());
+    hasher.update(b"\x1f");
+    hasher.update(mention.canonical.as_bytes());
+    hasher.update(b"\x1f");
+    if let Some(id) = mention.geonames_id {
+        hasher.update(&id.to_le_bytes());
+    }
+    let hash = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_be_bytes(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(text: &str, canonical: &str) -> Mention {
+        Mention {
+            text: text.to_owned(),
+            label: Some(Label::Person),
+            canonical: canonical.to_owned(),
+            ..Mention::default()
+        }
+    }
+
+    #[test]
+    fn a_last_name_alone_joins_the_one_full_name_of_the_corpus() {
+        let mut links = Links::default();
+        for name in [
+            "Kurmanbek Bakiyev",
+            "Roza Otunbayeva",
+            "Hillary Clinton",
+            "Bill Clinton",
+        ] {
+            links.add(name.to_owned());
+        }
+        links.add("Kurmanbek Bakiyev".to_owned());
+        let mut mentions = vec![
+            person("Bakiyev", "Bakiyev"),
+            person("Clinton", "Clinton"),
+            person("Kurmanbek Bakiyev", "Kurmanbek Bakiyev"),
+            person("Putin", "Putin"),
+        ];
+        links.resolve(&mut mentions);
+        let canonical: Vec<&str> = mentions.iter().map(|m| m.canonical.as_str()).collect();
+        assert_eq!(
+            canonical,
+            ["Kurmanbek Bakiyev", "Clinton", "Kurmanbek Bakiyev", "Putin"]
+        );
+        assert_eq!(mentions[0].entity_id, mentions[2].entity_id);
+        assert_ne!(mentions[0].entity_id, mentions[1].entity_id);
+    }
+
+    #[test]
+    fn generational_suffixes_are_not_last_names() {
+        assert_eq!(last_name("Martin Luther King Jr."), Some("King"));
+        assert_eq!(last_name("Ban Ki-moon"), Some("Ki-moon"));
+    }
+
+    #[test]
+    fn the_same_name_as_place_and_person_are_two_entities() {
+        let place = Mention {
+            label: Some(Label::Loc),
+            canonical: "Jackson".to_owned(),
+            geonames_id: Some(4431410),
+            ..Mention::default()
+        };
+        assert_ne!(entity_id(&place), entity_id(&person("Jackson", "Jackson")));
+        assert_eq!(entity_id(&place), entity_id(&place.clone()));
+    }
+}
