@@ -6,6 +6,8 @@ use std::io::Write;
 
 use encoding_rs::{Encoding, GB18030, ISO_8859_2, KOI8_R, SHIFT_JIS, WINDOWS_1251, WINDOWS_1252};
 
+use newsprep_decode::mojibake;
+
 use crate::util::{manifest, Table, TestDir};
 
 const ENGLISH: &str = "Kyrgyzstan’s interim government has appealed to Russia to send troops to quell growing ethnic violence in the southern city of Osh.\n\n“The situation is spinning out of control,” Roza Otunbayeva told reporters in Bishkek — about 1,000 people were wounded.";
@@ -247,7 +249,10 @@ fn correct_text_stays_and_mojibake_is_repaired_end_to_end() {
         .map(|line| {
             let mut fields = line.split('\t');
             let broken = fields.next().expect("broken column");
-            (unescape_c1(broken), fields.next().expect("correct column"))
+            (
+                mojibake::unescape_c1(broken),
+                fields.next().expect("correct column"),
+            )
         })
         .collect();
     // One file per broken line, so that each is checked and counted on its own.
@@ -283,18 +288,4 @@ fn correct_text_stays_and_mojibake_is_repaired_end_to_end() {
         "{fixed} of {} fixed",
         cases.len()
     );
-}
-
-/// `\xNN` escapes in the suite's broken column, as the characters they name.
-fn unescape_c1(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("\\x") {
-        out.push_str(&rest[..at]);
-        let code = u32::from_str_radix(&rest[at + 2..at + 4], 16).expect("hex escape");
-        out.push(char::from_u32(code).expect("a character"));
-        rest = &rest[at + 4..];
-    }
-    out.push_str(rest);
-    out
 }

@@ -64,7 +64,7 @@ fn run(args: EvalMojibakeArgs) -> anyhow::Result<()> {
                 args.broken.display()
             );
         };
-        let bad = unescape(bad);
+        let bad = mojibake::unescape_c1(bad);
         let (fixed, _) = mojibake::repair(&bad);
         let entry = by_kind.entry(kind).or_default();
         entry.1 += 1;
@@ -135,29 +135,4 @@ fn run(args: EvalMojibakeArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `\xNN` escapes as the characters they name.
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("\\x") {
-        out.push_str(&rest[..at]);
-        match rest
-            .get(at + 2..at + 4)
-            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-            .and_then(char::from_u32)
-        {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[at + 4..];
-            }
-            None => {
-                out.push_str("\\x");
-                rest = &rest[at + 2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
