@@ -184,7 +184,7 @@ fn config_file_is_read_and_flags_override_it() {
         .collect();
     assert_eq!(
         stages,
-        ["decode", "language", "dedup", "entities"],
+        ["decode", "language", "dedup", "entities", "link_people"],
         "a switched-off stage does not run"
     );
 

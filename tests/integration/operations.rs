@@ -246,8 +246,8 @@ fn run_v_prints_the_plan_and_the_manifest_records_it() {
         "1. boilerplate observes: reads inputs, applies decode, boilerplate observes, writes spill 0",
         "2. dedup observes (1 of 2): reads spill 0, applies boilerplate → language, dedup observes, writes spill 1",
         "3. dedup observes (2 of 2): reads spill 1, dedup observes",
-        "4. entities observes: reads spill 1, applies dedup, entities observes, writes spill 2",
-        "5. final: reads spill 2, applies entities, writes output",
+        "4. link_people observes: reads spill 1, applies dedup → entities, link_people observes, writes spill 2",
+        "5. final: reads spill 2, applies link_people, writes output",
     ] {
         assert!(log.contains(line), "{line:?} missing from:\n{log}");
     }

@@ -205,4 +205,4 @@ def test_manifest_counts_add_up(output):
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
     assert manifest["schema_version"] == 4
-    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "language", "dedup", "entities"]
+    assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "language", "dedup", "entities", "link_people"]

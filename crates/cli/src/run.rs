@@ -16,7 +16,8 @@ use newsprep_core::stage::Stage;
 use newsprep_core::Pipeline;
 use newsprep_decode::Decoder;
 use newsprep_dedup::Dedup;
-use newsprep_entities::{Entities, PerDocument};
+use newsprep_entities::link::LinkPeople;
+use newsprep_entities::Entities;
 use newsprep_export::restore::{Earlier, Fingerprinter};
 use newsprep_export::{FileMetadata, ParquetSink, SpillFile};
 use newsprep_language::Language;
@@ -471,12 +472,10 @@ fn build_pipeline(config: &Config) -> anyhow::Result<Pipeline> {
         pipeline = pipeline.with_stage(Stage::corpus(Dedup::new(&config.dedup)));
     }
     if config.entities.enabled {
-        let entities = Entities::new(&config.entities)?;
-        pipeline = if config.entities.link_people {
-            pipeline.with_stage(Stage::corpus(entities))
-        } else {
-            pipeline.with_stage(Stage::document(PerDocument(entities)))
-        };
+        pipeline = pipeline.with_stage(Stage::document(Entities::new(&config.entities)?));
+        if config.entities.link_people {
+            pipeline = pipeline.with_stage(Stage::corpus(LinkPeople::default()));
+        }
     }
     Ok(pipeline)
 }

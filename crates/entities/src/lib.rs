@@ -15,7 +15,6 @@ pub mod patterns;
 
 use newsprep_core::config::EntitiesConfig;
 use newsprep_core::document::{Document, Label, Mention, Rejection};
-use newsprep_core::stage::{BoxError, CorpusStage};
 use newsprep_core::DocStage;
 
 use crate::gazetteer::{Gazetteer, GazetteerError};
@@ -28,8 +27,6 @@ pub struct Entities {
     gazetteer: Gazetteer,
     labels: Vec<Label>,
     min_population_alone: u64,
-    /// What the corpus says of people's full names; empty until observed.
-    links: Links,
 }
 
 impl Entities {
@@ -44,7 +41,6 @@ impl Entities {
                 .filter_map(|l| Label::parse(l))
                 .collect(),
             min_population_alone: config.min_population_alone,
-            links: Links::default(),
         })
     }
 
@@ -171,74 +167,26 @@ fn with_char_offsets(text: &str, mentions: Vec<(usize, usize, Mention)>) -> Vec<
         .collect()
 }
 
-impl Entities {
-    /// The document's mentions, with each person named once per document.
-    fn tag_document(&self, doc: &Document) -> Vec<Mention> {
-        // The name rules read English: capitalised words, English titles and cue
-        // words. In German every noun is capitalised, so people and organisations
-        // are tagged only where the text may be English; places (the gazetteer),
-        // dates and counts everywhere.
-        let english = doc.language.as_ref().is_none_or(|l| l.may_be_english());
-        self.tag_in(&doc.text, english)
-    }
-}
-
-/// The entity stage as the pipeline runs it: it observes every document for the full
-/// names of people, so that a last name alone links across the corpus ([`link`]),
-/// then tags each document again and resolves its mentions. Tagging twice costs
-/// less than keeping every document's mentions until the corpus is seen.
-impl CorpusStage for Entities {
-    type Summary = Vec<String>;
-
-    fn name(&self) -> &'static str {
-        "entities"
-    }
-
-    fn observe(&self, _pass: usize, doc: &Document) -> Vec<String> {
-        link::full_names(&self.tag_document(doc))
-    }
-
-    fn absorb(&mut self, _pass: usize, summaries: Vec<Vec<String>>) -> Result<(), BoxError> {
-        for name in summaries.into_iter().flatten() {
-            self.links.add(name);
-        }
-        Ok(())
-    }
-
-    fn decide(&mut self, _pass: usize) -> Result<(), BoxError> {
-        Ok(())
-    }
-
-    fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
-        let mut mentions = self.tag_document(doc);
-        self.links.resolve(&mut mentions);
-        doc.entities = Some(mentions);
-        Ok(())
-    }
-
-    /// Mentions come from the text alone and replace any found before; the links
-    /// are decided again from every document, restored ones included.
-    fn reapplies(&self) -> bool {
-        true
-    }
-}
-
-/// The entity stage without linking across the corpus (`[entities] link_people =
-/// false`): one pass fewer, and last names alone stay as the document gives them.
-pub struct PerDocument(pub Entities);
-
-impl DocStage for PerDocument {
+impl DocStage for Entities {
     fn name(&self) -> &'static str {
         "entities"
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), Rejection> {
-        let mut mentions = self.0.tag_document(doc);
-        self.0.links.resolve(&mut mentions);
+        // The name rules read English: capitalised words, English titles and cue
+        // words. In German every noun is capitalised, so people and organisations
+        // are tagged only where the text may be English; places (the gazetteer),
+        // dates and counts everywhere.
+        let english = doc.language.as_ref().is_none_or(|l| l.may_be_english());
+        let mut mentions = self.tag_in(&doc.text, english);
+        // Ids for the names as this document gives them; [`link::LinkPeople`], when
+        // it runs, links people across the corpus and gives their ids again.
+        Links::default().resolve(&mut mentions);
         doc.entities = Some(mentions);
         Ok(())
     }
 
+    /// Mentions come from the text alone and replace any found before.
     fn reapplies(&self) -> bool {
         true
     }

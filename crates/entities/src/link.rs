@@ -8,9 +8,55 @@
 //!
 //! Every mention then gets an `entity_id`, the same for every mention of one entity
 //! in any document: a hash of its label, its canonical name and its GeoNames id.
+//!
+//! [`LinkPeople`] is the corpus stage that does it, after the entity stage: it
+//! observes the mentions the entity stage found, so no text is tagged twice.
 
-use newsprep_core::document::{Label, Mention};
+use newsprep_core::document::{Document, Label, Mention, Rejection};
+use newsprep_core::stage::{BoxError, CorpusStage};
 use rustc_hash::FxHashMap;
+
+/// The corpus stage that links people across documents (`[entities] link_people`).
+#[derive(Debug, Default)]
+pub struct LinkPeople {
+    links: Links,
+}
+
+impl CorpusStage for LinkPeople {
+    type Summary = Vec<String>;
+
+    fn name(&self) -> &'static str {
+        "link_people"
+    }
+
+    fn observe(&self, _pass: usize, doc: &Document) -> Vec<String> {
+        doc.entities.as_deref().map(full_names).unwrap_or_default()
+    }
+
+    fn absorb(&mut self, _pass: usize, summaries: Vec<Vec<String>>) -> Result<(), BoxError> {
+        for name in summaries.into_iter().flatten() {
+            self.links.add(name);
+        }
+        Ok(())
+    }
+
+    fn decide(&mut self, _pass: usize) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    fn apply(&self, doc: &mut Document) -> Result<(), Rejection> {
+        if let Some(mentions) = doc.entities.as_mut() {
+            self.links.resolve(mentions);
+        }
+        Ok(())
+    }
+
+    /// The links are decided again from every document, restored ones included, whose
+    /// mentions the entity stage has just found again.
+    fn reapplies(&self) -> bool {
+        true
+    }
+}
 
 /// The full names the corpus gives each last name.
 #[derive(Debug, Default)]

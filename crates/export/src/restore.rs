@@ -18,12 +18,14 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type, TimestampMicrosecondType, UInt64Type};
+use arrow_array::types::{
+    Date32Type, Float64Type, Int64Type, TimestampMicrosecondType, UInt64Type,
+};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
 use newsprep_core::document::{
-    BoilerplateNote, DedupNote, DocId, Document, EncodingSource, Format, LanguageNote, Metadata,
-    Origin, Signature, Trace,
+    BoilerplateNote, DedupNote, DocId, Document, EncodingSource, Format, Label, LanguageNote,
+    Mention, Metadata, Origin, Signature, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
@@ -314,6 +316,7 @@ const DOCUMENT_COLUMNS: &[&str] = &[
     "dup_cluster",
     "duplicate_of",
     "dup_similarity",
+    "entities",
 ];
 
 const TRACE_COLUMNS: &[&str] = &[
@@ -417,9 +420,56 @@ fn document(
                     dropped: !dropped.is_null(trow) && dropped.value(trow),
                 }
             }),
-        entities: None,
+        // What a spill between the entity stage and the linking of people holds; from
+        // an earlier output, the entity stage tags the text again anyway.
+        entities: mentions(column("entities").as_list::<i32>(), row),
         trace: trace_of(trace, trow),
     }
+}
+
+/// The mentions of row `row` of a `documents.entities` column, as written.
+fn mentions(list: &arrow_array::ListArray, row: usize) -> Option<Vec<Mention>> {
+    if list.is_null(row) {
+        return None;
+    }
+    let items = list.value(row);
+    let items = items.as_struct();
+    let field = |name: &str| {
+        items
+            .column_by_name(name)
+            .unwrap_or_else(|| panic!("the schema check lets no mention without {name} through"))
+    };
+    let text = |name: &str| field(name).as_string::<i32>();
+    let int = |name: &str| field(name).as_primitive::<Int64Type>();
+    let float = |name: &str| field(name).as_primitive::<Float64Type>();
+    let optional_int = |name: &str, i: usize| {
+        let col = int(name);
+        (!col.is_null(i)).then(|| col.value(i))
+    };
+    let optional_float = |name: &str, i: usize| {
+        let col = float(name);
+        (!col.is_null(i)).then(|| col.value(i))
+    };
+    let country = text("country_code");
+    let dates = field("date").as_primitive::<Date32Type>();
+    Some(
+        (0..items.len())
+            .map(|i| Mention {
+                text: text("text").value(i).to_owned(),
+                label: Label::parse(text("label").value(i)),
+                start: u64::try_from(int("start").value(i)).unwrap_or(0),
+                end: u64::try_from(int("end").value(i)).unwrap_or(0),
+                canonical: text("canonical").value(i).to_owned(),
+                entity_id: DocId::parse(text("entity_id").value(i)).map_or(0, |id| id.0),
+                geonames_id: optional_int("geonames_id", i),
+                country_code: (!country.is_null(i)).then(|| country.value(i).to_owned()),
+                lat: optional_float("lat", i),
+                lon: optional_float("lon", i),
+                value: optional_int("value", i),
+                date: (!dates.is_null(i)).then(|| dates.value(i)),
+            })
+            .collect(),
+    )
 }
 
 fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
