@@ -853,6 +853,66 @@ mod tests {
     }
 
     #[test]
+    fn a_spill_gives_back_language_placement_and_mentions_as_written() {
+        use newsprep_core::document::{DedupNote, Label, LanguageNote, Mention};
+        let dir = tempfile::tempdir().unwrap();
+        let meta = FileMetadata {
+            config_hash: HASH.into(),
+        };
+        let mut written = doc("a.txt", "Bakiyev fled Osh on 7 April with 300 guards.");
+        written.language = Some(LanguageNote {
+            code: "en".into(),
+            score: 0.97,
+        });
+        written.dedup = Some(DedupNote {
+            cluster: DocId::for_path("b.txt"),
+            duplicate_of: Some(DocId::for_path("b.txt")),
+            similarity: Some(0.91),
+            dropped: true,
+        });
+        let mention = |text: &str, label, start, end| Mention {
+            text: text.into(),
+            label: Some(label),
+            start,
+            end,
+            canonical: text.into(),
+            entity_id: 0x0123_4567_89ab_cdef,
+            ..Mention::default()
+        };
+        written.entities = Some(vec![
+            mention("Bakiyev", Label::Person, 0, 7),
+            Mention {
+                geonames_id: Some(1527534),
+                country_code: Some("KG".into()),
+                lat: Some(40.53),
+                lon: Some(72.79),
+                ..mention("Osh", Label::Loc, 13, 16)
+            },
+            Mention {
+                date: Some(14706),
+                ..mention("7 April", Label::Date, 20, 27)
+            },
+            Mention {
+                value: Some(300),
+                ..mention("300 guards", Label::Count, 33, 43)
+            },
+        ]);
+        let mut sink = ParquetSink::create(dir.path(), &ExportConfig::default(), &meta).unwrap();
+        sink.write_documents(vec![written.clone()]).unwrap();
+        sink.close().unwrap();
+
+        let earlier = Earlier::open(&[dir.path().to_owned()], HASH, None).unwrap();
+        let mut reader = earlier.reader().unwrap();
+        let (docs, _) = reader
+            .read(&input("a.txt", written.source_bytes), &|_| true, 10)
+            .unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].language, written.language);
+        assert_eq!(docs[0].dedup, written.dedup);
+        assert_eq!(docs[0].entities, written.entities);
+    }
+
+    #[test]
     fn a_column_of_another_type_is_an_error_that_names_it_not_a_panic() {
         let dir = output();
         rewrite(dir.path(), |fields, columns, _| {
