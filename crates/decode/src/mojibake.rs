@@ -77,22 +77,26 @@ fn has_mojibake_shape(line: &str) -> bool {
     false
 }
 
+/// A right quote (E2 80 9D) read as windows-1252 by a decoder that replaced the
+/// undefined 9D.
+const LOST_QUOTE: &str = "â€\u{FFFD}";
+
 /// The repaired line and the characters the repair wrote, or `None` to keep it.
 fn repair_line(line: &str) -> Option<(String, u64)> {
     if !has_mojibake_shape(line) {
         return None;
     }
-    let mut fixed = fix_encoding(line)?;
-    // A lost last byte of a right quote: try the quote, keep it only if the line then
-    // comes out with no `â€` left.
-    if fixed.contains("â€\u{FFFD}") || line.contains("â€\u{FFFD}") {
-        let restored = line.replace("â€\u{FFFD}", "â€\u{9D}");
-        if let Some(candidate) = fix_encoding(&restored) {
-            if !candidate.contains("â€") && !candidate.contains('\u{9D}') {
-                fixed = candidate;
-            }
-        }
-    }
+    // A lost last byte of a right quote: try the quote first, keep it only if the line
+    // then comes out with no `â€` left; otherwise repair the line as it is.
+    let with_quote = line
+        .contains(LOST_QUOTE)
+        .then(|| line.replace(LOST_QUOTE, "â€\u{9D}"))
+        .and_then(|restored| fix_encoding(&restored))
+        .filter(|fixed| !fixed.contains("â€") && !fixed.contains('\u{9D}'));
+    let fixed = match with_quote {
+        Some(fixed) => fixed,
+        None => fix_encoding(line)?,
+    };
     if fixed == line || is_decoration(&fixed) {
         return None;
     }

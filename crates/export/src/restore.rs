@@ -427,7 +427,8 @@ fn document(
     }
 }
 
-/// The mentions of row `row` of a `documents.entities` column, as written.
+/// The mentions of row `row` of a `documents.entities` column, as written. Each
+/// field's column is looked up once, not once a mention.
 fn mentions(list: &arrow_array::ListArray, row: usize) -> Option<Vec<Mention>> {
     if list.is_null(row) {
         return None;
@@ -439,34 +440,34 @@ fn mentions(list: &arrow_array::ListArray, row: usize) -> Option<Vec<Mention>> {
             .column_by_name(name)
             .unwrap_or_else(|| panic!("the schema check lets no mention without {name} through"))
     };
-    let text = |name: &str| field(name).as_string::<i32>();
-    let int = |name: &str| field(name).as_primitive::<Int64Type>();
-    let float = |name: &str| field(name).as_primitive::<Float64Type>();
-    let optional_int = |name: &str, i: usize| {
-        let col = int(name);
-        (!col.is_null(i)).then(|| col.value(i))
-    };
-    let optional_float = |name: &str, i: usize| {
-        let col = float(name);
-        (!col.is_null(i)).then(|| col.value(i))
-    };
-    let country = text("country_code");
-    let dates = field("date").as_primitive::<Date32Type>();
+    let text = field("text").as_string::<i32>();
+    let label = field("label").as_string::<i32>();
+    let start = field("start").as_primitive::<Int64Type>();
+    let end = field("end").as_primitive::<Int64Type>();
+    let canonical = field("canonical").as_string::<i32>();
+    let entity_id = field("entity_id").as_string::<i32>();
+    let geonames_id = field("geonames_id").as_primitive::<Int64Type>();
+    let country = field("country_code").as_string::<i32>();
+    let lat = field("lat").as_primitive::<Float64Type>();
+    let lon = field("lon").as_primitive::<Float64Type>();
+    let value = field("value").as_primitive::<Int64Type>();
+    let date = field("date").as_primitive::<Date32Type>();
+    let present = |col: &dyn Array, i: usize| !col.is_null(i);
     Some(
         (0..items.len())
             .map(|i| Mention {
-                text: text("text").value(i).to_owned(),
-                label: Label::parse(text("label").value(i)),
-                start: u64::try_from(int("start").value(i)).unwrap_or(0),
-                end: u64::try_from(int("end").value(i)).unwrap_or(0),
-                canonical: text("canonical").value(i).to_owned(),
-                entity_id: DocId::parse(text("entity_id").value(i)).map_or(0, |id| id.0),
-                geonames_id: optional_int("geonames_id", i),
-                country_code: (!country.is_null(i)).then(|| country.value(i).to_owned()),
-                lat: optional_float("lat", i),
-                lon: optional_float("lon", i),
-                value: optional_int("value", i),
-                date: (!dates.is_null(i)).then(|| dates.value(i)),
+                text: text.value(i).to_owned(),
+                label: Label::parse(label.value(i)),
+                start: u64::try_from(start.value(i)).unwrap_or(0),
+                end: u64::try_from(end.value(i)).unwrap_or(0),
+                canonical: canonical.value(i).to_owned(),
+                entity_id: DocId::parse(entity_id.value(i)).map_or(0, |id| id.0),
+                geonames_id: present(geonames_id, i).then(|| geonames_id.value(i)),
+                country_code: present(country, i).then(|| country.value(i).to_owned()),
+                lat: present(lat, i).then(|| lat.value(i)),
+                lon: present(lon, i).then(|| lon.value(i)),
+                value: present(value, i).then(|| value.value(i)),
+                date: present(date, i).then(|| date.value(i)),
             })
             .collect(),
     )
