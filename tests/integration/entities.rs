@@ -192,3 +192,59 @@ fn a_last_name_alone_is_linked_to_the_one_full_name_across_articles() {
     assert!(ids.values().all(|n| n.len() == 1));
     assert_eq!(ids.len(), names.len());
 }
+
+/// (text, label) of every PERSON, ORG and LOC mention of `file` run with `config`.
+fn names_in(file: &str, config: &str) -> BTreeSet<(String, String)> {
+    let dir = TestDir::new();
+    let fixture = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/entities"
+    ));
+    dir.write(file, std::fs::read(fixture.join(file)).expect("fixture"));
+    std::fs::write(dir.path().join("run.toml"), config).expect("config");
+    dir.run_pipeline(&["--config", "run.toml"]);
+    let table = Table::read(&dir.output().join("entities.parquet"));
+    table
+        .strings("text")
+        .into_iter()
+        .zip(table.strings("label"))
+        .filter(|(_, label)| ["PERSON", "ORG", "LOC"].contains(&label.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_trained_tagger_finds_names_without_cues_and_can_be_switched_off() {
+    let pair = |t: &str, l: &str| (t.to_owned(), l.to_owned());
+    // People with no title, no reporting verb and no first name on our lists, and a
+    // bank on no list: only the model knows them.
+    let model_only = [
+        pair("Olaf Scholz", "PERSON"),
+        pair("Jacinda Ardern", "PERSON"),
+        pair("Pedro Sanchez", "PERSON"),
+        pair("Unicredit", "ORG"),
+    ];
+    let with_model = names_in("no_cues.txt", "");
+    let rules_only = names_in("no_cues.txt", "[entities]\nmodel = false\n");
+    for name in &model_only {
+        assert!(with_model.contains(name), "{name:?} in {with_model:?}");
+        assert!(!rules_only.contains(name), "{name:?} in {rules_only:?}");
+    }
+    // What the rules find stays found, with or without the model.
+    for name in [
+        pair("Deutsche Bank", "ORG"),
+        pair("Frankfurt", "LOC"),
+        pair("Tokyo", "LOC"),
+    ] {
+        assert!(
+            with_model.contains(&name) && rules_only.contains(&name),
+            "{name:?}"
+        );
+    }
+    // The headline in capitals gives no names.
+    for word in ["MARKETS", "BANKS", "RATE FEARS", "SLIDE"] {
+        assert!(
+            !with_model.iter().any(|(t, _)| t.contains(word)),
+            "{word} tagged"
+        );
+    }
+}

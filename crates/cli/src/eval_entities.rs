@@ -34,6 +34,9 @@ pub struct EvalEntitiesArgs {
     /// Write the mentions found in --texts as JSON lines, for comparing taggers.
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+    /// Tag with the rules alone (`[entities] model = false`), for comparison.
+    #[arg(long)]
+    rules_only: bool,
 }
 
 type Key = (String, String, String);
@@ -43,8 +46,17 @@ pub fn eval(args: EvalEntitiesArgs) -> ExitStatus {
 }
 
 fn run(args: &EvalEntitiesArgs) -> anyhow::Result<()> {
-    let config = Config::default();
+    let mut config = Config::default();
+    config.entities.model = !args.rules_only;
     let entities = Entities::new(&config.entities)?;
+    println!(
+        "tagger: {}",
+        if args.rules_only {
+            "rules alone"
+        } else {
+            "rules and the trained model"
+        }
+    );
     let gold = read_gold(&args.gold)?;
     let found = tag_pages(args, &config, &entities, &gold)?;
 

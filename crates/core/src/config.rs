@@ -194,6 +194,9 @@ pub struct EntitiesConfig {
     /// Link a last name alone to the one full name the corpus gives it, across
     /// documents (a pass more over the corpus).
     pub link_people: bool,
+    /// The trained tagger finds names no rule has a cue for; `false` tags with the
+    /// rules alone.
+    pub model: bool,
 }
 
 impl Default for EntitiesConfig {
@@ -207,6 +210,7 @@ impl Default for EntitiesConfig {
             min_population_alone: 100_000,
             gazetteer_files: Vec::new(),
             link_people: true,
+            model: true,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! needs ships in the repository: the GeoNames gazetteer ([`gazetteer`]) and the
 //! curated word lists ([`lexicon`]); no model is downloaded.
 //!
-//! [`names`] finds and labels capitalised names, [`patterns`] finds dates and counts;
+//! [`names`] finds and labels capitalised names, with the trained tagger of [`ner`]
+//! for the names no rule has a cue for; [`patterns`] finds dates and counts;
 //! this file merges them, drops what overlaps, and turns byte offsets into the code
 //! point offsets notebooks index strings by.
 
@@ -11,6 +12,7 @@ pub mod gazetteer;
 pub mod lexicon;
 pub mod link;
 pub mod names;
+pub mod ner;
 pub mod patterns;
 
 use newsprep_core::config::EntitiesConfig;
@@ -20,6 +22,7 @@ use newsprep_core::DocStage;
 use crate::gazetteer::{Gazetteer, GazetteerError};
 use crate::link::Links;
 use crate::names::Tagger;
+use crate::ner::Model;
 use crate::patterns::Found;
 
 /// The entity stage, built from `[entities]`.
@@ -27,6 +30,7 @@ pub struct Entities {
     gazetteer: Gazetteer,
     labels: Vec<Label>,
     min_population_alone: u64,
+    model: Option<&'static Model>,
 }
 
 impl Entities {
@@ -41,7 +45,14 @@ impl Entities {
                 .filter_map(|l| Label::parse(l))
                 .collect(),
             min_population_alone: config.min_population_alone,
+            model: config.model.then(Model::built_in),
         })
+    }
+
+    /// The same stage with another trained tagger, or none (rules alone).
+    pub fn with_model(mut self, model: Option<&'static Model>) -> Entities {
+        self.model = model;
+        self
     }
 
     /// Every mention in `text`, in text order, with offsets in code points.
@@ -54,6 +65,9 @@ impl Entities {
         let tagger = Tagger {
             gazetteer: &self.gazetteer,
             min_population_alone: self.min_population_alone,
+            // The model was trained on English and labels PER/ORG/LOC together;
+            // elsewhere the rules' places and groups stand alone.
+            model: self.model.filter(|_| english),
         };
         let mut byte_mentions: Vec<(usize, usize, Mention)> = Vec::new();
         let wants = |label| {

@@ -17,6 +17,7 @@ use crate::lexicon::{
     CONNECTORS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS, REPORTING_VERBS,
     SENTENCE_STARTERS, TITLES, TITLE_MODIFIERS,
 };
+use crate::ner::{self, features::Lexicon, Model};
 use newsprep_core::document::Label;
 
 /// Words after which "of"/"the" continue a name: organisations' heads and the
@@ -91,6 +92,8 @@ struct Span {
 pub struct Tagger<'g> {
     pub gazetteer: &'g Gazetteer,
     pub min_population_alone: u64,
+    /// The trained tagger, for the names the rules leave without a label.
+    pub model: Option<&'g Model>,
 }
 
 impl<'g> Tagger<'g> {
@@ -120,9 +123,89 @@ impl<'g> Tagger<'g> {
         for span in &spans {
             names.extend(self.label(&segs, span, &context));
         }
+        if let Some(model) = self.model {
+            let lexicon = Lexicon {
+                gazetteer: self.gazetteer,
+            };
+            self.add_model_names(&mut names, model.spans(text, &lexicon), text, &context);
+        }
         propagate_people(&mut names, text);
         names.retain(|n| n.label.is_some());
         names
+    }
+
+    /// Adds the names the model found where no rule gave a label: a rule's label
+    /// rests on a list, a head word or a cue and stands; the model fills the gaps
+    /// ("Goldman Sachs", "Catherine Ashton" with no cue). A capitalised span the rules
+    /// left unlabelled gives way to the model's span over it.
+    fn add_model_names(
+        &self,
+        names: &mut Vec<Name<'g>>,
+        spans: Vec<ner::Span>,
+        text: &str,
+        context: &Context<'_>,
+    ) {
+        let overlaps = |a: (usize, usize), n: &Name<'_>| a.0 < n.end && n.start < a.1;
+        let mut added: Vec<Name<'g>> = Vec::new();
+        for span in spans {
+            let range = (span.start, span.end);
+            if names
+                .iter()
+                .any(|n| n.label.is_some() && overlaps(range, n))
+            {
+                continue;
+            }
+            let surface = strip_possessive(&text[span.start..span.end]);
+            if !surface.chars().any(char::is_uppercase) {
+                continue;
+            }
+            let end = span.start + surface.len();
+            let name = |label, canonical, place| Name {
+                start: span.start,
+                end,
+                label: Some(label),
+                canonical,
+                place,
+            };
+            added.push(match span.kind {
+                ner::Kind::Per => name(Label::Person, surface.to_owned(), None),
+                ner::Kind::Org => name(
+                    Label::Org,
+                    known(&ORG_NAMES, surface)
+                        .or_else(|| context.acronyms.get(surface).cloned())
+                        .unwrap_or_else(|| surface.to_owned()),
+                    None,
+                ),
+                ner::Kind::Loc => match self.best_place(surface, context) {
+                    Some(place) => name(Label::Loc, place.name.clone(), Some(place)),
+                    None => name(
+                        Label::Loc,
+                        known(&PLACE_NAMES, surface).unwrap_or_else(|| surface.to_owned()),
+                        None,
+                    ),
+                },
+                // MISC holds nationalities, events and works; only the groups of
+                // people are ours to tag.
+                ner::Kind::Misc => match group(surface) {
+                    Some((canonical, _)) => name(Label::Norp, canonical.to_owned(), None),
+                    None => continue,
+                },
+            });
+        }
+        names.retain(|n| n.label.is_some() || !added.iter().any(|a| overlaps((a.start, a.end), n)));
+        names.extend(added);
+    }
+
+    /// The gazetteer's reading of a name the model calls a place: the candidate in
+    /// the country the document talks about most, then a country, then the largest.
+    fn best_place(&self, text: &str, context: &Context<'_>) -> Option<&'g Place> {
+        self.gazetteer.lookup(text).into_iter().max_by_key(|p| {
+            (
+                context.evidence.get(&p.country_code).copied().unwrap_or(0),
+                p.is_country,
+                p.population,
+            )
+        })
     }
 
     /// How much the document talks about each country: a country named counts 2, a
@@ -517,6 +600,19 @@ fn by_folded_name(list: &[(&'static str, &[&'static str])]) -> FxHashMap<String,
 
 fn known(list: &FxHashMap<String, &'static str>, text: &str) -> Option<String> {
     list.get(&fold(text)).map(|c| (*c).to_owned())
+}
+
+/// Which of the lists of known organisations, places and groups hold `text`, in
+/// any of its spellings (folded once for all three).
+pub fn lists_naming(text: &str) -> impl Iterator<Item = &'static str> {
+    let key = fold(text);
+    [
+        ORG_NAMES.contains_key(&key).then_some("org"),
+        PLACE_NAMES.contains_key(&key).then_some("place"),
+        GROUP_NAMES.contains_key(&key).then_some("group"),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The group of people a name means, with the country it points to.
