@@ -77,13 +77,7 @@ fn run(args: &EvalEntitiesArgs) -> anyhow::Result<()> {
             .map(|(k, n)| (*n).min(f.get(k).copied().unwrap_or(0)))
             .sum();
         let (gold_n, found_n): (u64, u64) = (g.values().sum(), f.values().sum());
-        let p = right as f64 / found_n.max(1) as f64;
-        let r = right as f64 / gold_n.max(1) as f64;
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let (p, r, f1) = newsprep_entities::ner::train::prf(found_n, gold_n, right);
         println!(
             "{:<8} {gold_n:>5} {found_n:>5} {right:>5}  {p:>9.3} {r:>6.3} {f1:>6.3}",
             label.as_str()

@@ -250,15 +250,20 @@ impl Score {
             let c = self.counts.get(k).copied().unwrap_or_default();
             [acc[0] + c[0], acc[1] + c[1], acc[2] + c[2]]
         });
-        let p = both as f64 / found.max(1) as f64;
-        let r = both as f64 / gold.max(1) as f64;
-        let f = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
-        (p, r, f)
+        prf(found as u64, gold as u64, both as u64)
     }
+}
+
+/// Precision, recall and F1 from counts of found, gold and right mentions.
+pub fn prf(found: u64, gold: u64, right: u64) -> (f64, f64, f64) {
+    let p = right as f64 / found.max(1) as f64;
+    let r = right as f64 / gold.max(1) as f64;
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f)
 }
 
 /// The model's own score on `docs` (gold tokens, no rules): exact spans.
