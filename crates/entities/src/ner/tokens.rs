@@ -37,8 +37,9 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
     for (i, c) in text.char_indices() {
         if c.is_whitespace() {
             if let Some(s) = chunk_start.take() {
+                let from = sentence.len();
                 split_chunk(text, s, i, &mut sentence);
-                cut(&mut sentence, &mut done);
+                cut(&mut sentence, from, &mut done);
             }
             if c == '\n' && !sentence.is_empty() {
                 done.push(std::mem::take(&mut sentence));
@@ -48,8 +49,9 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
         }
     }
     if let Some(s) = chunk_start {
+        let from = sentence.len();
         split_chunk(text, s, text.len(), &mut sentence);
-        cut(&mut sentence, &mut done);
+        cut(&mut sentence, from, &mut done);
     }
     if !sentence.is_empty() {
         done.push(sentence);
@@ -58,13 +60,14 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
 }
 
 /// Moves finished sentences out of `sentence`: after a lone `.`, `!`, `?`, or at the
-/// length limit.
-fn cut<'t>(sentence: &mut Vec<Token<'t>>, done: &mut Vec<Vec<Token<'t>>>) {
+/// length limit. Only the tokens from `from` on are new; those before held no stop.
+fn cut<'t>(sentence: &mut Vec<Token<'t>>, from: usize, done: &mut Vec<Vec<Token<'t>>>) {
+    let mut from = from.min(sentence.len());
     loop {
-        let end = sentence
+        let end = sentence[from..]
             .iter()
             .position(|t| matches!(t.text, "." | "!" | "?" | "…"))
-            .map(|p| p + 1);
+            .map(|p| from + p + 1);
         match end {
             Some(p) => {
                 let rest = sentence.split_off(p);
@@ -76,6 +79,7 @@ fn cut<'t>(sentence: &mut Vec<Token<'t>>, done: &mut Vec<Vec<Token<'t>>>) {
             }
             None => return,
         }
+        from = 0;
     }
 }
 
