@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 
 
-def run(binary, corpus, out, threads):
+def run(binary, corpus, out, threads, config=None):
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
+    extra = ["--config", config] if config else []
     done = subprocess.run(
-        [binary, "run", "--quiet", "--threads", str(threads), "--input", corpus, "--output", out],
+        [binary, "run", "--quiet", "--threads", str(threads), *extra, "--input", corpus, "--output", out],
         capture_output=True,
         text=True,
     )
@@ -37,13 +38,14 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--config", help="a pipeline.toml for every run (default: built-in settings)")
     args = parser.parse_args()
     counts = [int(t) for t in args.threads.split(",")]
     walls = {t: [] for t in counts}
     manifests = {t: [] for t in counts}
     for _ in range(args.runs):
         for t in counts:
-            wall, manifest = run(args.binary, args.corpus, Path(args.out) / f"t{t}", t)
+            wall, manifest = run(args.binary, args.corpus, Path(args.out) / f"t{t}", t, args.config)
             walls[t].append(wall)
             manifests[t].append(manifest)
     base = statistics.median(walls[counts[0]])
