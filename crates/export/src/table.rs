@@ -300,7 +300,8 @@ mod tests {
         for start in (0..1000).step_by(256) {
             let rows = start..(start + 256).min(1000);
             let text: ArrayRef = Arc::new(StringArray::from_iter_values(
-                rows.clone().map(|i| format!("article {i} {}", "word ".repeat(i % 37))),
+                rows.clone()
+                    .map(|i| format!("article {i} {}", "word ".repeat(i % 37))),
             ));
             let n: ArrayRef = Arc::new(Int64Array::from_iter(
                 rows.clone().map(|i| (i % 5 != 0).then_some(i as i64 * 7)),
@@ -308,7 +309,9 @@ mod tests {
             let mut names = ListBuilder::new(StringBuilder::new());
             for i in rows {
                 for k in 0..i % 4 {
-                    names.values().append_value(format!("Name {}", (i + k) % 50));
+                    names
+                        .values()
+                        .append_value(format!("Name {}", (i + k) % 50));
                 }
                 names.append(i % 9 != 0);
             }
@@ -342,6 +345,11 @@ mod tests {
 
         let (ours, theirs) = (fs::read(ours).unwrap(), fs::read(theirs).unwrap());
         assert!(ours.len() > 1000);
-        assert!(ours == theirs, "{} bytes against {}", ours.len(), theirs.len());
+        assert!(
+            ours == theirs,
+            "{} bytes against {}",
+            ours.len(),
+            theirs.len()
+        );
     }
 }

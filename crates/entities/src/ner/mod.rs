@@ -170,9 +170,8 @@ impl Model {
         let doc = DocContext::new(sentences.iter().flatten().map(|t| t.text));
         let mut out = Vec::new();
         for sentence in &sentences {
-            // A sentence with no capital letter holds no name the model would find
-            // (it learned names from their capitals), and most sentences of an
-            // article with names only at the start cost nothing more.
+            // Without a capital letter no word of the sentence is scored (see
+            // `Prepared::scored`): every tag would be O.
             if in_capitals(sentence)
                 || !sentence.iter().any(|t| t.text.contains(char::is_uppercase))
             {
