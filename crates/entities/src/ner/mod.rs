@@ -300,6 +300,28 @@ mod tests {
     }
 
     #[test]
+    fn odd_text_gives_spans_inside_it() {
+        let gazetteer = Gazetteer::load(15_000, &[]).unwrap();
+        let lexicon = Lexicon {
+            gazetteer: &gazetteer,
+        };
+        let names = "Anna Berg ".repeat(200);
+        for text in [
+            "",
+            "A",
+            "Mr.",
+            "Ōsaka’s Tanaka met Müller in Zürich 👍🏽.",
+            "\u{200f}Cairo\u{200f} and Smith's",
+            names.as_str(),
+        ] {
+            for span in Model::built_in().spans(text, &lexicon) {
+                assert!(span.start < span.end && span.end <= text.len(), "{text:?}");
+                assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            }
+        }
+    }
+
+    #[test]
     fn capitals_are_not_a_string_of_names() {
         let gazetteer = Gazetteer::load(15_000, &[]).unwrap();
         let lexicon = Lexicon {

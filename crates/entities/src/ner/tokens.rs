@@ -179,6 +179,36 @@ mod tests {
     }
 
     #[test]
+    fn odd_text_gives_valid_tokens_and_never_panics() {
+        let long = "x".repeat(10_000);
+        for text in [
+            "",
+            "   \n\t ",
+            "....!!!???",
+            "'s n't 's",
+            "\"'(",
+            ".",
+            "a.",
+            "U.S.",
+            "Ōsaka’s 東京 Москва 👍🏽 e\u{301}te\u{301}.",
+            "ال\u{200f}قاهرة. Smith.",
+            long.as_str(),
+            &"word ".repeat(400),
+        ] {
+            let sentences = sentences(text);
+            for sentence in &sentences {
+                assert!(!sentence.is_empty() && sentence.len() <= MAX_SENTENCE);
+                for t in sentence {
+                    assert!(t.start < t.end, "{text:?}");
+                    assert_eq!(&text[t.start..t.end], t.text);
+                }
+            }
+        }
+        // A page of words with no stop is cut, not one sentence.
+        assert_eq!(sentences(&"word ".repeat(400)).len(), 3);
+    }
+
+    #[test]
     fn offsets_point_into_the_text() {
         let text = "«Reuters» — Jalal-Abad, Kyrgyzstan’s south…";
         for sentence in sentences(text) {
