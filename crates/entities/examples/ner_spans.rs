@@ -3,7 +3,9 @@
 fn main() {
     let path = std::env::args().nth(1).expect("usage: ner_spans FILE");
     let text = std::fs::read_to_string(&path).expect("readable file");
-    let gazetteer = newsprep_entities::gazetteer::Gazetteer::load(15_000, &[]).expect("gazetteer");
+    let min_population = newsprep_core::config::EntitiesConfig::default().min_population;
+    let gazetteer =
+        newsprep_entities::gazetteer::Gazetteer::load(min_population, &[]).expect("gazetteer");
     let lexicon = newsprep_entities::ner::features::Lexicon {
         gazetteer: &gazetteer,
     };

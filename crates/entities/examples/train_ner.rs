@@ -36,9 +36,12 @@ fn main() -> ExitCode {
     let (mut train_docs, mut test_docs) = (Vec::new(), Vec::new());
     let mut test_sets: Vec<(String, Vec<Doc>)> = Vec::new();
     for file in &files {
-        let (path, per_doc) = match file.rsplit_once(':') {
-            Some((p, n)) if n.parse::<usize>().is_ok() => (p, n.parse().ok()),
-            _ => (file.as_str(), None),
+        let (path, per_doc) = match file
+            .rsplit_once(':')
+            .and_then(|(p, n)| Some((p, n.parse::<usize>().ok()?)))
+        {
+            Some((p, n)) => (p, Some(n)),
+            None => (file.as_str(), None),
         };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
@@ -61,7 +64,9 @@ fn main() -> ExitCode {
         test_docs.extend(held.iter().cloned());
         test_sets.push((path.to_owned(), held));
     }
-    let gazetteer = match Gazetteer::load(15_000, &[]) {
+    // The places a run's tagger sees with the default settings.
+    let config = newsprep_core::config::EntitiesConfig::default();
+    let gazetteer = match Gazetteer::load(config.min_population, &[]) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("{e}");
@@ -96,7 +101,6 @@ fn main() -> ExitCode {
     }
     // The whole stage, as a run tags (rules alone, then rules and this model), on
     // the held-out documents written out as text.
-    let config = newsprep_core::config::EntitiesConfig::default();
     let rules = match newsprep_entities::Entities::new(&config) {
         Ok(e) => e.with_model(None),
         Err(e) => {

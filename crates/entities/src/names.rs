@@ -171,19 +171,19 @@ impl<'g> Tagger<'g> {
                 ner::Kind::Per => name(Label::Person, surface.to_owned(), None),
                 ner::Kind::Org => name(
                     Label::Org,
-                    known(&ORG_NAMES, surface)
-                        .or_else(|| context.acronyms.get(surface).cloned())
-                        .unwrap_or_else(|| surface.to_owned()),
+                    known_org(surface, context).unwrap_or_else(|| surface.to_owned()),
                     None,
                 ),
-                ner::Kind::Loc => match self.best_place(surface, context) {
-                    Some(place) => name(Label::Loc, place.name.clone(), Some(place)),
-                    None => name(
-                        Label::Loc,
-                        known(&PLACE_NAMES, surface).unwrap_or_else(|| surface.to_owned()),
-                        None,
-                    ),
-                },
+                ner::Kind::Loc => {
+                    match likeliest(self.gazetteer.lookup(surface), &context.evidence) {
+                        Some(place) => name(Label::Loc, place.name.clone(), Some(place)),
+                        None => name(
+                            Label::Loc,
+                            known(&PLACE_NAMES, surface).unwrap_or_else(|| surface.to_owned()),
+                            None,
+                        ),
+                    }
+                }
                 // MISC holds nationalities, events and works; only the groups of
                 // people are ours to tag.
                 ner::Kind::Misc => match group(surface) {
@@ -194,18 +194,6 @@ impl<'g> Tagger<'g> {
         }
         names.retain(|n| n.label.is_some() || !added.iter().any(|a| overlaps((a.start, a.end), n)));
         names.extend(added);
-    }
-
-    /// The gazetteer's reading of a name the model calls a place: the candidate in
-    /// the country the document talks about most, then a country, then the largest.
-    fn best_place(&self, text: &str, context: &Context<'_>) -> Option<&'g Place> {
-        self.gazetteer.lookup(text).into_iter().max_by_key(|p| {
-            (
-                context.evidence.get(&p.country_code).copied().unwrap_or(0),
-                p.is_country,
-                p.population,
-            )
-        })
     }
 
     /// How much the document talks about each country: a country named counts 2, a
@@ -263,9 +251,7 @@ impl<'g> Tagger<'g> {
             place,
         };
 
-        if let Some(canonical) =
-            known(&ORG_NAMES, &text).or_else(|| context.acronyms.get(&text).cloned())
-        {
+        if let Some(canonical) = known_org(&text, context) {
             return vec![name(Label::Org, canonical, None, start, end)];
         }
         if let Some(canonical) = known(&PLACE_NAMES, &text) {
@@ -391,19 +377,13 @@ impl<'g> Tagger<'g> {
         // written so ("US", "UK").
         let acronym = text.chars().count() <= 5 && !text.chars().any(char::is_lowercase);
         let common_word = context.lower_words.contains(text.to_lowercase().as_str());
-        let candidates: Vec<&Place> = self
-            .gazetteer
-            .lookup(text)
-            .into_iter()
-            .filter(|p| p.is_country || p.is_region || !(acronym || common_word))
-            .collect();
-        let best = candidates.into_iter().max_by_key(|p| {
-            (
-                evidence.get(&p.country_code).copied().unwrap_or(0),
-                p.is_country,
-                p.population,
-            )
-        })?;
+        let best = likeliest(
+            self.gazetteer
+                .lookup(text)
+                .into_iter()
+                .filter(|p| p.is_country || p.is_region || !(acronym || common_word)),
+            evidence,
+        )?;
         let locative = previous_word(segs, span.words[0]).is_some_and(|w| {
             ["in", "at", "near", "from", "to", "of", "outside", "across"].contains(&w.as_str())
         });
@@ -600,6 +580,26 @@ fn by_folded_name(list: &[(&'static str, &[&'static str])]) -> FxHashMap<String,
 
 fn known(list: &FxHashMap<String, &'static str>, text: &str) -> Option<String> {
     list.get(&fold(text)).map(|c| (*c).to_owned())
+}
+
+/// The long form of a known organisation's name or of an acronym the text defines.
+fn known_org(text: &str, context: &Context<'_>) -> Option<String> {
+    known(&ORG_NAMES, text).or_else(|| context.acronyms.get(text).cloned())
+}
+
+/// The likeliest of a name's places: the one in the country the document talks about
+/// most, then a country, then the most populous.
+fn likeliest<'g>(
+    places: impl IntoIterator<Item = &'g Place>,
+    evidence: &FxHashMap<String, usize>,
+) -> Option<&'g Place> {
+    places.into_iter().max_by_key(|p| {
+        (
+            evidence.get(&p.country_code).copied().unwrap_or(0),
+            p.is_country,
+            p.population,
+        )
+    })
 }
 
 /// Which of the lists of known organisations, places and groups hold `text`, in

@@ -190,8 +190,9 @@ impl Model {
     }
 }
 
-/// The best-scoring tag that may follow `prev`: `I-X` only after `B-X` or `I-X`.
-pub fn best_allowed(scores: &[i32; N_TAGS], prev: usize) -> usize {
+/// The best-scoring tag that may follow `prev`: `I-X` only after `B-X` or `I-X`; the
+/// first of equal scores. Scores are integers when tagging, floats when training.
+pub fn best_allowed<T: PartialOrd>(scores: &[T; N_TAGS], prev: usize) -> usize {
     let mut best = 0;
     for tag in 1..N_TAGS {
         if allowed(prev, tag) && scores[tag] > scores[best] {
@@ -201,7 +202,7 @@ pub fn best_allowed(scores: &[i32; N_TAGS], prev: usize) -> usize {
     best
 }
 
-pub fn allowed(prev: usize, tag: usize) -> bool {
+fn allowed(prev: usize, tag: usize) -> bool {
     // I- tags are the even ones from 2; each follows its B- (tag - 1) or itself.
     tag == 0 || tag % 2 == 1 || prev == tag || prev == tag - 1
 }

@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::ner::features::{history_features, sentence_features, DocContext, Lexicon, Prepared};
-use crate::ner::{allowed, spans_of, Kind, Model, N_TAGS, TAGS};
+use crate::ner::{best_allowed, spans_of, Kind, Model, N_TAGS, TAGS};
 
 /// One annotated document: sentences of (word, tag index into [`TAGS`]).
 #[derive(Debug, Clone, Default)]
@@ -149,7 +149,7 @@ pub fn train(docs: &[Doc], lexicon: &Lexicon<'_>, options: Options) -> Model {
                         }
                     }
                 }
-                let guess = best(&scores, prev);
+                let guess = best_allowed(&scores, prev);
                 let truth = example.gold[i];
                 if guess != truth {
                     for &key in features() {
@@ -179,16 +179,6 @@ fn examples(docs: &[Doc], lexicon: &Lexicon<'_>) -> Vec<Example> {
         }
     }
     out
-}
-
-fn best(scores: &[f32; N_TAGS], prev: usize) -> usize {
-    let mut best = 0;
-    for tag in 1..N_TAGS {
-        if allowed(prev, tag) && scores[tag] > scores[best] {
-            best = tag;
-        }
-    }
-    best
 }
 
 fn bump(row: &mut Row, tag: usize, delta: f32, step: u64) {
