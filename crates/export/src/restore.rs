@@ -334,7 +334,8 @@ const TRACE_COLUMNS: &[&str] = &[
 ];
 
 /// Row `row` of the projected documents table, with its trace: the document as the
-/// earlier run (or a spill) wrote it, without its entity mentions, which are tagged again.
+/// earlier run (or a spill) wrote it, its dedup placement and entity mentions included
+/// (the stages that place and tag it again overwrite them).
 /// The projection holds exactly DOCUMENT_COLUMNS, each of the type the schema gives.
 fn document(
     id: DocId,
