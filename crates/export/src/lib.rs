@@ -22,6 +22,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
+use rayon::prelude::*;
 
 /// The tables, by name: `NAME.parquet`, or `NAME-00000.parquet`, ... when rotated.
 pub const DOCUMENTS: &str = "documents";
@@ -247,46 +248,43 @@ impl Sink for ParquetSink {
                 .entry(label.to_owned())
                 .or_default() += 1;
         }
-        // The three tables are independent files: encoded side by side, each the way it
-        // always was, so that writing a batch does not leave the other threads idle.
+        // The three tables are independent files: built and encoded side by side, each
+        // the way it always was, so that writing a batch does not leave the other
+        // threads idle.
         let (documents, trace, entities) =
             (&mut self.documents, &mut self.trace, &mut self.entities);
         let derived = self.derived;
-        let (texts, mentions) = rayon::join(
-            || -> Result<(), ExportError> {
-                let mut start = 0;
-                while start < docs.len() {
-                    let mut end = start;
-                    let mut bytes = 0;
-                    while end < docs.len()
-                        && (end == start || bytes + docs[end].text.len() < MAX_TEXT_BYTES_PER_BATCH)
-                    {
-                        bytes += docs[end].text.len();
-                        end += 1;
-                    }
-                    let part = &docs[start..end];
-                    let (written, traced) = rayon::join(
-                        || documents.write(schema::documents_batch(part, derived)),
+        let mut start = 0;
+        while start < docs.len() {
+            let mut end = start;
+            let mut bytes = 0;
+            while end < docs.len()
+                && (end == start || bytes + docs[end].text.len() < MAX_TEXT_BYTES_PER_BATCH)
+            {
+                bytes += docs[end].text.len();
+                end += 1;
+            }
+            let part = &docs[start..end];
+            let mentions = schema::Mentions::of(part);
+            let ((written, traced), listed) = rayon::join(
+                || {
+                    rayon::join(
+                        || documents.write(schema::documents_batch(part, derived, &mentions)),
                         || trace.write(schema::trace_batch(part)),
-                    );
-                    written?;
-                    traced?;
-                    start = end;
-                }
-                Ok(())
-            },
-            || -> Result<(), ExportError> {
-                if docs
-                    .iter()
-                    .any(|d| d.entities.as_ref().is_some_and(|e| !e.is_empty()))
-                {
-                    entities.write(schema::entities_batch(&docs))?;
-                }
-                Ok(())
-            },
-        );
-        texts?;
-        mentions?;
+                    )
+                },
+                || match mentions.is_empty() {
+                    true => Ok(()),
+                    false => entities.write(schema::entities_batch(&mentions)),
+                },
+            );
+            written?;
+            traced?;
+            listed?;
+            start = end;
+        }
+        // Freeing a row group's documents is a long loop too.
+        docs.into_par_iter().for_each(drop);
         Ok(())
     }
 

@@ -16,6 +16,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -28,7 +29,7 @@ use newsprep_core::document::{
     Mention, Metadata, Origin, Signature, Trace,
 };
 use newsprep_core::input::InputFile;
-use newsprep_core::runner::{BoxError, RestoreReader, Restorer};
+use newsprep_core::runner::{BoxError, KeptDoc, RestoreReader, Restorer};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use rustc_hash::FxHashMap;
@@ -231,7 +232,7 @@ impl RestoreReader for EarlierReader<'_> {
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
         max: usize,
-    ) -> Result<(Vec<Document>, bool), BoxError> {
+    ) -> Result<(Vec<KeptDoc>, bool), BoxError> {
         match self.earlier.known.get(&DocId::for_path(&file.rel_path)) {
             Some(known) => Ok(self.cursors[known.output as usize].take(file, wanted, max)?),
             None => Ok((Vec::new(), false)),
@@ -247,13 +248,13 @@ struct Cursor {
 
 impl Cursor {
     /// The wanted documents of `file`, skipping the rows of the files before it (in the
-    /// run's order: by path).
+    /// run's order: by path). Each is made from its rows by the worker that takes it.
     fn take(
         &mut self,
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
         max: usize,
-    ) -> Result<(Vec<Document>, bool), RestoreError> {
+    ) -> Result<(Vec<KeptDoc>, bool), RestoreError> {
         let target = file.rel_path.as_str();
         let mut found = Vec::new();
         loop {
@@ -279,7 +280,9 @@ impl Cursor {
                     .malformed("its rows are not those of documents.parquet"));
             }
             if path == target && wanted(id) {
-                found.push(document(id, &docs, row, &trace, trace_row));
+                found.push(KeptDoc::new(id, move || {
+                    document(id, &docs, row, &trace, trace_row)
+                }));
             }
             self.documents.advance();
             self.trace.advance();
@@ -532,7 +535,8 @@ struct Rows {
     schema: SchemaRef,
     columns: &'static [&'static str],
     reading: Option<(PathBuf, ParquetRecordBatchReader)>,
-    batch: Option<RecordBatch>,
+    /// Shared with the documents made from its rows, which may outlive it.
+    batch: Option<Arc<RecordBatch>>,
     row: usize,
 }
 
@@ -553,7 +557,7 @@ impl Rows {
     }
 
     /// The current row, loading the next batch or file when needed; `None` at the end.
-    fn current(&mut self) -> Result<Option<(RecordBatch, usize)>, RestoreError> {
+    fn current(&mut self) -> Result<Option<(Arc<RecordBatch>, usize)>, RestoreError> {
         loop {
             if let Some(batch) = &self.batch {
                 if self.row < batch.num_rows() {
@@ -565,7 +569,7 @@ impl Rows {
             if let Some((path, reader)) = &mut self.reading {
                 match reader.next() {
                     Some(Ok(batch)) => {
-                        self.batch = Some(batch);
+                        self.batch = Some(Arc::new(batch));
                         continue;
                     }
                     Some(Err(err)) => {
@@ -843,10 +847,12 @@ mod tests {
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         let mut reader = earlier.reader().unwrap();
         for file in &files {
-            let (docs, _) = reader.read(file, &|_| true, usize::MAX).unwrap();
-            assert_eq!(docs.len(), 1);
-            assert_eq!(docs[0].source_path, file.rel_path);
-            assert_eq!(docs[0].doc_id, DocId::for_path(&file.rel_path));
+            let (kept, _) = reader.read(file, &|_| true, usize::MAX).unwrap();
+            assert_eq!(kept.len(), 1);
+            assert_eq!(kept[0].doc_id, DocId::for_path(&file.rel_path));
+            let doc = kept.into_iter().next().unwrap().into_document();
+            assert_eq!(doc.source_path, file.rel_path);
+            assert_eq!(doc.doc_id, DocId::for_path(&file.rel_path));
         }
         // A file not wanted is passed over without being read.
         let mut reader = earlier.reader().unwrap();
@@ -905,10 +911,11 @@ mod tests {
 
         let earlier = Earlier::open(&[dir.path().to_owned()], HASH, None).unwrap();
         let mut reader = earlier.reader().unwrap();
-        let (docs, _) = reader
+        let (kept, _) = reader
             .read(&input("a.txt", written.source_bytes), &|_| true, 10)
             .unwrap();
-        assert_eq!(docs.len(), 1);
+        assert_eq!(kept.len(), 1);
+        let docs: Vec<Document> = kept.into_iter().map(KeptDoc::into_document).collect();
         assert_eq!(docs[0].language, written.language);
         assert_eq!(docs[0].dedup, written.dedup);
         assert_eq!(docs[0].entities, written.entities);

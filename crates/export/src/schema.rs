@@ -110,56 +110,88 @@ pub fn entities() -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
-/// The mention columns for `mentions`, in their order.
+/// The mention columns for `mentions`, in the order of [`mention_fields`], built side
+/// by side.
 fn mention_columns(mentions: &[&Mention]) -> Vec<ArrayRef> {
+    mention_fields()
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|field| mention_column(field.name(), mentions))
+        .collect()
+}
+
+/// The column `name` of [`mention_fields`] for `mentions`.
+fn mention_column(name: &str, mentions: &[&Mention]) -> ArrayRef {
     let strings = |f: fn(&Mention) -> &str| -> ArrayRef {
         Arc::new(sized_strings(mentions.iter().map(|m| Some(f(m)))))
     };
-    vec![
-        strings(|m| &m.text),
-        strings(|m| m.label.map_or("", |l| l.as_str())),
-        Arc::new(Int64Array::from_iter_values(
+    match name {
+        "text" => strings(|m| &m.text),
+        "label" => strings(|m| m.label.map_or("", |l| l.as_str())),
+        "start" => Arc::new(Int64Array::from_iter_values(
             mentions.iter().map(|m| to_i64(m.start)),
         )),
-        Arc::new(Int64Array::from_iter_values(
+        "end" => Arc::new(Int64Array::from_iter_values(
             mentions.iter().map(|m| to_i64(m.end)),
         )),
-        strings(|m| &m.canonical),
-        Arc::new(hex_column(mentions.iter().map(|m| Some(m.entity_id)))),
-        Arc::new(Int64Array::from_iter(
+        "canonical" => strings(|m| &m.canonical),
+        "entity_id" => Arc::new(hex_column(mentions.iter().map(|m| Some(m.entity_id)))),
+        "geonames_id" => Arc::new(Int64Array::from_iter(
             mentions.iter().map(|m| m.geonames_id),
         )),
-        Arc::new(StringArray::from_iter(
+        "country_code" => Arc::new(StringArray::from_iter(
             mentions.iter().map(|m| m.country_code.as_deref()),
         )),
-        Arc::new(Float64Array::from_iter(mentions.iter().map(|m| m.lat))),
-        Arc::new(Float64Array::from_iter(mentions.iter().map(|m| m.lon))),
-        Arc::new(Int64Array::from_iter(mentions.iter().map(|m| m.value))),
-        Arc::new(Date32Array::from_iter(mentions.iter().map(|m| m.date))),
-    ]
+        "lat" => Arc::new(Float64Array::from_iter(mentions.iter().map(|m| m.lat))),
+        "lon" => Arc::new(Float64Array::from_iter(mentions.iter().map(|m| m.lon))),
+        "value" => Arc::new(Int64Array::from_iter(mentions.iter().map(|m| m.value))),
+        "date" => Arc::new(Date32Array::from_iter(mentions.iter().map(|m| m.date))),
+        other => unreachable!("mention_fields has no column {other}"),
+    }
 }
 
-/// The rows of `entities.parquet` for the mentions of `docs`.
-pub fn entities_batch(docs: &[Document]) -> Result<RecordBatch, ArrowError> {
-    let pairs: Vec<(DocId, &Mention)> = docs
-        .iter()
-        .flat_map(|d| d.entities.iter().flatten().map(move |m| (d.doc_id, m)))
-        .collect();
-    let mentions: Vec<&Mention> = pairs.iter().map(|(_, m)| *m).collect();
-    let mut columns: Vec<ArrayRef> =
-        vec![Arc::new(id_column(pairs.iter().map(|&(id, _)| Some(id))))];
-    columns.extend(mention_columns(&mentions));
+/// The mentions of a batch of documents as columns, built once for both places they
+/// are written: the `entities` list column of `documents.parquet` and the rows of
+/// `entities.parquet`.
+pub struct Mentions {
+    /// The `doc_id` of each mention's document.
+    doc_ids: ArrayRef,
+    /// The columns of [`mention_fields`], a row per mention.
+    columns: Vec<ArrayRef>,
+}
+
+impl Mentions {
+    /// The mentions of `docs` in document order, each column built on its own thread.
+    pub fn of(docs: &[Document]) -> Mentions {
+        let pairs: Vec<(DocId, &Mention)> = docs
+            .iter()
+            .flat_map(|d| d.entities.iter().flatten().map(move |m| (d.doc_id, m)))
+            .collect();
+        let mentions: Vec<&Mention> = pairs.iter().map(|(_, m)| *m).collect();
+        let (doc_ids, columns) = rayon::join(
+            || -> ArrayRef { Arc::new(id_column(pairs.iter().map(|&(id, _)| Some(id)))) },
+            || mention_columns(&mentions),
+        );
+        Mentions { doc_ids, columns }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.doc_ids.is_empty()
+    }
+}
+
+/// The rows of `entities.parquet` for `mentions`.
+pub fn entities_batch(mentions: &Mentions) -> Result<RecordBatch, ArrowError> {
+    let mut columns = vec![mentions.doc_ids.clone()];
+    columns.extend(mentions.columns.iter().cloned());
     RecordBatch::try_new(entities(), columns)
 }
 
 /// The `entities` column: each document's mentions as a list; null where the stage
 /// did not run.
-fn entities_column(docs: &[Document]) -> Result<ArrayRef, ArrowError> {
-    let mentions: Vec<&Mention> = docs
-        .iter()
-        .flat_map(|d| d.entities.iter().flatten())
-        .collect();
-    let values = StructArray::try_new(mention_fields(), mention_columns(&mentions), None)?;
+fn entities_column(docs: &[Document], mentions: &Mentions) -> Result<ArrayRef, ArrowError> {
+    let values = StructArray::try_new(mention_fields(), mentions.columns.clone(), None)?;
     let offsets =
         OffsetBuffer::from_lengths(docs.iter().map(|d| d.entities.as_ref().map_or(0, Vec::len)));
     let nulls = NullBuffer::from_iter(docs.iter().map(|d| d.entities.is_some()));
@@ -302,9 +334,32 @@ pub enum Derived {
     Skip,
 }
 
-/// The rows of `documents.parquet` for `docs`, in their order.
-pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatch, ArrowError> {
-    let skip = derived == Derived::Skip;
+/// The rows of `documents.parquet` for `docs`, whose mentions are `mentions`. The
+/// columns are built side by side: the batch of a row group is built at the end of a
+/// pass, where one thread building thirty columns in turn left the others idle.
+pub fn documents_batch(
+    docs: &[Document],
+    derived: Derived,
+    mentions: &Mentions,
+) -> Result<RecordBatch, ArrowError> {
+    let schema = documents();
+    let columns = schema
+        .fields()
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|field| document_column(field.name(), docs, derived, mentions))
+        .collect::<Result<Vec<_>, _>>()?;
+    RecordBatch::try_new(schema, columns)
+}
+
+/// The column `name` of [`documents`] for `docs`.
+fn document_column(
+    name: &str,
+    docs: &[Document],
+    derived: Derived,
+    mentions: &Mentions,
+) -> Result<ArrayRef, ArrowError> {
     let strings = |f: fn(&Document) -> &str| -> ArrayRef {
         Arc::new(sized_strings(docs.iter().map(|d| Some(f(d)))))
     };
@@ -316,88 +371,91 @@ pub fn documents_batch(docs: &[Document], derived: Derived) -> Result<RecordBatc
     let optional = |f: fn(&Document) -> Option<&str>| -> ArrayRef {
         Arc::new(sized_strings(docs.iter().map(f)))
     };
-    // Counting words and hashing every text is the costliest part of building a
-    // batch, and the batch is built while the other threads may be idle: in parallel.
-    let derived: Vec<(i64, i64, String)> = if skip {
-        docs.iter().map(|_| (0, 0, String::new())).collect()
-    } else {
-        docs.par_iter()
-            .map(|d| (to_i64(d.n_chars()), to_i64(d.n_words()), d.content_hash()))
-            .collect()
+    // Counting and hashing every text is the costliest of the columns: spread over the
+    // threads too. A spill leaves them zero and empty.
+    let count = |f: fn(&Document) -> u64| -> ArrayRef {
+        let values: Vec<i64> = match derived {
+            Derived::Skip => vec![0; docs.len()],
+            Derived::Compute => docs.par_iter().map(|d| to_i64(f(d))).collect(),
+        };
+        Arc::new(Int64Array::from(values))
     };
-    let count = |f: fn(&(i64, i64, String)) -> i64| -> ArrayRef {
-        Arc::new(Int64Array::from_iter_values(derived.iter().map(f)))
+    let timestamps = |values: Vec<Option<i64>>| -> ArrayRef {
+        Arc::new(TimestampMicrosecondArray::from(values).with_timezone("UTC"))
     };
-    let published = TimestampMicrosecondArray::from_iter(docs.iter().map(|d| d.meta.published))
-        .with_timezone("UTC");
-    let boilerplate_lines = Int64Array::from_iter(
-        docs.iter()
-            .map(|d| d.boilerplate.as_ref().map(|b| to_i64(b.removed_lines))),
-    );
-    RecordBatch::try_new(
-        documents(),
-        vec![
-            Arc::new(id_column(docs.iter().map(|d| Some(d.doc_id)))),
-            strings(|d| &d.source_path),
-            ints(|d| d.source_bytes),
-            strings(|d| d.format.as_str()),
-            strings(|d| &d.encoding),
-            strings(|d| d.encoding_source.as_str()),
-            ints(|d| d.mojibake_repairs),
-            optional(|d| d.meta.title.as_deref()),
-            Arc::new(published),
-            optional(|d| d.meta.attribution.as_deref()),
-            author_column(docs)?,
-            optional(|d| d.meta.site_name.as_deref()),
-            optional(|d| d.meta.url.as_deref()),
-            optional(|d| d.meta.canonical_url.as_deref()),
-            optional(|d| d.meta.page_language.as_deref()),
-            optional(|d| d.language.as_ref().map(|l| l.code.as_str())),
-            Arc::new(Float64Array::from_iter(
-                docs.iter().map(|d| d.language.as_ref().map(|l| l.score)),
-            )),
-            optional(|d| d.origin.as_ref().map(|o| o.record_id.as_str())),
-            Arc::new(
-                TimestampMicrosecondArray::from_iter(
-                    docs.iter().map(|d| d.origin.as_ref().and_then(|o| o.date)),
-                )
-                .with_timezone("UTC"),
-            ),
-            Arc::new(Int64Array::from_iter(
-                docs.iter()
-                    .map(|d| d.origin.as_ref().map(|o| to_i64(o.offset))),
-            )),
-            strings(|d| &d.text),
-            count(|d| d.0),
-            count(|d| d.1),
-            Arc::new(StringArray::from_iter_values(derived.iter().map(|d| &d.2))),
-            Arc::new(boilerplate_lines),
+    Ok(match name {
+        "doc_id" => Arc::new(id_column(docs.iter().map(|d| Some(d.doc_id)))),
+        "source_path" => strings(|d| &d.source_path),
+        "source_bytes" => ints(|d| d.source_bytes),
+        "format" => strings(|d| d.format.as_str()),
+        "encoding" => strings(|d| &d.encoding),
+        "encoding_source" => strings(|d| d.encoding_source.as_str()),
+        "mojibake_repairs" => ints(|d| d.mojibake_repairs),
+        "title" => optional(|d| d.meta.title.as_deref()),
+        "published" => timestamps(docs.iter().map(|d| d.meta.published).collect()),
+        "attribution" => optional(|d| d.meta.attribution.as_deref()),
+        "author" => author_column(docs)?,
+        "site_name" => optional(|d| d.meta.site_name.as_deref()),
+        "url" => optional(|d| d.meta.url.as_deref()),
+        "canonical_url" => optional(|d| d.meta.canonical_url.as_deref()),
+        "page_language" => optional(|d| d.meta.page_language.as_deref()),
+        "language" => optional(|d| d.language.as_ref().map(|l| l.code.as_str())),
+        "language_score" => Arc::new(Float64Array::from_iter(
+            docs.iter().map(|d| d.language.as_ref().map(|l| l.score)),
+        )),
+        "warc_record_id" => optional(|d| d.origin.as_ref().map(|o| o.record_id.as_str())),
+        "warc_date" => timestamps(
+            docs.iter()
+                .map(|d| d.origin.as_ref().and_then(|o| o.date))
+                .collect(),
+        ),
+        "source_offset" => Arc::new(Int64Array::from_iter(
+            docs.iter()
+                .map(|d| d.origin.as_ref().map(|o| to_i64(o.offset))),
+        )),
+        "text" => strings(|d| &d.text),
+        "n_chars" => count(Document::n_chars),
+        "n_words" => count(Document::n_words),
+        "content_hash" => {
+            let hashes: Vec<String> = match derived {
+                Derived::Skip => vec![String::new(); docs.len()],
+                Derived::Compute => docs.par_iter().map(Document::content_hash).collect(),
+            };
+            Arc::new(StringArray::from_iter_values(hashes))
+        }
+        "boilerplate_lines" => {
+            Arc::new(Int64Array::from_iter(docs.iter().map(|d| {
+                d.boilerplate.as_ref().map(|b| to_i64(b.removed_lines))
+            })))
+        }
+        "removed_words" => {
             Arc::new(Int64Array::from_iter(docs.iter().map(|d| {
                 d.boilerplate.as_ref().map(|b| to_i64(b.removed_words))
-            }))),
-            optional(|d| {
-                d.boilerplate
-                    .as_ref()
-                    .and_then(|b| b.removed_text.as_deref())
-            }),
-            Arc::new(id_column(
-                docs.iter().map(|d| d.dedup.as_ref().map(|n| n.cluster)),
-            )),
-            Arc::new(BooleanArray::from_iter(
-                docs.iter()
-                    .map(|d| d.dedup.as_ref().map(|n| n.duplicate_of.is_some())),
-            )),
-            Arc::new(id_column(
-                docs.iter()
-                    .map(|d| d.dedup.as_ref().and_then(|n| n.duplicate_of)),
-            )),
-            Arc::new(Float64Array::from_iter(
-                docs.iter()
-                    .map(|d| d.dedup.as_ref().and_then(|n| n.similarity)),
-            )),
-            entities_column(docs)?,
-        ],
-    )
+            })))
+        }
+        "removed_text" => optional(|d| {
+            d.boilerplate
+                .as_ref()
+                .and_then(|b| b.removed_text.as_deref())
+        }),
+        "dup_cluster" => Arc::new(id_column(
+            docs.iter().map(|d| d.dedup.as_ref().map(|n| n.cluster)),
+        )),
+        "is_duplicate" => Arc::new(BooleanArray::from_iter(
+            docs.iter()
+                .map(|d| d.dedup.as_ref().map(|n| n.duplicate_of.is_some())),
+        )),
+        "duplicate_of" => Arc::new(id_column(
+            docs.iter()
+                .map(|d| d.dedup.as_ref().and_then(|n| n.duplicate_of)),
+        )),
+        "dup_similarity" => Arc::new(Float64Array::from_iter(
+            docs.iter()
+                .map(|d| d.dedup.as_ref().and_then(|n| n.similarity)),
+        )),
+        "entities" => entities_column(docs, mentions)?,
+        other => unreachable!("documents() has no column {other}"),
+    })
 }
 
 /// The rows of `quarantine.parquet` for `records`, in their order.
@@ -462,4 +520,95 @@ fn sized_strings<'a>(values: impl Iterator<Item = Option<&'a str>> + Clone) -> S
 /// and Spark read without surprises; no real count comes near the limit.
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int64Type;
+    use arrow_array::Array;
+    use newsprep_core::document::Label;
+
+    fn doc(path: &str, text: &str, names: Option<&[&str]>) -> Document {
+        let entities = names.map(|names| {
+            names
+                .iter()
+                .map(|name| Mention {
+                    text: (*name).into(),
+                    label: Some(Label::Person),
+                    canonical: (*name).into(),
+                    ..Mention::default()
+                })
+                .collect()
+        });
+        Document {
+            doc_id: DocId::for_path(path),
+            source_path: path.to_owned(),
+            text: text.to_owned(),
+            entities,
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn both_tables_get_the_same_mentions_in_document_order() {
+        let docs = [
+            doc(
+                "a.txt",
+                "Otunbayeva met Bakiyev.",
+                Some(&["Otunbayeva", "Bakiyev"]),
+            ),
+            doc("b.txt", "No one.", None),
+            doc("c.txt", "Atambayev  spoke\tlast", Some(&["Atambayev"])),
+        ];
+        let mentions = Mentions::of(&docs);
+        let batch = documents_batch(&docs, Derived::Compute, &mentions).unwrap();
+        assert_eq!(batch.num_columns(), documents().fields().len());
+
+        let lists = batch.column_by_name("entities").unwrap().as_list::<i32>();
+        assert!(lists.is_valid(0) && lists.is_null(1) && lists.is_valid(2));
+        let names = |row: usize| -> Vec<String> {
+            let list = lists.value(row);
+            let texts = list.as_struct().column_by_name("text").unwrap().clone();
+            let texts = texts.as_string::<i32>();
+            texts.iter().map(|t| t.unwrap().to_owned()).collect()
+        };
+        assert_eq!(names(0), ["Otunbayeva", "Bakiyev"]);
+        assert_eq!(names(2), ["Atambayev"]);
+
+        let table = entities_batch(&mentions).unwrap();
+        let column = |name: &str| -> Vec<String> {
+            let col = table.column_by_name(name).unwrap().as_string::<i32>();
+            col.iter().map(|v| v.unwrap().to_owned()).collect()
+        };
+        let (a, c) = (DocId::for_path("a.txt"), DocId::for_path("c.txt"));
+        let mut buf = [0u8; 16];
+        let (a, c) = (a.hex(&mut buf).to_owned(), c.hex(&mut buf).to_owned());
+        assert_eq!(column("doc_id"), [a.clone(), a, c]);
+        assert_eq!(column("text"), ["Otunbayeva", "Bakiyev", "Atambayev"]);
+
+        let words = batch.column_by_name("n_words").unwrap();
+        let words: Vec<i64> = words.as_primitive::<Int64Type>().values().to_vec();
+        assert_eq!(words, [3, 2, 3]);
+        let hashes = batch
+            .column_by_name("content_hash")
+            .unwrap()
+            .as_string::<i32>();
+        assert_eq!(hashes.value(0), docs[0].content_hash());
+    }
+
+    #[test]
+    fn a_spill_leaves_the_derived_columns_zero_and_empty() {
+        let docs = [doc("a.txt", "three words here", None)];
+        let batch = documents_batch(&docs, Derived::Skip, &Mentions::of(&docs)).unwrap();
+        let words = batch.column_by_name("n_words").unwrap();
+        assert_eq!(words.as_primitive::<Int64Type>().value(0), 0);
+        let hashes = batch
+            .column_by_name("content_hash")
+            .unwrap()
+            .as_string::<i32>();
+        assert_eq!(hashes.value(0), "");
+        assert!(Mentions::of(&docs).is_empty());
+    }
 }

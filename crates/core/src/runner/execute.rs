@@ -13,6 +13,7 @@ use crate::stage::{ErasedCorpusStage, Part, Stage};
 
 use super::pass::Run;
 use super::plan::Pass;
+use super::ports::KeptDoc;
 use super::report::StageReport;
 
 /// One document on its way through a pass, as the feed hands it over.
@@ -28,7 +29,7 @@ pub(super) enum What {
     /// A document kept before this pass with its first `level` stages applied: in a
     /// spill, or in an earlier run's output (`earlier`).
     Kept {
-        doc: Box<Document>,
+        doc: KeptDoc,
         level: usize,
         earlier: bool,
     },
@@ -129,7 +130,7 @@ impl Exec<'_> {
                 if earlier && keeps {
                     self.run.restored.fetch_add(1, Ordering::Relaxed);
                 }
-                self.bring(file, *doc, Some(level))
+                self.bring(file, doc.into_document(), Some(level))
             }
         }
     }

@@ -26,7 +26,9 @@ use crate::stage::{Decode, Stage};
 use execute::StageStats;
 use pass::{From, Run, Settled, To};
 pub use plan::{Incremental, Plan, Shape};
-pub use ports::{BoxError, NoProgress, Progress, RestoreReader, Restorer, Sink, Spill, SpillMaker};
+pub use ports::{
+    BoxError, KeptDoc, NoProgress, Progress, RestoreReader, Restorer, Sink, Spill, SpillMaker,
+};
 use report::PassClock;
 pub use report::{PassReport, RunError, RunReport, StageReport};
 
@@ -334,7 +336,7 @@ mod tests {
             file: &InputFile,
             wanted: &dyn Fn(DocId) -> bool,
             max: usize,
-        ) -> Result<(Vec<Document>, bool), BoxError> {
+        ) -> Result<(Vec<KeptDoc>, bool), BoxError> {
             let mut found = Vec::new();
             // Files are asked for in the order they were kept, only those kept: the
             // next document is this file's, or the file is done.
@@ -346,7 +348,7 @@ mod tests {
                     return Ok((found, true));
                 }
                 if wanted(doc.doc_id) {
-                    found.push(doc.clone());
+                    found.push(KeptDoc::ready(doc.clone()));
                 }
                 self.1 += 1;
             }

@@ -25,7 +25,7 @@ use super::execute::{
     guarded, needed, observer_of, panic_message, quarantine, Exec, Item, Outcome, StageStats, What,
 };
 use super::plan::Pass;
-use super::ports::{Progress, RestoreReader, Sink, Spill};
+use super::ports::{KeptDoc, Progress, RestoreReader, Sink, Spill};
 use super::report::{RunError, RunReport};
 
 /// Items processed at a time: small enough that the work of a batch spreads over every
@@ -140,8 +140,16 @@ pub(super) fn run_pass(
                 rayon::join(
                     || {
                         current.map(|batch| {
-                            let outcomes: Vec<Outcome> =
-                                batch.items.into_par_iter().map(|i| exec.run(i)).collect();
+                            // One item at a time to a thread: a thread that has run out
+                            // of work takes the next document rather than waiting for
+                            // another to finish a run of them, which rayon's default
+                            // split left at the end of every batch.
+                            let outcomes: Vec<Outcome> = batch
+                                .items
+                                .into_par_iter()
+                                .with_max_len(1)
+                                .map(|i| exec.run(i))
+                                .collect();
                             (batch.files, outcomes)
                         })
                     },
@@ -332,7 +340,7 @@ impl<'a> Feed<'a> {
                 items.extend(docs.into_iter().map(|doc| Item {
                     file,
                     what: What::Kept {
-                        doc: Box::new(doc),
+                        doc,
                         level,
                         earlier: false,
                     },
@@ -401,9 +409,10 @@ impl<'a> Feed<'a> {
                         }),
                 } if holds[file] => {
                     // Whole: whether they may be used depends on every one of them.
-                    let (docs, _) = reader
+                    let (kept, _) = reader
                         .read(input, &|_| true, usize::MAX)
                         .map_err(RunError::Restore)?;
+                    let docs = kept.into_par_iter().map(KeptDoc::into_document).collect();
                     restored(stages, self.pass, *skipped, docs, settled)
                 }
                 From::Inputs { .. } => None,
@@ -454,7 +463,7 @@ fn restored(
             .collect(),
         _ => Some(
             docs.map(|doc| What::Kept {
-                doc: Box::new(doc),
+                doc: KeptDoc::ready(doc),
                 level: skipped,
                 earlier: true,
             })

@@ -28,6 +28,34 @@ pub trait Restorer: Send + Sync {
     fn reader(&self) -> Result<Box<dyn RestoreReader + '_>, BoxError>;
 }
 
+/// A kept document as a reader hands it over: its id at once, the document itself
+/// made by whichever worker takes it. Turning stored rows back into documents is most
+/// of reading a spill; done where the reading is, it kept one thread busy while the
+/// others waited for the next batch.
+pub struct KeptDoc {
+    pub doc_id: DocId,
+    make: Box<dyn FnOnce() -> Document + Send>,
+}
+
+impl KeptDoc {
+    /// A document `make` builds when it is needed.
+    pub fn new(doc_id: DocId, make: impl FnOnce() -> Document + Send + 'static) -> KeptDoc {
+        KeptDoc {
+            doc_id,
+            make: Box::new(make),
+        }
+    }
+
+    /// A document already at hand.
+    pub fn ready(doc: Document) -> KeptDoc {
+        KeptDoc::new(doc.doc_id, move || doc)
+    }
+
+    pub fn into_document(self) -> Document {
+        (self.make)()
+    }
+}
+
 /// Reads kept documents forward, input file by input file, in the run's file order.
 pub trait RestoreReader: Send {
     /// At most `max` of the kept documents of `file` that `wanted` accepts, in the
@@ -39,7 +67,7 @@ pub trait RestoreReader: Send {
         file: &InputFile,
         wanted: &dyn Fn(DocId) -> bool,
         max: usize,
-    ) -> Result<(Vec<Document>, bool), BoxError>;
+    ) -> Result<(Vec<KeptDoc>, bool), BoxError>;
 }
 
 /// Keeps the documents of a pass as the stages before it left them, so that later
