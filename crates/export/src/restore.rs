@@ -36,8 +36,10 @@ use rustc_hash::FxHashMap;
 
 use crate::{schema, DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
 
-/// Rows read at a time from each table.
-const READ_BATCH_ROWS: usize = 1024;
+/// Rows read at a time from each table: the runner's batch of work. The reader is the
+/// one serial step of a pass that reads a spill, and four times as many rows made each
+/// fourth batch wait, and the pass's first, while the workers had nothing to do.
+const READ_BATCH_ROWS: usize = 256;
 
 /// Why an earlier output cannot be restored from.
 #[derive(Debug, thiserror::Error)]
