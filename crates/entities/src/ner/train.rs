@@ -271,52 +271,62 @@ pub fn evaluate(model: &Model, docs: &[Doc], lexicon: &Lexicon<'_>) -> Score {
     score
 }
 
-/// The whole entity stage's score on `docs` (rules and model, as a run tags): each
-/// document's tokens joined by spaces, a sentence per line, and the PERSON, ORG and
-/// LOC mentions compared with the gold spans.
+/// The whole entity stage's score on `docs` (rules and model, as a run tags), the
+/// PERSON, ORG and LOC mentions compared with the gold spans.
 pub fn evaluate_stage(entities: &crate::Entities, docs: &[Doc]) -> Score {
     let mut score = Score::default();
     for doc in docs {
-        let mut text = String::new();
-        let mut chars = 0;
-        let mut gold = Vec::new();
-        for sentence in &doc.sentences {
-            let mut starts = Vec::new();
-            for (i, (word, _)) in sentence.iter().enumerate() {
-                if i > 0 {
-                    text.push(' ');
-                    chars += 1;
-                }
-                starts.push(chars);
-                text.push_str(word);
-                chars += word.chars().count();
-            }
-            let tags: Vec<usize> = sentence.iter().map(|(_, t)| *t).collect();
-            for (a, b, kind) in spans_of(&tags) {
-                if kind != Kind::Misc {
-                    let end = starts[b - 1] + sentence[b - 1].0.chars().count();
-                    gold.push((starts[a], end, kind));
-                }
-            }
-            text.push('\n');
-            chars += 1;
-        }
-        let found: Vec<(usize, usize, Kind)> = entities
-            .tag(&text)
-            .into_iter()
-            .filter_map(|m| {
-                let kind = match m.label? {
-                    newsprep_core::document::Label::Person => Kind::Per,
-                    newsprep_core::document::Label::Org => Kind::Org,
-                    newsprep_core::document::Label::Loc => Kind::Loc,
-                    _ => return None,
-                };
-                Some((m.start as usize, m.end as usize, kind))
-            })
-            .collect();
-        score.add(&found, &gold);
+        let (text, gold) = stage_text(doc);
+        score.add(&stage_spans(entities, &text), &gold);
     }
     score
+}
+
+/// A document as the stage reads it, each sentence's tokens joined by spaces on a line
+/// of its own, with its PERSON, ORG and LOC gold spans in characters of that text.
+pub fn stage_text(doc: &Doc) -> (String, Vec<(usize, usize, Kind)>) {
+    let mut text = String::new();
+    let mut chars = 0;
+    let mut gold = Vec::new();
+    for sentence in &doc.sentences {
+        let mut starts = Vec::new();
+        for (i, (word, _)) in sentence.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+                chars += 1;
+            }
+            starts.push(chars);
+            text.push_str(word);
+            chars += word.chars().count();
+        }
+        let tags: Vec<usize> = sentence.iter().map(|(_, t)| *t).collect();
+        for (a, b, kind) in spans_of(&tags) {
+            if kind != Kind::Misc {
+                let end = starts[b - 1] + sentence[b - 1].0.chars().count();
+                gold.push((starts[a], end, kind));
+            }
+        }
+        text.push('\n');
+        chars += 1;
+    }
+    (text, gold)
+}
+
+/// The stage's PERSON, ORG and LOC mentions of `text`, in characters.
+pub fn stage_spans(entities: &crate::Entities, text: &str) -> Vec<(usize, usize, Kind)> {
+    entities
+        .tag(text)
+        .into_iter()
+        .filter_map(|m| {
+            let kind = match m.label? {
+                newsprep_core::document::Label::Person => Kind::Per,
+                newsprep_core::document::Label::Org => Kind::Org,
+                newsprep_core::document::Label::Loc => Kind::Loc,
+                _ => return None,
+            };
+            Some((m.start as usize, m.end as usize, kind))
+        })
+        .collect()
 }
 
 /// The tag names, for messages.
