@@ -222,6 +222,8 @@ fn the_trained_tagger_finds_names_without_cues_and_can_be_switched_off() {
         pair("Jacinda Ardern", "PERSON"),
         pair("Pedro Sanchez", "PERSON"),
         pair("Unicredit", "ORG"),
+        // One name across its particles, where the model alone reads two.
+        pair("Ursula von der Leyen", "PERSON"),
     ];
     let with_model = names_in("no_cues.txt", "");
     let rules_only = names_in("no_cues.txt", "[entities]\nmodel = false\n");

@@ -281,6 +281,37 @@ mod tests {
     }
 
     #[test]
+    fn particles_join_a_name_and_its_surname_claims_it() {
+        let text = "European Commission President Ursula von der Leyen met officials in Rio de Janeiro. Von der Leyen said Charles de Gaulle was right.";
+        let mentions = stage().tag(text);
+        let named: Vec<(&str, Option<Label>, &str)> = mentions
+            .iter()
+            .filter(|m| matches!(m.label, Some(Label::Person | Label::Loc)))
+            .map(|m| (m.text.as_str(), m.label, m.canonical.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (
+                    "Ursula von der Leyen",
+                    Some(Label::Person),
+                    "Ursula von der Leyen"
+                ),
+                ("Rio de Janeiro", Some(Label::Loc), "Rio de Janeiro"),
+                ("Von der Leyen", Some(Label::Person), "Ursula von der Leyen"),
+                (
+                    "Charles de Gaulle",
+                    Some(Label::Person),
+                    "Charles de Gaulle"
+                ),
+            ]
+        );
+        // Without the particle between capitals there is nothing to join.
+        let apart = stage().tag("Talks in Paris de facto ended.");
+        assert_eq!(find(&apart, "Paris")[0].text, "Paris");
+    }
+
+    #[test]
     fn organisations_from_lists_heads_and_acronyms() {
         let text = "Yves Giovannoni, the head of the International Committee of the Red Cross (ICRC) delegation, spoke. The ICRC said the Kyrgyz Health Ministry and the Collective Security Treaty Organisation met, as the BBC and Reuters reported.";
         let mentions = stage().tag(text);

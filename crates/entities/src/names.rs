@@ -40,6 +40,13 @@ const EXTENDERS: &[&str] = &[
     "states",
 ];
 
+/// Lower-case particles inside personal and place names, between two capitalised
+/// words: "Ursula von der Leyen", "Charles de Gaulle", "Rio de Janeiro".
+const PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "des", "la", "le", "bin",
+    "ibn", "dos", "das", "ter", "zu",
+];
+
 /// A name found in the text, with its label once decided. Offsets are in bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name<'p> {
@@ -146,6 +153,7 @@ impl<'g> Tagger<'g> {
         context: &Context<'_>,
     ) {
         let overlaps = |a: (usize, usize), n: &Name<'_>| a.0 < n.end && n.start < a.1;
+        let spans = join_particle_names(spans, names, text);
         let mut added: Vec<Name<'g>> = Vec::new();
         for span in spans {
             let range = (span.start, span.end);
@@ -308,8 +316,9 @@ impl<'g> Tagger<'g> {
             )];
         }
         // A span no rule names as a whole may still hold a group, a known name or a
-        // place: "Ethnic Uzbek", "Russian Interfax".
-        if words.len() > 1 {
+        // place: "Ethnic Uzbek", "Russian Interfax". Not one joined by particles,
+        // which make one name of it.
+        if words.len() > 1 && !has_particle(segs, words) {
             let mut parts = Vec::new();
             for &w in words {
                 let one = Span {
@@ -434,6 +443,19 @@ fn spans(segs: &[Seg<'_>]) -> Vec<Span> {
                     continue;
                 }
             }
+            // Particles join the next capitalised word: "von der Leyen".
+            let mut k = j + 2;
+            let mut particles = Vec::new();
+            while space(k - 1) && segs.get(k).is_some_and(|s| PARTICLES.contains(&s.text)) {
+                particles.push(k);
+                k += 2;
+            }
+            if !particles.is_empty() && space(k - 1) && next_cap(k) && !possessive {
+                words.extend(particles);
+                words.push(k);
+                j = k;
+                continue;
+            }
             let extendable = {
                 let lower = segs[j].lower();
                 EXTENDERS.contains(&lower.as_str()) || ORG_HEADS.contains(&lower.as_str())
@@ -530,6 +552,51 @@ fn trim_span(segs: &[Seg<'_>], mut words: Vec<usize>) -> Option<Span> {
         titled,
         head_after,
     })
+}
+
+/// The model's spans, with those over a name the rules joined by particles and left
+/// unlabelled made one when they reach its last word: the model reads "Ursula" and
+/// "Leyen" of "President Ursula von der Leyen" apart.
+fn join_particle_names(
+    mut spans: Vec<ner::Span>,
+    names: &[Name<'_>],
+    text: &str,
+) -> Vec<ner::Span> {
+    for name in names.iter().filter(|n| n.label.is_none()) {
+        let joined = text[name.start..name.end]
+            .split(' ')
+            .any(|w| PARTICLES.contains(&w));
+        if !joined {
+            continue;
+        }
+        let inside: Vec<usize> = (0..spans.len())
+            .filter(|&i| spans[i].start < name.end && name.start < spans[i].end)
+            .collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+            continue;
+        };
+        // The word after the particles decides when the model's readings differ: a name
+        // with a particle that the gazetteer does not know whole is mostly a person's
+        // ("Ursula" read as a place, "Leyen" as a person).
+        let kind = spans[last].kind;
+        let agree = inside.iter().all(|&i| spans[i].kind == kind);
+        if inside.len() > 1
+            && (agree || kind == ner::Kind::Per)
+            && spans[first].start >= name.start
+            && spans[last].end >= name.end
+        {
+            // From the model's first word: a title before the name is no part of it.
+            let (start, end) = (spans[first].start, spans[last].end);
+            spans.drain(first..=last);
+            spans.insert(first, ner::Span { start, end, kind });
+        }
+    }
+    spans
+}
+
+/// Whether a particle joins the span's words ("von der Leyen").
+fn has_particle(segs: &[Seg<'_>], words: &[usize]) -> bool {
+    words.iter().any(|&w| PARTICLES.contains(&segs[w].text))
 }
 
 /// The text a span covers, without a final possessive `'s`.
@@ -716,11 +783,21 @@ fn propagate_people(names: &mut [Name<'_>], text: &str) {
     let mut by_name: FxHashMap<String, String> = FxHashMap::default();
     for name in names.iter().filter(|n| n.label == Some(Label::Person)) {
         let parts: Vec<&str> = name.canonical.split(' ').collect();
-        if let Some(last) = parts.last() {
-            // A full name claims its last word; a single name claims only itself.
-            let key = fold(last);
+        // A full name claims its last word, and its surname from a particle on ("von
+        // der Leyen"); a single name claims only itself.
+        let particle = parts[1..]
+            .iter()
+            .position(|p| PARTICLES.contains(&p.to_lowercase().as_str()));
+        let surnames = parts
+            .last()
+            .map(|last| fold(last))
+            .into_iter()
+            .chain(particle.map(|k| fold(&parts[k + 1..].join(" "))));
+        for key in surnames {
             let entry = by_name.entry(key).or_insert_with(|| name.canonical.clone());
-            if parts.len() > 1 && !entry.contains(' ') {
+            // The fullest name wins: "Ursula von der Leyen" over "Von der Leyen".
+            let longer = parts.len() > entry.split(' ').count();
+            if longer && fold(&name.canonical).ends_with(&fold(entry)) {
                 *entry = name.canonical.clone();
             }
         }
