@@ -214,6 +214,74 @@ pub const ORG_HEADS: &[&str] = &[
     "guard",
 ];
 
+/// Last words that make a name a place or a facility, not a person: "George River",
+/// "Davis Gym", "Elm Park".
+pub const PLACE_HEADS: &[&str] = &[
+    "river",
+    "lake",
+    "creek",
+    "falls",
+    "bay",
+    "gulf",
+    "sea",
+    "coast",
+    "beach",
+    "island",
+    "islands",
+    "peninsula",
+    "valley",
+    "mountain",
+    "mountains",
+    "hills",
+    "forest",
+    "desert",
+    "park",
+    "street",
+    "avenue",
+    "road",
+    "square",
+    "bridge",
+    "airport",
+    "station",
+    "harbour",
+    "harbor",
+    "port",
+    "canal",
+    "dam",
+    "reservoir",
+    "county",
+    "district",
+    "province",
+    "gym",
+    "stadium",
+    "arena",
+    "plaza",
+    "zoo",
+    "museum",
+    "cathedral",
+    "mosque",
+    "temple",
+];
+
+/// Last words of events and prizes, which we do not tag and which are no person:
+/// "Davis Cup", "Nobel Prize".
+pub const EVENT_HEADS: &[&str] = &[
+    "cup",
+    "championship",
+    "championships",
+    "open",
+    "games",
+    "olympics",
+    "festival",
+    "awards",
+    "award",
+    "prize",
+    "trophy",
+    "tournament",
+    "marathon",
+    "war",
+];
+
 /// Organisations known by name: (canonical name, other names). News agencies and
 /// international bodies that appear without a head word.
 pub const KNOWN_ORGS: &[(&str, &[&str])] = &[

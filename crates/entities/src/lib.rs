@@ -312,6 +312,25 @@ mod tests {
     }
 
     #[test]
+    fn a_place_or_event_head_makes_no_person_of_a_name() {
+        let text = "George River rose after the storm, and fishermen on George River left. Spain won the Davis Cup Finals in Madrid. The Davis Cup returns next year.";
+        let mentions = stage().tag(text);
+        let river: Vec<Option<Label>> = mentions
+            .iter()
+            .filter(|m| m.text == "George River")
+            .map(|m| m.label)
+            .collect();
+        assert_eq!(river, [Some(Label::Loc), Some(Label::Loc)]);
+        for word in ["Davis", "Cup"] {
+            assert!(
+                !mentions.iter().any(|m| m.text.contains(word)),
+                "{word} tagged in {mentions:?}"
+            );
+        }
+        assert_eq!(find(&mentions, "Madrid")[0].label, Some(Label::Loc));
+    }
+
+    #[test]
     fn organisations_from_lists_heads_and_acronyms() {
         let text = "Yves Giovannoni, the head of the International Committee of the Red Cross (ICRC) delegation, spoke. The ICRC said the Kyrgyz Health Ministry and the Collective Security Treaty Organisation met, as the BBC and Reuters reported.";
         let mentions = stage().tag(text);

@@ -14,8 +14,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::gazetteer::{fold, Gazetteer, Place};
 use crate::lexicon::{
-    CONNECTORS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS, REPORTING_VERBS,
-    SENTENCE_STARTERS, TITLES, TITLE_MODIFIERS,
+    CONNECTORS, EVENT_HEADS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS, PLACE_HEADS,
+    REPORTING_VERBS, SENTENCE_STARTERS, TITLES, TITLE_MODIFIERS,
 };
 use crate::ner::{self, features::Lexicon, Model};
 use newsprep_core::document::Label;
@@ -154,12 +154,20 @@ impl<'g> Tagger<'g> {
     ) {
         let overlaps = |a: (usize, usize), n: &Name<'_>| a.0 < n.end && n.start < a.1;
         let spans = join_particle_names(spans, names, text);
+        // "Davis Cup Finals": a name the rules read as an event.
+        let event = |n: &Name<'_>| {
+            n.label.is_none()
+                && text[n.start..n.end]
+                    .split(' ')
+                    .skip(1)
+                    .any(|w| EVENT_HEADS.contains(&w.to_lowercase().as_str()))
+        };
         let mut added: Vec<Name<'g>> = Vec::new();
         for span in spans {
             let range = (span.start, span.end);
             if names
                 .iter()
-                .any(|n| n.label.is_some() && overlaps(range, n))
+                .any(|n| (n.label.is_some() || event(n)) && overlaps(range, n))
             {
                 continue;
             }
@@ -175,7 +183,20 @@ impl<'g> Tagger<'g> {
                 canonical,
                 place,
             };
-            added.push(match span.kind {
+            let head = surface
+                .rsplit(' ')
+                .next()
+                .filter(|_| surface.contains(' '))
+                .map(str::to_lowercase);
+            let head_in = |list: &[&str]| head.as_deref().is_some_and(|h| list.contains(&h));
+            // A person's name does not end in "River", "Cup" or "Bank".
+            let kind = match span.kind {
+                ner::Kind::Per if head_in(EVENT_HEADS) => continue,
+                ner::Kind::Per if head_in(PLACE_HEADS) => ner::Kind::Loc,
+                ner::Kind::Per if head_in(ORG_HEADS) => ner::Kind::Org,
+                kind => kind,
+            };
+            added.push(match kind {
                 ner::Kind::Per => name(Label::Person, surface.to_owned(), None),
                 ner::Kind::Org => name(
                     Label::Org,
@@ -302,6 +323,28 @@ impl<'g> Tagger<'g> {
         }
         if let Some((canonical, _)) = group(&text) {
             return vec![name(Label::Norp, canonical.to_owned(), None, start, end)];
+        }
+        // "George River", "Davis Cup": the last word makes a place or an event of a name
+        // that would otherwise pass for a person.
+        if let Some(head) = lowers.last().filter(|_| lowers.len() > 1) {
+            if lowers[1..]
+                .iter()
+                .any(|w| EVENT_HEADS.contains(&w.as_str()))
+            {
+                // Kept unlabelled, so that the model names no part of it either.
+                return vec![Name {
+                    start,
+                    end,
+                    label: None,
+                    canonical: text,
+                    place: None,
+                }];
+            }
+            if PLACE_HEADS.contains(&head.as_str()) {
+                let place = self.place(segs, span, &text, context);
+                let canonical = place.map_or_else(|| text.clone(), |p| p.name.clone());
+                return vec![name(Label::Loc, canonical, place, start, end)];
+            }
         }
         if self.looks_like_person(segs, span, &lowers) {
             return vec![name(Label::Person, text, None, start, end)];
