@@ -177,6 +177,15 @@ impl<'g> Tagger<'g> {
             if !surface.chars().any(char::is_uppercase) {
                 continue;
             }
+            // "Watch Alex Salmond's debate": a common word opening a sentence is no name.
+            let opens = text[..span.start]
+                .trim_end_matches([' ', '"', '“', '\'', '‘', '(', '['])
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '\n' | '.' | '!' | '?' | '…' | ':'));
+            if opens && SENTENCE_STARTERS.contains(&surface.to_lowercase().as_str()) {
+                continue;
+            }
             let end = span.start + surface.len();
             let name = |label, canonical, place| Name {
                 start: span.start,
@@ -768,17 +777,25 @@ fn previous_word(segs: &[Seg<'_>], i: usize) -> Option<String> {
 /// "Mr. Bakiyev", "correspondent, Monica Whitlock".
 fn title_before(segs: &[Seg<'_>], i: usize) -> bool {
     let mut k = i;
+    let mut period = false;
     while k > 0 {
         k -= 1;
         let s = &segs[k];
         if s.word {
-            return TITLES.contains(&s.lower().as_str());
+            return TITLES.contains(&s.lower().as_str()) && (!period || abbreviation(s.text));
         }
         if ![" ", ".", ","].contains(&s.text) {
             return false;
         }
+        period |= s.text == ".";
     }
     false
+}
+
+/// A title a period may follow within a sentence: "Mr.", "Gen.", "Sgt."; after
+/// "general." or "president." a sentence has ended.
+fn abbreviation(word: &str) -> bool {
+    word.chars().count() <= 4
 }
 
 fn next_word_in(segs: &[Seg<'_>], i: usize, list: &[&str]) -> bool {
@@ -818,7 +835,8 @@ fn sentence_start(segs: &[Seg<'_>], i: usize) -> bool {
         if [".", "!", "?", "…"].contains(&t) {
             // "Mr. Bakiyev": a period after a title ends no sentence.
             return !segs[..k].iter().rev().find(|s| s.word).is_some_and(|s| {
-                TITLES.contains(&s.lower().as_str()) || s.text.chars().count() == 1
+                (TITLES.contains(&s.lower().as_str()) && abbreviation(s.text))
+                    || s.text.chars().count() == 1
             });
         }
         return false;
