@@ -292,6 +292,10 @@ impl<'g> Tagger<'g> {
             place,
             by_model: false,
         };
+        let unlabelled = |canonical: String| Name {
+            label: None,
+            ..name(Label::Person, canonical, None, start, end)
+        };
 
         if let Some(canonical) = known_org(&text, context) {
             return vec![name(Label::Org, canonical, None, start, end)];
@@ -345,14 +349,7 @@ impl<'g> Tagger<'g> {
                 .any(|w| EVENT_HEADS.contains(&w.as_str()))
             {
                 // Kept unlabelled, so that the model names no part of it either.
-                return vec![Name {
-                    start,
-                    end,
-                    label: None,
-                    canonical: text,
-                    place: None,
-                    by_model: false,
-                }];
+                return vec![unlabelled(text)];
             }
             if PLACE_HEADS.contains(&head.as_str()) {
                 let place = self.place(segs, span, &text, context);
@@ -392,14 +389,7 @@ impl<'g> Tagger<'g> {
             }
             return parts;
         }
-        vec![Name {
-            start,
-            end,
-            label: None,
-            canonical: text,
-            place: None,
-            by_model: false,
-        }]
+        vec![unlabelled(text)]
     }
 
     fn looks_like_person(&self, segs: &[Seg<'_>], span: &Span, lowers: &[String]) -> bool {
