@@ -14,11 +14,8 @@ fn main() {
     let mut kinds: HashMap<String, usize> = HashMap::new();
     let mut spans: HashMap<String, usize> = HashMap::new();
     for file in std::env::args().skip(1) {
-        let (path, per_doc) = match file.rsplit_once(':') {
-            Some((p, n)) if n.parse::<usize>().is_ok() => (p.to_owned(), n.parse().ok()),
-            _ => (file.clone(), None),
-        };
-        let conll = std::fs::read_to_string(&path).expect("readable CoNLL file");
+        let (path, per_doc) = train::conll_arg(&file);
+        let conll = std::fs::read_to_string(path).expect("readable CoNLL file");
         let docs = train::read_conll(&conll, per_doc);
         for doc in docs.iter().enumerate().filter(|(i, _)| train::held_out(*i)) {
             let (text, gold) = stage_text(doc.1);

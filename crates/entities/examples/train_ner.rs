@@ -36,13 +36,7 @@ fn main() -> ExitCode {
     let (mut train_docs, mut test_docs) = (Vec::new(), Vec::new());
     let mut test_sets: Vec<(String, Vec<Doc>)> = Vec::new();
     for file in &files {
-        let (path, per_doc) = match file
-            .rsplit_once(':')
-            .and_then(|(p, n)| Some((p, n.parse::<usize>().ok()?)))
-        {
-            Some((p, n)) => (p, Some(n)),
-            None => (file.as_str(), None),
-        };
+        let (path, per_doc) = train::conll_arg(file);
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {

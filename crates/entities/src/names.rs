@@ -157,13 +157,8 @@ impl<'g> Tagger<'g> {
         let overlaps = |a: (usize, usize), n: &Name<'_>| a.0 < n.end && n.start < a.1;
         let spans = join_particle_names(spans, names, text);
         // "Davis Cup Finals": a name the rules read as an event.
-        let event = |n: &Name<'_>| {
-            n.label.is_none()
-                && text[n.start..n.end]
-                    .split(' ')
-                    .skip(1)
-                    .any(|w| EVENT_HEADS.contains(&w.to_lowercase().as_str()))
-        };
+        let event =
+            |n: &Name<'_>| n.label.is_none() && names_event(text[n.start..n.end].split(' '));
         let mut added: Vec<Name<'g>> = Vec::new();
         for span in spans {
             let range = (span.start, span.end);
@@ -344,10 +339,7 @@ impl<'g> Tagger<'g> {
         // "George River", "Davis Cup": the last word makes a place or an event of a name
         // that would otherwise pass for a person.
         if let Some(head) = lowers.last().filter(|_| lowers.len() > 1) {
-            if lowers[1..]
-                .iter()
-                .any(|w| EVENT_HEADS.contains(&w.as_str()))
-            {
+            if names_event(lowers.iter().map(String::as_str)) {
                 // Kept unlabelled, so that the model names no part of it either.
                 return vec![unlabelled(text)];
             }
@@ -642,6 +634,14 @@ fn join_particle_names(
     spans
 }
 
+/// Whether a name's words after its first name an event or a prize ("Davis Cup
+/// Finals", "Nobel Prize").
+fn names_event<'a>(words: impl Iterator<Item = &'a str>) -> bool {
+    words
+        .skip(1)
+        .any(|w| EVENT_HEADS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Whether a particle joins the span's words ("von der Leyen").
 fn has_particle(segs: &[Seg<'_>], words: &[usize]) -> bool {
     words.iter().any(|&w| PARTICLES.contains(&segs[w].text))
@@ -873,10 +873,10 @@ fn propagate_people(names: &mut [Name<'_>], text: &str) {
     }
     for name in names.iter_mut() {
         let surface = strip_possessive(&text[name.start..name.end]);
-        let Some(full) = by_name.get(&fold(surface)) else {
+        let key = fold(surface);
+        let Some(full) = by_name.get(&key) else {
             continue;
         };
-        let key = fold(surface);
         if matches!(name.label, Some(Label::Org | Label::Norp))
             || name.place.is_some_and(|p| p.is_country)
             || (name.place.is_some() && !name.by_model && !firm.contains(&key))

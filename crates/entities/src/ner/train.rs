@@ -75,6 +75,18 @@ fn bio(tag: &str, prev: usize) -> usize {
     }
 }
 
+/// A file argument of the training and evaluation tools, `FILE.conll` or
+/// `FILE.conll:N` (a file without `-DOCSTART-`, read as documents of N sentences).
+pub fn conll_arg(arg: &str) -> (&str, Option<usize>) {
+    match arg
+        .rsplit_once(':')
+        .and_then(|(path, n)| Some((path, n.parse::<usize>().ok()?)))
+    {
+        Some((path, n)) => (path, Some(n)),
+        None => (arg, None),
+    }
+}
+
 /// The documents held out for evaluation: every fifth, from the fifth.
 pub fn held_out(index: usize) -> bool {
     index % 5 == 4
