@@ -12,6 +12,7 @@
 //! [`LinkPeople`] is the corpus stage that does it, after the entity stage: it
 //! observes the mentions the entity stage found, so no text is tagged twice.
 
+use crate::lexicon::SUFFIXES;
 use newsprep_core::document::{Document, Label, Mention, Rejection};
 use newsprep_core::stage::{BoxError, CorpusStage};
 use rustc_hash::FxHashMap;
@@ -115,10 +116,7 @@ pub fn full_names(mentions: &[Mention]) -> Vec<String> {
 fn last_name(full_name: &str) -> Option<&str> {
     let mut words = full_name.split(' ').rev();
     let last = words.next()?;
-    if matches!(
-        last.trim_end_matches('.'),
-        "Jr" | "Sr" | "II" | "III" | "IV"
-    ) {
+    if SUFFIXES.contains(&last.trim_end_matches('.')) {
         words.next()
     } else {
         Some(last)

@@ -14,8 +14,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::gazetteer::{fold, Gazetteer, Place};
 use crate::lexicon::{
-    CONNECTORS, EVENT_HEADS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS, PLACE_HEADS,
-    REPORTING_VERBS, SENTENCE_STARTERS, TITLES, TITLE_MODIFIERS,
+    CONNECTORS, EVENT_HEADS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS,
+    PERSON_NOUNS, PLACE_HEADS, REPORTING_VERBS, SENTENCE_STARTERS, SUFFIXES, TITLES,
+    TITLE_MODIFIERS,
 };
 use crate::ner::{self, features::Lexicon, Model};
 use newsprep_core::document::Label;
@@ -160,7 +161,11 @@ impl<'g> Tagger<'g> {
         let event =
             |n: &Name<'_>| n.label.is_none() && names_event(text[n.start..n.end].split(' '));
         let mut added: Vec<Name<'g>> = Vec::new();
-        for span in spans {
+        for mut span in spans {
+            span.start = self.after_opening_words(text, &span, context);
+            if span.start >= span.end {
+                continue;
+            }
             let range = (span.start, span.end);
             if names
                 .iter()
@@ -168,17 +173,17 @@ impl<'g> Tagger<'g> {
             {
                 continue;
             }
-            let surface = strip_possessive(&text[span.start..span.end]);
-            if !surface.chars().any(char::is_uppercase) {
+            // "[MacBook] Pro", "[Trump] Tower": a span that stops before the next
+            // capitalised word of the same run names a part of some other name.
+            let next_word = text[span.end..]
+                .strip_prefix(' ')
+                .and_then(|rest| rest.split([' ', ',', '.', '\n']).next())
+                .unwrap_or("");
+            if next_word.starts_with(char::is_uppercase) && !SUFFIXES.contains(&next_word) {
                 continue;
             }
-            // "Watch Alex Salmond's debate": a common word opening a sentence is no name.
-            let opens = text[..span.start]
-                .trim_end_matches([' ', '"', '“', '\'', '‘', '(', '['])
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, '\n' | '.' | '!' | '?' | '…' | ':'));
-            if opens && SENTENCE_STARTERS.contains(&surface.to_lowercase().as_str()) {
+            let surface = strip_possessive(&text[span.start..span.end]);
+            if !surface.chars().any(char::is_uppercase) {
                 continue;
             }
             let end = span.start + surface.len();
@@ -230,6 +235,42 @@ impl<'g> Tagger<'g> {
         }
         names.retain(|n| n.label.is_some() || !added.iter().any(|a| overlaps((a.start, a.end), n)));
         names.extend(added);
+    }
+
+    /// Where a span of the model's starts once the common words opening a sentence
+    /// are off it: "Within Delhi", "Watch Alex Salmond's debate", and for a person a
+    /// word the text also writes in lower case ("Make Trump"); the end when nothing
+    /// is left. "The" stays on a place or an organisation ("The Hague").
+    fn after_opening_words(&self, text: &str, span: &ner::Span, context: &Context<'_>) -> usize {
+        let opens = text[..span.start]
+            .trim_end_matches([' ', '"', '“', '\'', '‘', '(', '['])
+            .chars()
+            .last()
+            .is_none_or(|c| matches!(c, '\n' | '.' | '!' | '?' | '…' | ':'));
+        if !opens {
+            return span.start;
+        }
+        let person = span.kind == ner::Kind::Per;
+        let mut start = span.start;
+        let mut first = true;
+        while start < span.end {
+            let rest = &text[start..span.end];
+            let word = rest.split(' ').next().unwrap_or(rest);
+            let lower = strip_possessive(word).to_lowercase();
+            let common = (SENTENCE_STARTERS.contains(&lower.as_str())
+                && (person || lower != "the" || !rest.contains(' ')))
+                || (person
+                    && first
+                    && rest.contains(' ')
+                    && context.lower_words.contains(lower.as_str())
+                    && !FIRST_NAMES.contains(&lower.as_str()));
+            if !common {
+                break;
+            }
+            start += word.len() + rest[word.len()..].len().min(1);
+            first = false;
+        }
+        start.min(span.end)
     }
 
     /// How much the document talks about each country: a country named counts 2, a
@@ -363,7 +404,9 @@ impl<'g> Tagger<'g> {
         }
         // A span no rule names as a whole may still hold a group, a known name or a
         // place: "Ethnic Uzbek", "Russian Interfax". Not one joined by particles,
-        // which make one name of it.
+        // which make one name of it. Without such a part it stays one unlabelled
+        // name, which a person named in full elsewhere claims whole ("Taylor Swift's
+        // management"); its words are no names of their own ("MacBook Pro" is no "Pro").
         if words.len() > 1 && !has_particle(segs, words) {
             let mut parts = Vec::new();
             for &w in words {
@@ -376,10 +419,14 @@ impl<'g> Tagger<'g> {
                 // yes, "Central" of "Central Asian" no.
                 let part = self.label(segs, &one, context);
                 parts.extend(part.into_iter().filter(|n| {
-                    n.label != Some(Label::Person) && n.place.is_none_or(|p| p.is_country)
+                    n.label.is_some()
+                        && n.label != Some(Label::Person)
+                        && n.place.is_none_or(|p| p.is_country)
                 }));
             }
-            return parts;
+            if !parts.is_empty() {
+                return parts;
+            }
         }
         vec![unlabelled(text)]
     }
@@ -793,13 +840,28 @@ fn next_word_in(segs: &[Seg<'_>], i: usize, list: &[&str]) -> bool {
         && segs.get(i + 2).is_some_and(|s| list.contains(&s.text))
 }
 
-/// ", the ..." or ", a ..." after a name: an apposition that describes a person.
+/// ", the head of ...", ", a Danish filmmaker": an apposition whose noun is a person's
+/// role. A bare ", the" is no cue: "MacBook Pro, the $49 adapter", "Acme, a company".
 fn appositive_follows(segs: &[Seg<'_>], i: usize) -> bool {
-    segs.get(i + 1).is_some_and(|s| s.text == ",")
+    let opens = segs.get(i + 1).is_some_and(|s| s.text == ",")
         && segs.get(i + 2).is_some_and(|s| s.text == " ")
         && segs
             .get(i + 3)
-            .is_some_and(|s| ["the", "a", "an", "who"].contains(&s.text))
+            .is_some_and(|s| ["the", "a", "an"].contains(&s.text));
+    if !opens {
+        return false;
+    }
+    // The role comes within a few words ("a former US senator", "the company's
+    // chief executive"), before any other punctuation.
+    segs[i + 4..]
+        .iter()
+        .take_while(|s| s.word || s.text == " " || s.text == "-")
+        .filter(|s| s.word)
+        .take(5)
+        .any(|s| {
+            let word = strip_possessive(s.text).to_lowercase();
+            TITLES.contains(&word.as_str()) || PERSON_NOUNS.contains(&word.as_str())
+        })
 }
 
 /// ", who" after a name: only people are "who".
