@@ -411,6 +411,17 @@ mod tests {
                 .all(|m| m.label == Some(Label::Loc)),
             "{mentions:?}"
         );
+        // After a dateline, and for a person anywhere.
+        let text = "LOS ANGELES (AP) — To LeBron James, triple-doubles are not a goal.";
+        let mentions = stage().tag(text);
+        assert_eq!(
+            find(&mentions, "LeBron James")[0].label,
+            Some(Label::Person)
+        );
+        assert!(
+            !mentions.iter().any(|m| m.text.starts_with("To")),
+            "{mentions:?}"
+        );
     }
 
     #[test]

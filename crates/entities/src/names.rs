@@ -238,19 +238,23 @@ impl<'g> Tagger<'g> {
     }
 
     /// Where a span of the model's starts once the common words opening a sentence
-    /// are off it: "Within Delhi", "Watch Alex Salmond's debate", and for a person a
-    /// word the text also writes in lower case ("Make Trump"); the end when nothing
-    /// is left. "The" stays on a place or an organisation ("The Hague").
+    /// or a quote are off it: "Within Delhi", "Watch Alex Salmond's debate", and for
+    /// a person a word the text also writes in lower case ("“Make Trump go away”");
+    /// the end when nothing is left. No person's name starts with such a word
+    /// wherever it stands ("(AP) — To LeBron James, ..."); "The" stays on a place or
+    /// an organisation ("The Hague").
     fn after_opening_words(&self, text: &str, span: &ner::Span, context: &Context<'_>) -> usize {
-        let opens = text[..span.start]
-            .trim_end_matches([' ', '"', '“', '\'', '‘', '(', '['])
-            .chars()
-            .last()
-            .is_none_or(|c| matches!(c, '\n' | '.' | '!' | '?' | '…' | ':'));
-        if !opens {
+        let before = text[..span.start].trim_end_matches(' ');
+        let opens = before.ends_with(['"', '“', '\'', '‘', '(', '['])
+            || before
+                .trim_end_matches(['"', '“', '\'', '‘', '(', '['])
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '\n' | '.' | '!' | '?' | '…' | ':' | '—' | '–'));
+        let person = span.kind == ner::Kind::Per;
+        if !opens && !person {
             return span.start;
         }
-        let person = span.kind == ner::Kind::Per;
         let mut start = span.start;
         let mut first = true;
         while start < span.end {
@@ -260,6 +264,7 @@ impl<'g> Tagger<'g> {
             let common = (SENTENCE_STARTERS.contains(&lower.as_str())
                 && (person || lower != "the" || !rest.contains(' ')))
                 || (person
+                    && opens
                     && first
                     && rest.contains(' ')
                     && context.lower_words.contains(lower.as_str())
