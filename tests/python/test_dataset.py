@@ -126,3 +126,7 @@ def test_report_figures_match_an_independent_count(corpus):
     assert sum(languages.values()) == docs.height
     table = subprocess.run([BINARY, "report", "--output", out], capture_output=True, text=True).stdout
     assert "Top PERSON" in table and "Kurmanbek Bakiyev" in table
+    # The folder may also be named alone, as most tools take it; not both ways at once.
+    assert subprocess.run([BINARY, "report", out], capture_output=True, text=True).stdout == table
+    both = subprocess.run([BINARY, "report", out, "--output", out], capture_output=True, text=True)
+    assert both.returncode == 2 and "cannot be used with" in both.stderr

@@ -10,9 +10,13 @@ use crate::ExitStatus;
 /// Options of `newsprep report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The output folder of a run (a directory dataset is read as one table).
-    #[arg(long, value_name = "DIR", default_value = "processed")]
-    output: PathBuf,
+    /// The output folder of a run (a directory dataset is read as one table)
+    /// [default: processed].
+    #[arg(value_name = "DIR", conflicts_with = "output")]
+    dir: Option<PathBuf>,
+    /// The same folder, named as `run --output` names it.
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
     /// How to print it.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
@@ -34,7 +38,11 @@ pub fn report(args: ReportArgs) -> ExitStatus {
         FormatArg::Json => Format::Json,
         FormatArg::Markdown => Format::Markdown,
     };
-    match newsprep_report::build(&args.output, args.top) {
+    let dir = args
+        .dir
+        .or(args.output)
+        .unwrap_or_else(|| PathBuf::from("processed"));
+    match newsprep_report::build(&dir, args.top) {
         Ok(report) => {
             println!("{}", report.render(format));
             ExitStatus::Success
