@@ -1,9 +1,12 @@
 //! One name per person across the corpus. Within a document, a last name alone
 //! (`Bakiyev`, `Mr. Bakiyev`) already resolves to the full name the document gives; an
-//! article that never gives it keeps the last name. Across the corpus, where exactly
-//! one full name ends in that last name, the last name is that person: `Bakiyev` in
-//! one article and `Kurmanbek Bakiyev` in others become one entity. Where two full
-//! names share it (`Hillary Clinton`, `Bill Clinton`), it stays as written: guessing
+//! article that never gives it keeps the last name. Across the corpus, where one full
+//! name ends in that last name, the last name is that person: `Bakiyev` in one article
+//! and `Kurmanbek Bakiyev` in others become one entity. Where several full names share
+//! it, one must be given by five times as many documents as all the others together
+//! (`Donald Trump` in 30, `Melania Trump` in 2 and `Ivanka Trump` in 3), as a town
+//! takes its name only from a reading five times as big; where none stands out so
+//! (`Hillary Clinton`, `Bill Clinton`), the last name stays as written: guessing
 //! would merge two people.
 //!
 //! Every mention then gets an `entity_id`, the same for every mention of one entity
@@ -59,30 +62,27 @@ impl CorpusStage for LinkPeople {
     }
 }
 
+/// How many times the documents of all other full names together those of the one
+/// a last name alone is taken for must number.
+const DOMINANCE: u32 = 5;
+
 /// The full names the corpus gives each last name.
 #[derive(Debug, Default)]
 pub struct Links {
-    /// Last name -> the one full name ending in it, or `None` once two differ.
-    full_by_last: FxHashMap<String, Option<String>>,
+    /// Last name -> the full names ending in it, each with the number of documents
+    /// that give it.
+    full_by_last: FxHashMap<String, FxHashMap<String, u32>>,
 }
 
 impl Links {
-    /// Takes note of the full names of people among `mentions`, as [`full_names`]
-    /// lists them.
+    /// Takes note of one document's full name of a person, as [`full_names`] lists
+    /// them (each once per document).
     pub fn add(&mut self, full_name: String) {
         let Some(last) = last_name(&full_name) else {
             return;
         };
-        let last = last.to_owned();
-        match self.full_by_last.get_mut(&last) {
-            None => {
-                self.full_by_last.insert(last, Some(full_name));
-            }
-            Some(Some(known)) if *known != full_name => {
-                self.full_by_last.insert(last, None);
-            }
-            Some(_) => {}
-        }
+        let names = self.full_by_last.entry(last.to_owned()).or_default();
+        *names.entry(full_name).or_default() += 1;
     }
 
     /// Rewrites the canonical name of every person named by a last name alone that
@@ -90,12 +90,23 @@ impl Links {
     pub fn resolve(&self, mentions: &mut [Mention]) {
         for mention in mentions.iter_mut() {
             if mention.label == Some(Label::Person) && !mention.canonical.contains(' ') {
-                if let Some(Some(full)) = self.full_by_last.get(&mention.canonical) {
-                    mention.canonical = full.clone();
+                if let Some(full) = self.full_name_of(&mention.canonical) {
+                    mention.canonical = full.to_owned();
                 }
             }
             mention.entity_id = entity_id(mention);
         }
+    }
+
+    /// The one full name a last name alone stands for, if one stands out.
+    fn full_name_of(&self, last: &str) -> Option<&str> {
+        let names = self.full_by_last.get(last)?;
+        // The most documents, then the first name in order: the same on every run.
+        let (best, &n) = names
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+        let others: u32 = names.values().sum::<u32>() - n;
+        (n >= DOMINANCE * others).then_some(best.as_str())
     }
 }
 
@@ -179,6 +190,25 @@ mod tests {
         );
         assert_eq!(mentions[0].entity_id, mentions[2].entity_id);
         assert_ne!(mentions[0].entity_id, mentions[1].entity_id);
+    }
+
+    #[test]
+    fn a_last_name_joins_the_full_name_five_times_as_many_documents_give() {
+        let mut links = Links::default();
+        let mut add = |name: &str, documents: usize| {
+            for _ in 0..documents {
+                links.add(name.to_owned());
+            }
+        };
+        add("Donald Trump", 10);
+        add("Melania Trump", 1);
+        add("Ivanka Trump", 1);
+        add("Hillary Clinton", 4);
+        add("Bill Clinton", 1);
+        let mut mentions = vec![person("Trump", "Trump"), person("Clinton", "Clinton")];
+        links.resolve(&mut mentions);
+        let canonical: Vec<&str> = mentions.iter().map(|m| m.canonical.as_str()).collect();
+        assert_eq!(canonical, ["Donald Trump", "Clinton"]);
     }
 
     #[test]
