@@ -434,6 +434,16 @@ mod tests {
         assert_eq!(swift[1].start, 56);
         assert_eq!(swift[1].label, Some(Label::Person));
         assert_eq!(swift[1].canonical, "Taylor Swift");
+        // So does the model's one reading of the full name as an organisation.
+        let text = "Taylor Swift said the label lied. Big Machine Label Group has handled \
+                    their ongoing public schism with Taylor Swift, according to a report.";
+        let mentions = stage().tag(text);
+        let swift = find(&mentions, "Taylor Swift");
+        assert_eq!(swift.len(), 2, "{mentions:?}");
+        assert!(
+            swift.iter().all(|m| m.label == Some(Label::Person)),
+            "{swift:?}"
+        );
     }
 
     #[test]

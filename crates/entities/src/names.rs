@@ -944,7 +944,10 @@ fn propagate_people(names: &mut [Name<'_>], text: &str) {
         let Some(full) = by_name.get(&key) else {
             continue;
         };
-        if matches!(name.label, Some(Label::Org | Label::Norp))
+        // The model's one reading of a person's full name as an organisation gives
+        // way ("schism with [Taylor Swift]"); a rule's organisation stands.
+        let model_full_name = name.by_model && surface.contains(' ');
+        if (matches!(name.label, Some(Label::Org | Label::Norp)) && !model_full_name)
             || name.place.is_some_and(|p| p.is_country)
             || (name.place.is_some() && !name.by_model && !firm.contains(&key))
         {
