@@ -425,6 +425,27 @@ mod tests {
     }
 
     #[test]
+    fn a_known_place_keeps_its_first_word_at_a_sentence_start() {
+        // "New" opens many sentences as a common word ("New rules apply"), and opened
+        // these three as their places' first word: "York", "Zealand" and a person
+        // "Delhi" before. A city of two words that "said" speaks for its government.
+        let text = "He left. New York is big. New Zealand won: New Delhi said no. New \
+                    rules apply.";
+        for stage in [stage(), stage().with_model(None)] {
+            let mentions = stage.tag(text);
+            for place in ["New York", "New Zealand", "New Delhi"] {
+                let found = find(&mentions, place);
+                assert_eq!(found.len(), 1, "{place}: {mentions:?}");
+                assert_eq!(found[0].label, Some(Label::Loc), "{place}");
+            }
+            assert!(
+                !mentions.iter().any(|m| m.text.starts_with("New rules")),
+                "{mentions:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";

@@ -116,7 +116,7 @@ impl<'g> Tagger<'g> {
                 word: s.chars().any(char::is_alphanumeric),
             })
             .collect();
-        let spans = spans(&segs);
+        let spans = spans(&segs, &|text| self.is_known_name(text));
         let context = Context {
             acronyms: defined_acronyms(&segs, &spans),
             evidence: self.country_evidence(&segs, &spans),
@@ -137,7 +137,8 @@ impl<'g> Tagger<'g> {
             let lexicon = Lexicon {
                 gazetteer: self.gazetteer,
             };
-            self.add_model_names(&mut names, model.spans(text, &lexicon), text, &context);
+            let spans = model.spans(text, &lexicon);
+            self.add_model_names(&mut names, spans, text, &segs, &context);
         }
         propagate_people(&mut names, text);
         names.retain(|n| n.label.is_some());
@@ -153,6 +154,7 @@ impl<'g> Tagger<'g> {
         names: &mut Vec<Name<'g>>,
         spans: Vec<ner::Span>,
         text: &str,
+        segs: &[Seg<'_>],
         context: &Context<'_>,
     ) {
         let overlaps = |a: (usize, usize), n: &Name<'_>| a.0 < n.end && n.start < a.1;
@@ -162,7 +164,7 @@ impl<'g> Tagger<'g> {
             |n: &Name<'_>| n.label.is_none() && names_event(text[n.start..n.end].split(' '));
         let mut added: Vec<Name<'g>> = Vec::new();
         for mut span in spans {
-            span.start = self.after_opening_words(text, &span, context);
+            span.start = self.after_opening_words(text, segs, &span, context);
             if span.start >= span.end {
                 continue;
             }
@@ -243,14 +245,16 @@ impl<'g> Tagger<'g> {
     /// the end when nothing is left. No person's name starts with such a word
     /// wherever it stands ("(AP) — To LeBron James, ..."); "The" stays on a place or
     /// an organisation ("The Hague").
-    fn after_opening_words(&self, text: &str, span: &ner::Span, context: &Context<'_>) -> usize {
-        let before = text[..span.start].trim_end_matches(' ');
-        let opens = before.ends_with(['"', '“', '\'', '‘', '(', '['])
-            || before
-                .trim_end_matches(['"', '“', '\'', '‘', '(', '['])
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, '\n' | '.' | '!' | '?' | '…' | ':' | '—' | '–'));
+    fn after_opening_words(
+        &self,
+        text: &str,
+        segs: &[Seg<'_>],
+        span: &ner::Span,
+        context: &Context<'_>,
+    ) -> usize {
+        let first_seg = segs.partition_point(|s| s.start < span.start);
+        let opens = segs.get(first_seg).is_some_and(|s| s.start == span.start)
+            && sentence_start(segs, first_seg);
         let person = span.kind == ner::Kind::Per;
         if !opens && !person {
             return span.start;
@@ -259,6 +263,9 @@ impl<'g> Tagger<'g> {
         let mut first = true;
         while start < span.end {
             let rest = &text[start..span.end];
+            if rest.contains(' ') && self.is_known_name(strip_possessive(rest)) {
+                break;
+            }
             let word = rest.split(' ').next().unwrap_or(rest);
             let lower = strip_possessive(word).to_lowercase();
             let common = (SENTENCE_STARTERS.contains(&lower.as_str())
@@ -276,6 +283,14 @@ impl<'g> Tagger<'g> {
             first = false;
         }
         start.min(span.end)
+    }
+
+    /// A place the gazetteer or the lists know, or a known organisation, by this
+    /// whole name. Single words are often such names by chance ("Police", "One").
+    fn is_known_name(&self, text: &str) -> bool {
+        !self.gazetteer.lookup(text).is_empty()
+            || PLACE_NAMES.contains_key(&fold(text))
+            || ORG_NAMES.contains_key(&fold(text))
     }
 
     /// How much the document talks about each country: a country named counts 2, a
@@ -444,7 +459,7 @@ impl<'g> Tagger<'g> {
             return false;
         }
         if span.titled || next_word_in(segs, last, REPORTING_VERBS) {
-            return !self.is_country(segs, span);
+            return !self.speaks_as_a_place(segs, span);
         }
         let multi = words.len() > 1;
         if multi && FIRST_NAMES.contains(&lowers[0].as_str()) {
@@ -456,11 +471,18 @@ impl<'g> Tagger<'g> {
         unknown_place && (who_follows(segs, last) || (multi && appositive_follows(segs, last)))
     }
 
-    fn is_country(&self, segs: &[Seg<'_>], span: &Span) -> bool {
+    /// "Kyrgyzstan said", "New Delhi said": a country, or a city or region of more
+    /// than one word big enough to be named alone, speaks for its government. One word
+    /// may be a surname too ("Jackson said").
+    fn speaks_as_a_place(&self, segs: &[Seg<'_>], span: &Span) -> bool {
+        let multi = span.words.len() > 1;
         self.gazetteer
             .lookup(&span_text(segs, &span.words))
             .iter()
-            .any(|p| p.is_country)
+            .any(|p| {
+                p.is_country
+                    || (multi && (p.is_region || p.population >= self.min_population_alone))
+            })
     }
 
     /// The place a span names, if the gazetteer knows it and the context allows it:
@@ -499,7 +521,7 @@ impl<'g> Tagger<'g> {
 
 /// Capitalised spans with their connectors, with sentence-initial common words and
 /// leading titles taken off.
-fn spans(segs: &[Seg<'_>]) -> Vec<Span> {
+fn spans(segs: &[Seg<'_>], known: &dyn Fn(&str) -> bool) -> Vec<Span> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < segs.len() {
@@ -570,17 +592,25 @@ fn spans(segs: &[Seg<'_>]) -> Vec<Span> {
             break;
         }
         i = j + 1;
-        if let Some(span) = trim_span(segs, words) {
+        if let Some(span) = trim_span(segs, words, known) {
             out.push(span);
         }
     }
     out
 }
 
-fn trim_span(segs: &[Seg<'_>], mut words: Vec<usize>) -> Option<Span> {
+/// `known` tells a name of the gazetteer or the lists, which keeps on a first word
+/// that would otherwise come off ("New York", "New Zealand" opening a sentence; not
+/// "Police" alone, though a Polish town has that name).
+fn trim_span(
+    segs: &[Seg<'_>],
+    mut words: Vec<usize>,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<Span> {
     let mut titled = title_before(segs, *words.first()?);
     if sentence_start(segs, words[0])
         && SENTENCE_STARTERS.contains(&segs[words[0]].lower().as_str())
+        && !(words.len() > 1 && known(&span_text(segs, &words)))
     {
         words.remove(0);
     }
@@ -876,17 +906,18 @@ fn who_follows(segs: &[Seg<'_>], i: usize) -> bool {
         && segs.get(i + 3).is_some_and(|s| s.text == "who")
 }
 
-/// The first word of a sentence: nothing but spaces and opening quotes since the
-/// start of the text, a line break or a sentence's final punctuation.
+/// The first word of a sentence or a quote: nothing but spaces and brackets since the
+/// start of the text, a line break, a sentence's final punctuation, a colon or dash
+/// ("WATCH: ...", "(AP) — ...") or an opening quote.
 fn sentence_start(segs: &[Seg<'_>], i: usize) -> bool {
     let mut k = i;
     while k > 0 {
         k -= 1;
         let t = segs[k].text;
-        if t.contains('\n') {
+        if t.contains('\n') || [":", "—", "–", "“", "‘"].contains(&t) {
             return true;
         }
-        if [" ", "\"", "“", "'", "‘", "(", "["].contains(&t) {
+        if [" ", "\"", "'", "(", "["].contains(&t) {
             continue;
         }
         if [".", "!", "?", "…"].contains(&t) {
