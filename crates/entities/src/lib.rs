@@ -446,6 +446,34 @@ mod tests {
     }
 
     #[test]
+    fn sports_scores_and_short_names_are_not_misread() {
+        let text = "The Los Angeles Lakers beat the Boston Celtics 110-102 behind LeBron \
+                    James. The UN met. Kim Jong Un fired 2 missiles.";
+        let mentions = stage().tag(text);
+        // The second number of a score, and a preposition after a number, count nothing.
+        let counts: Vec<&str> = mentions
+            .iter()
+            .filter(|m| m.label == Some(Label::Count))
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(counts, ["2 missiles"]);
+        // The model read "LeBron" and "James" as two people: one name.
+        assert_eq!(
+            find(&mentions, "LeBron James")[0].label,
+            Some(Label::Person)
+        );
+        assert!(find(&mentions, "James").is_empty(), "{mentions:?}");
+        // "UN" is the United Nations; the "Un" of Kim Jong Un is not.
+        assert_eq!(find(&mentions, "UN")[0].canonical, "United Nations");
+        assert!(
+            !mentions
+                .iter()
+                .any(|m| m.canonical == "United Nations" && m.text == "Un"),
+            "{mentions:?}"
+        );
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";

@@ -688,9 +688,6 @@ fn join_particle_names(
         let joined = text[name.start..name.end]
             .split(' ')
             .any(|w| PARTICLES.contains(&w));
-        if !joined {
-            continue;
-        }
         let inside: Vec<usize> = (0..spans.len())
             .filter(|&i| spans[i].start < name.end && name.start < spans[i].end)
             .collect();
@@ -699,11 +696,12 @@ fn join_particle_names(
         };
         // The word after the particles decides when the model's readings differ: a name
         // with a particle that the gazetteer does not know whole is mostly a person's
-        // ("Ursula" read as a place, "Leyen" as a person).
+        // ("Ursula" read as a place, "Leyen" as a person). Without particles the pieces
+        // must agree ("[LeBron] [James]", both read as people).
         let kind = spans[last].kind;
         let agree = inside.iter().all(|&i| spans[i].kind == kind);
         if inside.len() > 1
-            && (agree || kind == ner::Kind::Per)
+            && (agree || (joined && kind == ner::Kind::Per))
             && spans[first].start >= name.start
             && spans[last].end >= name.end
         {
@@ -752,6 +750,22 @@ pub fn strip_possessive(text: &str) -> &str {
 /// The lists as maps from folded names, built once: a span costs one lookup per list.
 static ORG_NAMES: LazyLock<FxHashMap<String, &'static str>> =
     LazyLock::new(|| by_folded_name(KNOWN_ORGS));
+/// The folded names of known organisations that the list writes only in capitals.
+static ORG_ACRONYMS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
+    let spellings = || {
+        KNOWN_ORGS
+            .iter()
+            .flat_map(|(canonical, other)| std::iter::once(canonical).chain(other.iter()))
+    };
+    let mixed: FxHashSet<String> = spellings()
+        .filter(|name| name.chars().any(char::is_lowercase))
+        .map(|name| fold(name))
+        .collect();
+    spellings()
+        .map(|name| fold(name))
+        .filter(|key| !mixed.contains(key))
+        .collect()
+});
 static PLACE_NAMES: LazyLock<FxHashMap<String, &'static str>> =
     LazyLock::new(|| by_folded_name(KNOWN_PLACES));
 static GROUP_NAMES: LazyLock<FxHashMap<String, (&'static str, Option<&'static str>)>> =
@@ -780,8 +794,13 @@ fn known(list: &FxHashMap<String, &'static str>, text: &str) -> Option<String> {
 }
 
 /// The long form of a known organisation's name or of an acronym the text defines.
+/// A name the list writes only in capitals matches only so written: "UN", not the
+/// "Un" of "Kim Jong Un".
 fn known_org(text: &str, context: &Context<'_>) -> Option<String> {
-    known(&ORG_NAMES, text).or_else(|| context.acronyms.get(text).cloned())
+    let capitals_only = ORG_ACRONYMS.contains(&fold(text)) && text.chars().any(char::is_lowercase);
+    known(&ORG_NAMES, text)
+        .filter(|_| !capitals_only)
+        .or_else(|| context.acronyms.get(text).cloned())
 }
 
 /// The likeliest of a name's places: the one in the country the document talks about

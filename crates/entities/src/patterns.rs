@@ -121,6 +121,61 @@ const NOT_COUNTED: &[&str] = &[
     "million",
     "billion",
     "thousand",
+    // Prepositions, conjunctions, pronouns and verbs after a number: "won 110-102
+    // behind James", "the 2 who", "all 3 will".
+    "about",
+    "above",
+    "across",
+    "against",
+    "ago",
+    "along",
+    "amid",
+    "among",
+    "around",
+    "be",
+    "been",
+    "behind",
+    "below",
+    "between",
+    "beyond",
+    "but",
+    "can",
+    "could",
+    "did",
+    "during",
+    "he",
+    "her",
+    "his",
+    "if",
+    "into",
+    "it",
+    "its",
+    "may",
+    "near",
+    "nor",
+    "not",
+    "over",
+    "she",
+    "should",
+    "since",
+    "so",
+    "that",
+    "their",
+    "they",
+    "this",
+    "through",
+    "under",
+    "until",
+    "via",
+    "we",
+    "which",
+    "while",
+    "who",
+    "will",
+    "within",
+    "without",
+    "would",
+    "you",
 ];
 
 /// Dates in text order, longest first where they overlap.
@@ -169,6 +224,11 @@ pub fn counts(text: &str) -> Vec<Found> {
             // A capitalised word after a number is a name ("200 Bakiyev supporters"),
             // unless it is a people ("80,000 ethnic Uzbeks").
             if noun.starts_with(char::is_uppercase) && !is_group(noun) {
+                return None;
+            }
+            // "won 110-102", "pages 10-12": the second number of a score or a range.
+            let before = text[..m.start()].strip_suffix(['-', '–']);
+            if before.is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit())) {
                 return None;
             }
             let digits = c.name("number")?.as_str();
