@@ -62,6 +62,7 @@ pub const TITLES: &[&str] = &[
     "editor",
     "chairman",
     "chairwoman",
+    "speaker",
     "chair",
     "director",
     "chief",
@@ -196,6 +197,7 @@ pub const TITLE_MODIFIERS: &[&str] = &[
     "chief",
     "senior",
     "general",
+    "house",
 ];
 
 /// Words after a name that make it a person's: "Bakiyev said", "Otunbayeva told".

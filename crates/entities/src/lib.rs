@@ -474,6 +474,15 @@ mod tests {
     }
 
     #[test]
+    fn a_speaker_of_a_house_is_a_title() {
+        let mentions = stage().tag("House Speaker Nancy Pelosi disagreed. Pelosi left.");
+        let pelosi = find(&mentions, "Nancy Pelosi");
+        assert_eq!(pelosi.len(), 1, "{mentions:?}");
+        assert_eq!(pelosi[0].label, Some(Label::Person));
+        assert_eq!(find(&mentions, "Pelosi")[0].canonical, "Nancy Pelosi");
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";
