@@ -483,6 +483,34 @@ mod tests {
     }
 
     #[test]
+    fn agencies_coaches_and_capitals_in_news() {
+        let text = "The Department of Health and Human Services, the Bank of America and \
+                    Wells Fargo, and the Department of Justice and FBI spoke. Manchester \
+                    United manager Erik ten Hag was sacked. Officials in Kyiv said 12 \
+                    people died.";
+        for stage in [stage(), stage().with_model(None)] {
+            let mentions = stage.tag(text);
+            let label = |text: &str| find(&mentions, text).first().and_then(|m| m.label);
+            assert_eq!(
+                label("Department of Health and Human Services"),
+                Some(Label::Org)
+            );
+            assert_eq!(label("Bank of America"), Some(Label::Org));
+            assert_eq!(label("Department of Justice"), Some(Label::Org));
+            assert_eq!(label("FBI"), Some(Label::Org));
+            // The rules have no cue for him ("manager" is no title), the model has;
+            // neither reads "Hag" as The Hague any more.
+            assert!(find(&mentions, "Hag").is_empty(), "{mentions:?}");
+            assert_eq!(label("Kyiv"), Some(Label::Loc), "{mentions:?}");
+        }
+        let mentions = stage().tag(text);
+        assert_eq!(
+            find(&mentions, "Erik ten Hag")[0].label,
+            Some(Label::Person)
+        );
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";

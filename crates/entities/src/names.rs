@@ -45,7 +45,7 @@ const EXTENDERS: &[&str] = &[
 /// words: "Ursula von der Leyen", "Charles de Gaulle", "Rio de Janeiro".
 const PARTICLES: &[&str] = &[
     "von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "des", "la", "le", "bin",
-    "ibn", "dos", "das", "ter", "zu",
+    "ibn", "dos", "das", "ten", "ter", "zu",
 ];
 
 /// A name found in the text, with its label once decided. Offsets are in bytes.
@@ -458,7 +458,21 @@ impl<'g> Tagger<'g> {
         if words.len() == 1 && !segs[words[0]].text.chars().any(char::is_lowercase) {
             return false;
         }
-        if span.titled || next_word_in(segs, last, REPORTING_VERBS) {
+        // "Officials in Kyiv said": after "in" or "from" a name is where, not who.
+        let located = previous_word(segs, words[0]).is_some_and(|w| {
+            [
+                "in",
+                "at",
+                "near",
+                "from",
+                "outside",
+                "inside",
+                "across",
+                "throughout",
+            ]
+            .contains(&w.as_str())
+        });
+        if span.titled || (next_word_in(segs, last, REPORTING_VERBS) && !located) {
             return !self.speaks_as_a_place(segs, span);
         }
         let multi = words.len() > 1;
@@ -535,6 +549,8 @@ fn spans(segs: &[Seg<'_>], known: &dyn Fn(&str) -> bool) -> Vec<Span> {
         }
         let mut words = vec![i];
         let mut j = i;
+        // Joined through "of" after a head: "Department of Health and Human Services".
+        let mut head_of = false;
         loop {
             let current = segs[j].text;
             let possessive = current.ends_with("'s") || current.ends_with("’s");
@@ -586,8 +602,29 @@ fn spans(segs: &[Seg<'_>], known: &dyn Fn(&str) -> bool) -> Vec<Span> {
                     words.extend(joined);
                     words.push(k);
                     j = k;
+                    head_of = true;
                     continue;
                 }
+            }
+            // "Institute of Allergy and Infectious Diseases": within such a name "and"
+            // joins capitalised words too, but not two names ("Bank of America and
+            // Wells Fargo", "Department of Justice and FBI").
+            let and = segs.get(j + 2).is_some_and(|s| s.text == "and");
+            let two_names = known(current)
+                || segs
+                    .get(j + 4)
+                    .is_some_and(|s| !s.text.chars().any(char::is_lowercase));
+            if head_of
+                && and
+                && !two_names
+                && space(j + 1)
+                && space(j + 3)
+                && next_cap(j + 4)
+                && !possessive
+            {
+                words.extend([j + 2, j + 4]);
+                j += 4;
+                continue;
             }
             break;
         }
