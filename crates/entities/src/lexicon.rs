@@ -198,6 +198,8 @@ pub const TITLE_MODIFIERS: &[&str] = &[
     "senior",
     "general",
     "house",
+    "majority",
+    "minority",
 ];
 
 /// Words after a name that make it a person's: "Bakiyev said", "Otunbayeva told".

@@ -371,6 +371,9 @@ impl<'g> Tagger<'g> {
             .filter(|&k| segs[words[k + 1]].capitalised())
         {
             let (org, rest) = words.split_at(k + 1);
+            // "Senate Majority Leader Chuck Schumer": a title may follow the organisation.
+            let mut rest = rest.to_vec();
+            let titled = strip_titles(segs, &mut rest);
             let mut out = self.label(
                 segs,
                 &Span {
@@ -383,8 +386,8 @@ impl<'g> Tagger<'g> {
             out.extend(self.label(
                 segs,
                 &Span {
-                    words: rest.to_vec(),
-                    titled: false,
+                    words: rest,
+                    titled,
                     head_after: span.head_after,
                 },
                 context,
@@ -636,6 +639,26 @@ fn spans(segs: &[Seg<'_>], known: &dyn Fn(&str) -> bool) -> Vec<Span> {
     out
 }
 
+/// Takes titles, and the modifiers of a title ("Interim President", "Prime
+/// Minister"), off the front of a name's words, and says whether there was one; a
+/// modifier alone ("State Department") stays.
+fn strip_titles(segs: &[Seg<'_>], words: &mut Vec<usize>) -> bool {
+    let lowers: Vec<String> = words
+        .iter()
+        .map(|&w| segs[w].lower().trim_end_matches('.').to_owned())
+        .collect();
+    let run = lowers
+        .iter()
+        .take_while(|w| TITLES.contains(&w.as_str()) || TITLE_MODIFIERS.contains(&w.as_str()))
+        .count()
+        .min(words.len().saturating_sub(1));
+    let titled = lowers[..run].iter().any(|w| TITLES.contains(&w.as_str()));
+    if titled {
+        words.drain(..run);
+    }
+    titled
+}
+
 /// `known` tells a name of the gazetteer or the lists, which keeps on a first word
 /// that would otherwise come off ("New York", "New Zealand" opening a sentence; not
 /// "Police" alone, though a Polish town has that name).
@@ -654,21 +677,7 @@ fn trim_span(
     while words.len() > 1 && segs[words[0]].lower() == "the" {
         words.remove(0);
     }
-    // Titles, and the modifiers of a title ("Interim President", "Prime Minister"),
-    // come off the front; a modifier alone ("State Department") stays.
-    let lowers: Vec<String> = words
-        .iter()
-        .map(|&w| segs[w].lower().trim_end_matches('.').to_owned())
-        .collect();
-    let run = lowers
-        .iter()
-        .take_while(|w| TITLES.contains(&w.as_str()) || TITLE_MODIFIERS.contains(&w.as_str()))
-        .count()
-        .min(words.len().saturating_sub(1));
-    if lowers[..run].iter().any(|w| TITLES.contains(&w.as_str())) {
-        titled = true;
-        words.drain(..run);
-    }
+    titled |= strip_titles(segs, &mut words);
     while words
         .first()
         .is_some_and(|&w| CONNECTORS.contains(&segs[w].text) || !segs[w].word)
