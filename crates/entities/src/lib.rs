@@ -474,12 +474,21 @@ mod tests {
     }
 
     #[test]
-    fn a_speaker_of_a_house_is_a_title() {
+    fn titles_of_a_house_and_its_leaders() {
         let mentions = stage().tag("House Speaker Nancy Pelosi disagreed. Pelosi left.");
         let pelosi = find(&mentions, "Nancy Pelosi");
         assert_eq!(pelosi.len(), 1, "{mentions:?}");
         assert_eq!(pelosi[0].label, Some(Label::Person));
         assert_eq!(find(&mentions, "Pelosi")[0].canonical, "Nancy Pelosi");
+        // After an organisation in the same run of capitals.
+        let mentions = stage()
+            .with_model(None)
+            .tag("Senate Majority Leader Chuck Schumer, D-N.Y., praised it.");
+        assert_eq!(find(&mentions, "Senate")[0].label, Some(Label::Org));
+        assert_eq!(
+            find(&mentions, "Chuck Schumer")[0].label,
+            Some(Label::Person)
+        );
     }
 
     #[test]
