@@ -520,6 +520,33 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_in_title_case_names_nothing_by_its_capitals() {
+        let text = "Biden Signs Executive Order On Artificial Intelligence As Congress \
+                    Stalls\n\nBy Sarah Johnson and Michael Lee, CNN\n\nPresident Biden on \
+                    Monday signed an executive order on artificial intelligence. \"This is \
+                    a big deal,\" Biden said as the jobs debate stalls.\n\nRead more: How \
+                    AI Will Change Jobs";
+        for stage in [stage(), stage().with_model(None)] {
+            let mentions = stage.tag(text);
+            let names: Vec<(&str, Option<Label>)> = mentions
+                .iter()
+                .filter(|m| !matches!(m.label, Some(Label::Date | Label::Count)))
+                .map(|m| (m.text.as_str(), m.label))
+                .collect();
+            assert_eq!(
+                names,
+                [
+                    ("Sarah Johnson", Some(Label::Person)),
+                    ("Michael Lee", Some(Label::Person)),
+                    ("CNN", Some(Label::Org)),
+                    ("Biden", Some(Label::Person)),
+                    ("Biden", Some(Label::Person)),
+                ]
+            );
+        }
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";

@@ -140,6 +140,11 @@ impl<'g> Tagger<'g> {
             let spans = model.spans(text, &lexicon);
             self.add_model_names(&mut names, spans, text, &segs, &context);
         }
+        // A headline in title case gives no evidence by its capitals: "Biden Signs
+        // Executive Order On Artificial Intelligence" is no organisation, "Read more:
+        // How AI Will Change Jobs" no person.
+        let headlines = title_case_lines(text, &context.lower_words);
+        names.retain(|n| !headlines.iter().any(|h| h.contains(&n.start)));
         propagate_people(&mut names, text);
         names.retain(|n| n.label.is_some());
         names
@@ -534,6 +539,43 @@ impl<'g> Tagger<'g> {
             || locative;
         allowed.then_some(best)
     }
+}
+
+/// The byte ranges of the lines written in title case: four to 25 words, seven in
+/// ten capitalised, two capitalised words after the first that the text also writes
+/// in lower case or that are function words ("On", "As", "Will"), and no final period.
+/// A byline ("By Sarah Johnson and Michael Lee, CNN") has no such words, a sentence
+/// listing names ("The members were Sir George Thomas, Betty Uber and ...") its period.
+fn title_case_lines(text: &str, lower_words: &FxHashSet<&str>) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split('\n') {
+        let range = at..at + line.len();
+        at += line.len() + 1;
+        let words: Vec<&str> = line
+            .unicode_words()
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+            .collect();
+        if !(4..=25).contains(&words.len()) {
+            continue;
+        }
+        let capital = |w: &&&str| w.starts_with(char::is_uppercase);
+        let capitals = words.iter().filter(capital).count();
+        let common = words[1..]
+            .iter()
+            .filter(capital)
+            .filter(|w| {
+                let lower = w.to_lowercase();
+                lower_words.contains(lower.as_str()) || SENTENCE_STARTERS.contains(&lower.as_str())
+            })
+            .count();
+        // A sentence of names ends with its period; a headline does not.
+        let sentence = line.trim_end().ends_with('.');
+        if capitals * 10 >= words.len() * 7 && common >= 2 && !sentence {
+            out.push(range);
+        }
+    }
+    out
 }
 
 /// Capitalised spans with their connectors, with sentence-initial common words and
