@@ -547,6 +547,26 @@ mod tests {
     }
 
     #[test]
+    fn a_place_inside_a_longer_place_gives_way_to_it() {
+        let text = "Officials met envoys from New South Wales and Southeast Asia in St. \
+                    Petersburg, the Russian Interfax news agency reported.";
+        let mentions = stage().tag(text);
+        let label = |text: &str| find(&mentions, text).first().and_then(|m| m.label);
+        // The model reads the whole run; the rules found only "Wales" and "Asia".
+        assert_eq!(label("New South Wales"), Some(Label::Loc), "{mentions:?}");
+        assert_eq!(label("Southeast Asia"), Some(Label::Loc), "{mentions:?}");
+        assert!(find(&mentions, "Wales").is_empty() && find(&mentions, "Asia").is_empty());
+        // A group and an organisation the rules found in a run stand.
+        assert_eq!(label("Russian"), Some(Label::Norp), "{mentions:?}");
+        assert_eq!(label("Interfax"), Some(Label::Org), "{mentions:?}");
+        // "St." is a saint's title in a place's name, not a person's.
+        let rules = stage().with_model(None).tag(text);
+        let petersburg = find(&rules, "St. Petersburg");
+        assert_eq!(petersburg.len(), 1, "{rules:?}");
+        assert_eq!(petersburg[0].label, Some(Label::Loc));
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";

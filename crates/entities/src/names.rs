@@ -60,6 +60,9 @@ pub struct Name<'p> {
     pub place: Option<&'p Place>,
     /// Labelled by the trained tagger, where no rule did.
     pub by_model: bool,
+    /// A word of a longer capitalised run that no rule names whole ("Wales" of "New
+    /// South Wales"): the model's reading of the whole run as a place replaces it.
+    pub part: bool,
 }
 
 /// One segment of the text by Unicode word boundaries.
@@ -174,9 +177,19 @@ impl<'g> Tagger<'g> {
                 continue;
             }
             let range = (span.start, span.end);
+            // "New South Wales", "Southeast Asia": a place of the rules' inside a place
+            // the model read whole. A group or an organisation stands ("the Russian
+            // Interfax news agency", "Kyrgyz-Uzbek border").
+            let replaces = |n: &Name<'_>| {
+                n.part
+                    && n.label == Some(Label::Loc)
+                    && span.kind == ner::Kind::Loc
+                    && range.0 <= n.start
+                    && n.end <= range.1
+            };
             if names
                 .iter()
-                .any(|n| (n.label.is_some() || event(n)) && overlaps(range, n))
+                .any(|n| (n.label.is_some() || event(n)) && overlaps(range, n) && !replaces(n))
             {
                 continue;
             }
@@ -201,6 +214,7 @@ impl<'g> Tagger<'g> {
                 canonical,
                 place,
                 by_model: true,
+                part: false,
             };
             let head = surface
                 .rsplit(' ')
@@ -240,7 +254,9 @@ impl<'g> Tagger<'g> {
                 },
             });
         }
-        names.retain(|n| n.label.is_some() || !added.iter().any(|a| overlaps((a.start, a.end), n)));
+        names.retain(|n| {
+            (n.label.is_some() && !n.part) || !added.iter().any(|a| overlaps((a.start, a.end), n))
+        });
         names.extend(added);
     }
 
@@ -352,6 +368,7 @@ impl<'g> Tagger<'g> {
             canonical,
             place,
             by_model: false,
+            part: false,
         };
         let unlabelled = |canonical: String| Name {
             label: None,
@@ -418,6 +435,24 @@ impl<'g> Tagger<'g> {
                 return vec![name(Label::Loc, canonical, place, start, end)];
             }
         }
+        // "St. Petersburg", "Saint Louis": the saint's title is part of a place's name.
+        let saint = segs[..words[0]]
+            .iter()
+            .rposition(|s| s.word)
+            .filter(|&k| ["st", "saint"].contains(&segs[k].lower().as_str()));
+        if let Some(k) = saint {
+            let whole = format!("Saint {text}");
+            if let Some(place) = likeliest(self.gazetteer.lookup(&whole), &context.evidence) {
+                let start = segs[k].start;
+                return vec![name(
+                    Label::Loc,
+                    place.name.clone(),
+                    Some(place),
+                    start,
+                    end,
+                )];
+            }
+        }
         if self.looks_like_person(segs, span, &lowers) {
             return vec![name(Label::Person, text, None, start, end)];
         }
@@ -446,11 +481,15 @@ impl<'g> Tagger<'g> {
                 // A fragment is no person, and a place only if a country: "Russia-led"
                 // yes, "Central" of "Central Asian" no.
                 let part = self.label(segs, &one, context);
-                parts.extend(part.into_iter().filter(|n| {
-                    n.label.is_some()
-                        && n.label != Some(Label::Person)
-                        && n.place.is_none_or(|p| p.is_country)
-                }));
+                parts.extend(
+                    part.into_iter()
+                        .map(|n| Name { part: true, ..n })
+                        .filter(|n| {
+                            n.label.is_some()
+                                && n.label != Some(Label::Person)
+                                && n.place.is_none_or(|p| p.is_country)
+                        }),
+                );
             }
             if !parts.is_empty() {
                 return parts;
@@ -1129,6 +1168,7 @@ mod tests {
             canonical: at.to_owned(),
             place,
             by_model,
+            part: false,
         }
     }
 
