@@ -489,6 +489,18 @@ mod tests {
             find(&mentions, "Chuck Schumer")[0].label,
             Some(Label::Person)
         );
+        // After a known organisation, before a title.
+        let mentions = stage()
+            .with_model(None)
+            .tag("NATO Secretary-General Jens Stoltenberg and Apple CEO Tim Cook spoke.");
+        for (name, label) in [
+            ("NATO", Label::Org),
+            ("Jens Stoltenberg", Label::Person),
+            ("Apple", Label::Org),
+            ("Tim Cook", Label::Person),
+        ] {
+            assert_eq!(find(&mentions, name)[0].label, Some(label), "{mentions:?}");
+        }
     }
 
     #[test]

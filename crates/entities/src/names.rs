@@ -386,12 +386,20 @@ impl<'g> Tagger<'g> {
         }
         let lowers: Vec<String> = words.iter().map(|&w| segs[w].lower()).collect();
         // "State Department James Ereli": an organisation's head inside a span ends the
-        // organisation, and what follows is a name of its own.
-        if let Some(k) = lowers[..lowers.len() - 1]
+        // organisation, and what follows is a name of its own; so does a known
+        // organisation before a title ("NATO Secretary-General Jens Stoltenberg").
+        let head = lowers[..lowers.len() - 1]
             .iter()
             .rposition(|w| ORG_HEADS.contains(&w.as_str()))
-            .filter(|&k| segs[words[k + 1]].capitalised())
-        {
+            .filter(|&k| segs[words[k + 1]].capitalised());
+        let before_title = || {
+            (0..words.len() - 1).find(|&k| {
+                let next = lowers[k + 1].trim_end_matches('.');
+                (TITLES.contains(&next) || TITLE_MODIFIERS.contains(&next))
+                    && known_org(&span_text(segs, &words[..=k]), context).is_some()
+            })
+        };
+        if let Some(k) = head.or_else(before_title) {
             let (org, rest) = words.split_at(k + 1);
             // "Senate Majority Leader Chuck Schumer": a title may follow the organisation.
             let mut rest = rest.to_vec();
