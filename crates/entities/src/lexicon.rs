@@ -369,6 +369,10 @@ pub const EVENT_HEADS: &[&str] = &[
     "tournament",
     "marathon",
     "war",
+    "tour",
+    "prix",
+    "bowl",
+    "series",
 ];
 
 /// Organisations known by name: (canonical name, other names). News agencies and

@@ -328,6 +328,19 @@ mod tests {
             );
         }
         assert_eq!(find(&mentions, "Madrid")[0].label, Some(Label::Loc));
+        let text = "Taylor Swift's Eras Tour grossed $1 billion. The Super Bowl and the \
+                    World Series drew crowds.";
+        let mentions = stage().tag(text);
+        for event in ["Eras", "Bowl", "Series"] {
+            assert!(
+                !mentions.iter().any(|m| m.text.contains(event)),
+                "{event} tagged in {mentions:?}"
+            );
+        }
+        assert_eq!(
+            find(&mentions, "Taylor Swift")[0].label,
+            Some(Label::Person)
+        );
     }
 
     #[test]
