@@ -592,6 +592,29 @@ mod tests {
     }
 
     #[test]
+    fn names_and_numbers_of_markets() {
+        let text = "Elon Musk sold shares, filings with the Securities and Exchange \
+                    Commission showed. The S&P 500 fell and the FTSE 100 rose as 300 \
+                    traders watched. Fed Chair Jerome Powell declined to comment.";
+        for stage in [stage(), stage().with_model(None)] {
+            let mentions = stage.tag(text);
+            let sec = find(&mentions, "Securities and Exchange Commission");
+            assert_eq!(sec.len(), 1, "{mentions:?}");
+            assert_eq!(sec[0].label, Some(Label::Org));
+            let counts: Vec<&str> = mentions
+                .iter()
+                .filter(|m| m.label == Some(Label::Count))
+                .map(|m| m.text.as_str())
+                .collect();
+            assert_eq!(counts, ["300 traders"]);
+            assert_eq!(
+                find(&mentions, "Jerome Powell")[0].label,
+                Some(Label::Person)
+            );
+        }
+    }
+
+    #[test]
     fn a_person_named_in_full_claims_a_span_with_no_cue_whole() {
         let text = "Taylor Swift said the label lied. Talks must go through Taylor \
                     Swift's management team, the label said.";

@@ -395,8 +395,18 @@ impl<'g> Tagger<'g> {
         let before_title = || {
             (0..words.len() - 1).find(|&k| {
                 let next = lowers[k + 1].trim_end_matches('.');
-                (TITLES.contains(&next) || TITLE_MODIFIERS.contains(&next))
-                    && known_org(&span_text(segs, &words[..=k]), context).is_some()
+                let is_title = |w: &str| TITLES.contains(&w) || TITLE_MODIFIERS.contains(&w);
+                // The title run must be followed by a name: "Fed Chair Jerome Powell".
+                let titles = lowers[k + 1..]
+                    .iter()
+                    .take_while(|w| is_title(w.trim_end_matches('.')))
+                    .count();
+                is_title(next)
+                    && !is_title(lowers[k].trim_end_matches('.'))
+                    && k + 1 + titles < words.len()
+                    && lowers[k + 1..k + 1 + titles]
+                        .iter()
+                        .any(|w| TITLES.contains(&w.trim_end_matches('.')))
             })
         };
         if let Some(k) = head.or_else(before_title) {
@@ -717,6 +727,21 @@ fn spans(segs: &[Seg<'_>], known: &dyn Fn(&str) -> bool) -> Vec<Span> {
                 words.extend([j + 2, j + 4]);
                 j += 4;
                 continue;
+            }
+            // "Securities and Exchange Commission": a known name with "and" in it.
+            if and && space(j + 1) && space(j + 3) && next_cap(j + 4) && !possessive {
+                let mut whole = words.clone();
+                whole.extend([j + 2, j + 4]);
+                let mut m = j + 4;
+                while space(m + 1) && next_cap(m + 2) {
+                    m += 2;
+                    whole.push(m);
+                }
+                if known(&span_text(segs, &whole)) {
+                    words = whole;
+                    j = m;
+                    continue;
+                }
             }
             break;
         }

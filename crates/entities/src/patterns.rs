@@ -226,6 +226,16 @@ pub fn counts(text: &str) -> Vec<Found> {
             if noun.starts_with(char::is_uppercase) && !is_group(noun) {
                 return None;
             }
+            // "S&P 500", "FTSE 100": a number that ends an index's or a product's name.
+            let word_before = text[..m.start()]
+                .strip_suffix(' ')
+                .and_then(|b| b.rsplit(' ').next())
+                .unwrap_or("");
+            let acronym = word_before.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !word_before.chars().any(char::is_lowercase);
+            if acronym || word_before.contains('&') {
+                return None;
+            }
             // "won 110-102", "pages 10-12": the second number of a score or a range.
             let before = text[..m.start()].strip_suffix(['-', '–']);
             if before.is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit())) {
