@@ -848,6 +848,9 @@ fn join_particle_names(
         let joined = text[name.start..name.end]
             .split(' ')
             .any(|w| PARTICLES.contains(&w));
+        if !joined {
+            continue;
+        }
         let inside: Vec<usize> = (0..spans.len())
             .filter(|&i| spans[i].start < name.end && name.start < spans[i].end)
             .collect();
@@ -856,12 +859,12 @@ fn join_particle_names(
         };
         // The word after the particles decides when the model's readings differ: a name
         // with a particle that the gazetteer does not know whole is mostly a person's
-        // ("Ursula" read as a place, "Leyen" as a person). Without particles the pieces
-        // must agree ("[LeBron] [James]", both read as people).
+        // ("Ursula" read as a place, "Leyen" as a person). Without particles, two pieces
+        // are as often two names as one: "[LeBron] [James]", but "[MacBook] [Pro]".
         let kind = spans[last].kind;
         let agree = inside.iter().all(|&i| spans[i].kind == kind);
         if inside.len() > 1
-            && (agree || (joined && kind == ner::Kind::Per))
+            && (agree || kind == ner::Kind::Per)
             && spans[first].start >= name.start
             && spans[last].end >= name.end
         {
