@@ -390,6 +390,14 @@ mod tests {
                 .collect()
         };
         assert!(people(stage().with_model(None)).is_empty());
+        // Nor the models of other products (the model reads "Pro" as a person).
+        let products = "Apple's latest iPad Pro drops to $799. The iPhone 11 Pro and the \
+                        iPhone 11 Pro Max sold out, and my MacBook Pro has a Touch Bar.";
+        let mentions = stage().tag(products);
+        assert!(
+            !mentions.iter().any(|m| m.label == Some(Label::Person)),
+            "{mentions:?}"
+        );
         // The model still reads the full product name as a person once; none of the
         // other mentions follows it.
         let with_model = people(stage());

@@ -173,6 +173,29 @@ impl<'g> Tagger<'g> {
         let mut added: Vec<Name<'g>> = Vec::new();
         for mut span in spans {
             span.start = self.after_opening_words(text, segs, &span, context);
+            if span.kind == ner::Kind::Per {
+                // A person's name has no lower-case word but a particle or a connector
+                // ("Duke of Cambridge"): "MacBook [Pro has] a Touch Bar", "[Pro and
+                // MacBook Air]".
+                let mut at = span.start;
+                for word in text[span.start..span.end].split(' ') {
+                    let joins = PARTICLES.contains(&word) || CONNECTORS.contains(&word);
+                    if word.starts_with(char::is_lowercase) && !joins {
+                        span.end = at.saturating_sub(1).max(span.start);
+                        break;
+                    }
+                    at += word.len() + 1;
+                }
+                // Nor does it follow a product's number or a name that starts in lower
+                // case: "iPhone 11 [Pro]", "iPad [Pro]".
+                let before = text[..span.start].strip_suffix(' ').unwrap_or("");
+                let word = before.rsplit([' ', '\n']).next().unwrap_or("");
+                let product = word.starts_with(char::is_lowercase)
+                    && word.chars().skip(1).any(char::is_uppercase);
+                if product || (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit())) {
+                    continue;
+                }
+            }
             if span.start >= span.end {
                 continue;
             }
@@ -200,6 +223,14 @@ impl<'g> Tagger<'g> {
                 .and_then(|rest| rest.split([' ', ',', '.', '\n']).next())
                 .unwrap_or("");
             if next_word.starts_with(char::is_uppercase) && !SUFFIXES.contains(&next_word) {
+                continue;
+            }
+            // Nor one that starts after the first word of a run the rules left whole
+            // ("MacBook [Pro] has"); the rules' runs start after any title.
+            if names
+                .iter()
+                .any(|n| n.label.is_none() && n.start < span.start && span.start < n.end)
+            {
                 continue;
             }
             let surface = strip_possessive(&text[span.start..span.end]);
