@@ -405,6 +405,15 @@ impl<'g> Tagger<'g> {
             label: None,
             ..name(Label::Person, canonical, None, start, end)
         };
+        let located = |place: &'g Place, start| {
+            vec![name(
+                Label::Loc,
+                place.name.clone(),
+                Some(place),
+                start,
+                end,
+            )]
+        };
 
         if let Some(canonical) = known_org(&text, context) {
             return vec![name(Label::Org, canonical, None, start, end)];
@@ -492,27 +501,14 @@ impl<'g> Tagger<'g> {
         if let Some(k) = saint {
             let whole = format!("Saint {text}");
             if let Some(place) = likeliest(self.gazetteer.lookup(&whole), &context.evidence) {
-                let start = segs[k].start;
-                return vec![name(
-                    Label::Loc,
-                    place.name.clone(),
-                    Some(place),
-                    start,
-                    end,
-                )];
+                return located(place, segs[k].start);
             }
         }
         if self.looks_like_person(segs, span, &lowers) {
             return vec![name(Label::Person, text, None, start, end)];
         }
         if let Some(place) = self.place(segs, span, &text, context) {
-            return vec![name(
-                Label::Loc,
-                place.name.clone(),
-                Some(place),
-                start,
-                end,
-            )];
+            return located(place, start);
         }
         // A span no rule names as a whole may still hold a group, a known name or a
         // place: "Ethnic Uzbek", "Russian Interfax". Not one joined by particles,
