@@ -173,28 +173,8 @@ impl<'g> Tagger<'g> {
         let mut added: Vec<Name<'g>> = Vec::new();
         for mut span in spans {
             span.start = self.after_opening_words(text, segs, &span, context);
-            if span.kind == ner::Kind::Per {
-                // A person's name has no lower-case word but a particle or a connector
-                // ("Duke of Cambridge"): "MacBook [Pro has] a Touch Bar", "[Pro and
-                // MacBook Air]".
-                let mut at = span.start;
-                for word in text[span.start..span.end].split(' ') {
-                    let joins = PARTICLES.contains(&word) || CONNECTORS.contains(&word);
-                    if word.starts_with(char::is_lowercase) && !joins {
-                        span.end = at.saturating_sub(1).max(span.start);
-                        break;
-                    }
-                    at += word.len() + 1;
-                }
-                // Nor does it follow a product's number or a name that starts in lower
-                // case: "iPhone 11 [Pro]", "iPad [Pro]".
-                let before = text[..span.start].strip_suffix(' ').unwrap_or("");
-                let word = before.rsplit([' ', '\n']).next().unwrap_or("");
-                let product = word.starts_with(char::is_lowercase)
-                    && word.chars().skip(1).any(char::is_uppercase);
-                if product || (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit())) {
-                    continue;
-                }
+            if span.kind == ner::Kind::Per && !person_span(text, &mut span) {
+                continue;
             }
             if span.start >= span.end {
                 continue;
@@ -902,6 +882,29 @@ fn join_particle_names(
         }
     }
     spans
+}
+
+/// Cuts a person's span of the model's to the words a person's name has, false when
+/// it names no person. No lower-case word but a particle or a connector ("Duke of
+/// Cambridge"): "MacBook [Pro has] a Touch Bar", "[Pro and MacBook Air]". Nor after a
+/// product's number or a name that starts in lower case: "iPhone 11 [Pro]", "iPad
+/// [Pro]".
+fn person_span(text: &str, span: &mut ner::Span) -> bool {
+    let mut at = span.start;
+    for word in text[span.start..span.end].split(' ') {
+        let joins = PARTICLES.contains(&word) || CONNECTORS.contains(&word);
+        if word.starts_with(char::is_lowercase) && !joins {
+            span.end = at.saturating_sub(1).max(span.start);
+            break;
+        }
+        at += word.len() + 1;
+    }
+    let before = text[..span.start].strip_suffix(' ').unwrap_or("");
+    let word = before.rsplit([' ', '\n']).next().unwrap_or("");
+    let product =
+        word.starts_with(char::is_lowercase) && word.chars().skip(1).any(char::is_uppercase);
+    let number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
+    !(product || number)
 }
 
 /// Whether a name's words after its first name an event or a prize ("Davis Cup
