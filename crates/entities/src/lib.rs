@@ -586,6 +586,13 @@ mod tests {
         // A group and an organisation the rules found in a run stand.
         assert_eq!(label("Russian"), Some(Label::Norp), "{mentions:?}");
         assert_eq!(label("Interfax"), Some(Label::Org), "{mentions:?}");
+        // After a place and a comma, its state: Maine, not Des Plaines (also "Maine").
+        let mentions = stage().tag("A storm hit Portland, Maine, on Monday.");
+        assert_eq!(
+            find(&mentions, "Maine")[0].canonical,
+            "Maine",
+            "{mentions:?}"
+        );
         // "St." is a saint's title in a place's name, not a person's.
         let rules = stage().with_model(None).tag(text);
         let petersburg = find(&rules, "St. Petersburg");

@@ -586,11 +586,20 @@ impl<'g> Tagger<'g> {
         // written so ("US", "UK").
         let acronym = text.chars().count() <= 5 && !text.chars().any(char::is_lowercase);
         let common_word = context.lower_words.contains(text.to_lowercase().as_str());
+        // "Portland, Maine", "Paris, Texas": after a place and a comma comes its state or
+        // country, not a town that has the state's name among its other names (Des
+        // Plaines is also "Maine").
+        let w = span.words[0];
+        let after_place = w >= 3
+            && segs[w - 1].text == " "
+            && segs[w - 2].text == ","
+            && segs[w - 3].capitalised();
+        let candidates = self.gazetteer.lookup(text);
+        let wide = after_place && candidates.iter().any(|p| p.is_country || p.is_region);
         let best = likeliest(
-            self.gazetteer
-                .lookup(text)
+            candidates
                 .into_iter()
-                .filter(|p| p.is_country || p.is_region || !(acronym || common_word)),
+                .filter(|p| p.is_country || p.is_region || !(acronym || common_word || wide)),
             evidence,
         )?;
         let locative = previous_word(segs, span.words[0]).is_some_and(|w| {
