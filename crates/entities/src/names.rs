@@ -7,6 +7,7 @@
 //! then places from the gazetteer, chosen by the countries the document talks about,
 //! then groups of people. A name seen as a person once is that person throughout.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -146,7 +147,7 @@ impl<'g> Tagger<'g> {
         // A headline in title case gives no evidence by its capitals: "Biden Signs
         // Executive Order On Artificial Intelligence" is no organisation, "Read more:
         // How AI Will Change Jobs" no person.
-        let headlines = title_case_lines(text, &context.lower_words);
+        let headlines = title_case_lines(&segs, &context.lower_words);
         names.retain(|n| !headlines.iter().any(|h| h.contains(&n.start)));
         propagate_people(&mut names, text);
         names.retain(|n| n.label.is_some());
@@ -619,15 +620,17 @@ impl<'g> Tagger<'g> {
 /// in lower case or that are function words ("On", "As", "Will"), and no final period.
 /// A byline ("By Sarah Johnson and Michael Lee, CNN") has no such words, a sentence
 /// listing names ("The members were Sir George Thomas, Betty Uber and ...") its period.
-fn title_case_lines(text: &str, lower_words: &FxHashSet<&str>) -> Vec<std::ops::Range<usize>> {
+fn title_case_lines(segs: &[Seg<'_>], lower_words: &FxHashSet<&str>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut at = 0;
-    for line in text.split('\n') {
-        let range = at..at + line.len();
-        at += line.len() + 1;
+    // A line break is a segment of its own.
+    for line in segs.split(|s| s.text.contains('\n')) {
+        let (Some(first), Some(last)) = (line.first(), line.last()) else {
+            continue;
+        };
         let words: Vec<&str> = line
-            .unicode_words()
-            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+            .iter()
+            .filter(|s| s.word && s.text.starts_with(char::is_alphabetic))
+            .map(|s| s.text)
             .collect();
         if !(4..=25).contains(&words.len()) {
             continue;
@@ -643,9 +646,13 @@ fn title_case_lines(text: &str, lower_words: &FxHashSet<&str>) -> Vec<std::ops::
             })
             .count();
         // A sentence of names ends with its period; a headline does not.
-        let sentence = line.trim_end().ends_with('.');
+        let sentence = line
+            .iter()
+            .rev()
+            .find(|s| !s.text.trim().is_empty())
+            .is_some_and(|s| s.text.ends_with('.'));
         if capitals * 10 >= words.len() * 7 && common >= 2 && !sentence {
-            out.push(range);
+            out.push(first.start..last.start + last.text.len());
         }
     }
     out
