@@ -49,6 +49,9 @@ const PARTICLES: &[&str] = &[
     "ibn", "dos", "das", "ten", "ter", "zu",
 ];
 
+/// Words before a name that say where: a place follows them, not a person.
+const LOCATIVES: &[&str] = &["in", "at", "near", "from", "outside", "across"];
+
 /// A name found in the text, with its label once decided. Offsets are in bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name<'p> {
@@ -533,17 +536,7 @@ impl<'g> Tagger<'g> {
         }
         // "Officials in Kyiv said": after "in" or "from" a name is where, not who.
         let located = previous_word(segs, words[0]).is_some_and(|w| {
-            [
-                "in",
-                "at",
-                "near",
-                "from",
-                "outside",
-                "inside",
-                "across",
-                "throughout",
-            ]
-            .contains(&w.as_str())
+            LOCATIVES.contains(&w.as_str()) || ["inside", "throughout"].contains(&w.as_str())
         });
         if span.titled || (next_word_in(segs, last, REPORTING_VERBS) && !located) {
             return !self.speaks_as_a_place(segs, span);
@@ -603,9 +596,9 @@ impl<'g> Tagger<'g> {
                 .filter(|p| p.is_country || p.is_region || !(acronym || common_word || wide)),
             evidence,
         )?;
-        let locative = previous_word(segs, span.words[0]).is_some_and(|w| {
-            ["in", "at", "near", "from", "to", "of", "outside", "across"].contains(&w.as_str())
-        });
+        // "to" and "of" too: "flew to Osh", "the city of Osh".
+        let locative = previous_word(segs, span.words[0])
+            .is_some_and(|w| LOCATIVES.contains(&w.as_str()) || ["to", "of"].contains(&w.as_str()));
         let allowed = best.is_country
             || best.is_region
             || best.population >= self.min_population_alone
@@ -734,25 +727,22 @@ fn spans(segs: &[Seg<'_>], known: &dyn Fn(&str) -> bool) -> Vec<Span> {
             // "Institute of Allergy and Infectious Diseases": within such a name "and"
             // joins capitalised words too, but not two names ("Bank of America and
             // Wells Fargo", "Department of Justice and FBI").
-            let and = segs.get(j + 2).is_some_and(|s| s.text == "and");
+            let and = segs.get(j + 2).is_some_and(|s| s.text == "and")
+                && space(j + 1)
+                && space(j + 3)
+                && next_cap(j + 4)
+                && !possessive;
             let two_names = known(current)
                 || segs
                     .get(j + 4)
                     .is_some_and(|s| !s.text.chars().any(char::is_lowercase));
-            if head_of
-                && and
-                && !two_names
-                && space(j + 1)
-                && space(j + 3)
-                && next_cap(j + 4)
-                && !possessive
-            {
+            if head_of && and && !two_names {
                 words.extend([j + 2, j + 4]);
                 j += 4;
                 continue;
             }
             // "Securities and Exchange Commission": a known name with "and" in it.
-            if and && space(j + 1) && space(j + 3) && next_cap(j + 4) && !possessive {
+            if and {
                 let mut whole = words.clone();
                 whole.extend([j + 2, j + 4]);
                 let mut m = j + 4;
