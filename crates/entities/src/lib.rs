@@ -219,6 +219,10 @@ mod tests {
         mentions.iter().filter(|m| m.text == text).collect()
     }
 
+    fn labelled(mentions: &[Mention], label: Label) -> impl Iterator<Item = &Mention> {
+        mentions.iter().filter(move |m| m.label == Some(label))
+    }
+
     #[test]
     fn offsets_are_code_points_for_every_mention_of_random_documents() {
         // Property: for any text, text[start..end] (in code points) is the mention.
@@ -263,9 +267,7 @@ mod tests {
     fn people_are_found_by_cues_and_propagated() {
         let text = "Interim President Roza Otunbayeva told reporters. Ms. Otunbayeva spoke to Russia's Prime Minister Vladimir Putin. Otunbayeva said more.";
         let mentions = stage().tag(text);
-        let people: Vec<(&str, &str)> = mentions
-            .iter()
-            .filter(|m| m.label == Some(Label::Person))
+        let people: Vec<(&str, &str)> = labelled(&mentions, Label::Person)
             .map(|m| (m.text.as_str(), m.canonical.as_str()))
             .collect();
         assert_eq!(
@@ -383,10 +385,8 @@ mod tests {
                     MacBook Pro. The MacBook Pro is larger.";
         let people = |stage: Entities| -> Vec<String> {
             let mentions = stage.tag(text);
-            mentions
-                .into_iter()
-                .filter(|m| m.label == Some(Label::Person))
-                .map(|m| m.text)
+            labelled(&mentions, Label::Person)
+                .map(|m| m.text.clone())
                 .collect()
         };
         assert!(people(stage().with_model(None)).is_empty());
@@ -472,9 +472,7 @@ mod tests {
                     James. The UN met. Kim Jong Un fired 2 missiles.";
         let mentions = stage().tag(text);
         // The second number of a score, and a preposition after a number, count nothing.
-        let counts: Vec<&str> = mentions
-            .iter()
-            .filter(|m| m.label == Some(Label::Count))
+        let counts: Vec<&str> = labelled(&mentions, Label::Count)
             .map(|m| m.text.as_str())
             .collect();
         assert_eq!(counts, ["2 missiles"]);
@@ -610,9 +608,7 @@ mod tests {
             let sec = find(&mentions, "Securities and Exchange Commission");
             assert_eq!(sec.len(), 1, "{mentions:?}");
             assert_eq!(sec[0].label, Some(Label::Org));
-            let counts: Vec<&str> = mentions
-                .iter()
-                .filter(|m| m.label == Some(Label::Count))
+            let counts: Vec<&str> = labelled(&mentions, Label::Count)
                 .map(|m| m.text.as_str())
                 .collect();
             assert_eq!(counts, ["300 traders"]);
@@ -649,9 +645,7 @@ mod tests {
     fn organisations_from_lists_heads_and_acronyms() {
         let text = "Yves Giovannoni, the head of the International Committee of the Red Cross (ICRC) delegation, spoke. The ICRC said the Kyrgyz Health Ministry and the Collective Security Treaty Organisation met, as the BBC and Reuters reported.";
         let mentions = stage().tag(text);
-        let orgs: Vec<(&str, &str)> = mentions
-            .iter()
-            .filter(|m| m.label == Some(Label::Org))
+        let orgs: Vec<(&str, &str)> = labelled(&mentions, Label::Org)
             .map(|m| (m.text.as_str(), m.canonical.as_str()))
             .collect();
         assert_eq!(
