@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv stopwords gazetteer ner-model clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv goldens stopwords gazetteer ner-model clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -160,6 +160,18 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
 	touch $@
+
+# The golden tables (tests/golden/README.md) written anew by the current debug build:
+# only for a change that means to change the output, committed with the reason.
+GOLDEN_TMP := target/goldens
+goldens: build
+	rm -rf $(GOLDEN_TMP) && mkdir -p $(GOLDEN_TMP)/html
+	cp tests/fixtures/html/*.html.gz $(GOLDEN_TMP)/html/
+	$(BIN) run --quiet --input raw --output $(GOLDEN_TMP)/out-raw
+	$(BIN) run --quiet --input $(GOLDEN_TMP)/html --output $(GOLDEN_TMP)/out-html
+	for t in documents entities quarantine; do \
+		cp $(GOLDEN_TMP)/out-raw/$$t.parquet tests/golden/raw/ && \
+		cp $(GOLDEN_TMP)/out-html/$$t.parquet tests/golden/html/; done
 
 # Rebuild the committed data files from their public sources (need PyPI).
 stopwords:

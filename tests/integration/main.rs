@@ -6,6 +6,7 @@ mod cli;
 mod decode;
 mod dedup;
 mod entities;
+mod golden;
 mod html;
 mod language;
 mod operations;
