@@ -7,6 +7,7 @@
 
 pub mod restore;
 pub mod schema;
+pub mod state;
 mod table;
 
 use table::Table;
@@ -23,6 +24,8 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
+use schema::documents::{DocumentColumn, Rows};
+use schema::mentions::Mentions;
 
 /// The tables, by name: `NAME.parquet`, or `NAME-00000.parquet`, ... when rotated.
 pub const DOCUMENTS: &str = "documents";
@@ -99,7 +102,8 @@ pub struct FileMetadata {
     pub config_hash: String,
 }
 
-/// The sink that writes `documents.parquet` and `quarantine.parquet`.
+/// The sink that writes an output: `documents.parquet`, `entities.parquet`,
+/// `quarantine.parquet` and the trace the next run reads.
 pub struct ParquetSink {
     output_dir: PathBuf,
     documents: Table,
@@ -107,62 +111,49 @@ pub struct ParquetSink {
     entities: Table,
     trace: Table,
     tallies: Tallies,
-    derived: schema::Derived,
 }
 
 impl ParquetSink {
-    /// Creates the output directory and opens both tables under temporary names.
+    /// Creates the output directory and opens the tables under temporary names.
     pub fn create(
         output_dir: &Path,
         config: &ExportConfig,
         meta: &FileMetadata,
     ) -> Result<ParquetSink, ExportError> {
         let props = writer_properties(config, meta)?;
-        Self::with_properties(output_dir, config, props, schema::Derived::Compute)
-    }
-
-    fn with_properties(
-        output_dir: &Path,
-        config: &ExportConfig,
-        props: WriterProperties,
-        derived: schema::Derived,
-    ) -> Result<ParquetSink, ExportError> {
-        fs::create_dir_all(output_dir).map_err(|source| ExportError::Io {
-            path: output_dir.to_owned(),
-            source,
-        })?;
-        let state_dir = output_dir.join(STATE_DIR);
-        fs::create_dir_all(&state_dir).map_err(|source| ExportError::Io {
-            path: state_dir.clone(),
-            source,
-        })?;
         let rows = config.max_rows_per_file;
+        let state_dir = create_dirs(output_dir)?;
         Ok(ParquetSink {
             output_dir: output_dir.to_owned(),
             documents: Table::create(
                 output_dir,
                 DOCUMENTS,
-                schema::documents(),
+                schema::schema_of(schema::documents::COLUMNS),
                 props.clone(),
                 rows,
             )?,
             quarantine: Table::create(
                 output_dir,
                 QUARANTINE,
-                schema::quarantine(),
+                schema::schema_of(schema::quarantine::COLUMNS),
                 props.clone(),
                 rows,
             )?,
             entities: Table::create(
                 output_dir,
                 ENTITIES,
-                schema::entities(),
+                schema::schema_of(schema::mentions::COLUMNS),
                 props.clone(),
                 rows,
             )?,
-            trace: Table::create(&state_dir, TRACE, schema::trace(), props, rows)?,
+            trace: Table::create(
+                &state_dir,
+                TRACE,
+                schema::schema_of(state::TRACE),
+                props,
+                rows,
+            )?,
             tallies: Tallies::default(),
-            derived,
         })
     }
 
@@ -197,11 +188,85 @@ impl ParquetSink {
     }
 }
 
+/// Creates an output folder and its state folder; returns the latter.
+fn create_dirs(output_dir: &Path) -> Result<PathBuf, ExportError> {
+    let state_dir = output_dir.join(STATE_DIR);
+    for dir in [output_dir, &state_dir] {
+        fs::create_dir_all(dir).map_err(|source| ExportError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
+    Ok(state_dir)
+}
+
+/// Writes `docs` into a documents table of `columns` and its trace, and their mentions
+/// into `entities` when given, a batch at a time.
+fn write_documents(
+    docs: &[Document],
+    columns: &[&DocumentColumn],
+    documents: &mut Table,
+    trace: &mut Table,
+    mut entities: Option<&mut Table>,
+) -> Result<(), ExportError> {
+    let trace_columns: Vec<_> = state::TRACE.iter().collect();
+    let mut start = 0;
+    while start < docs.len() {
+        let mut end = start;
+        let mut bytes = 0;
+        while end < docs.len()
+            && (end == start || bytes + docs[end].text.len() < MAX_TEXT_BYTES_PER_BATCH)
+        {
+            bytes += docs[end].text.len();
+            end += 1;
+        }
+        let part = &docs[start..end];
+        let mentions = match Mentions::of(part) {
+            Ok(mentions) => mentions,
+            Err(source) => {
+                return Err(ExportError::Arrow {
+                    path: documents.path(),
+                    source,
+                })
+            }
+        };
+        let rows = Rows {
+            docs: part,
+            mentions: &mentions,
+        };
+        // The tables are independent files: built and encoded side by side, each the
+        // way it always was, so that writing a batch does not leave the other threads
+        // idle.
+        let ((written, traced), listed) = rayon::join(
+            || {
+                rayon::join(
+                    || documents.write(schema::batch_of(columns, &rows)),
+                    || trace.write(schema::batch_of(&trace_columns, part)),
+                )
+            },
+            || match entities.as_deref_mut() {
+                Some(table) if !mentions.is_empty() => table.write(mentions.batch()),
+                _ => Ok(()),
+            },
+        );
+        written?;
+        traced?;
+        listed?;
+        start = end;
+    }
+    Ok(())
+}
+
 /// Documents kept on disk between the runner's passes (see
-/// [`newsprep_core::runner::Spill`]): the documents and trace tables of an output,
-/// written fast, and read back with the same code that restores an earlier output.
+/// [`newsprep_core::runner::Spill`]): a documents table of [`state::spill_columns`] and
+/// its trace, written fast and read back with the same code that restores an earlier
+/// output. No entities or quarantine table: the documents carry their mentions, and the
+/// runner hands quarantine records to the output's sink alone.
 pub struct SpillFile {
-    sink: ParquetSink,
+    dir: PathBuf,
+    documents: Table,
+    trace: Table,
+    columns: Vec<&'static DocumentColumn>,
     config_hash: String,
 }
 
@@ -219,8 +284,26 @@ impl SpillFile {
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .set_statistics_enabled(EnabledStatistics::None)
             .build();
+        let rows = config.max_rows_per_file;
+        let state_dir = create_dirs(dir)?;
+        let columns = state::spill_columns();
         Ok(SpillFile {
-            sink: ParquetSink::with_properties(dir, config, props, schema::Derived::Skip)?,
+            dir: dir.to_owned(),
+            documents: Table::create(
+                dir,
+                DOCUMENTS,
+                schema::schema_of(columns.iter().copied()),
+                props.clone(),
+                rows,
+            )?,
+            trace: Table::create(
+                &state_dir,
+                TRACE,
+                schema::schema_of(state::TRACE),
+                props,
+                rows,
+            )?,
+            columns,
             config_hash: meta.config_hash.clone(),
         })
     }
@@ -228,12 +311,22 @@ impl SpillFile {
 
 impl newsprep_core::runner::Spill for SpillFile {
     fn write(&mut self, docs: Vec<Document>) -> Result<(), BoxError> {
-        self.sink.write_documents(docs)
+        write_documents(
+            &docs,
+            &self.columns,
+            &mut self.documents,
+            &mut self.trace,
+            None,
+        )?;
+        // Freeing a row group's documents is a long loop too.
+        docs.into_par_iter().for_each(drop);
+        Ok(())
     }
 
     fn finish(self: Box<Self>) -> Result<Box<dyn newsprep_core::runner::Restorer>, BoxError> {
-        let dir = self.sink.close()?;
-        let earlier = restore::Earlier::open(&[dir], &self.config_hash, None)?;
+        self.documents.finish()?;
+        self.trace.finish()?;
+        let earlier = restore::Earlier::open(&[self.dir], &self.config_hash, None)?;
         Ok(Box::new(earlier))
     }
 }
@@ -248,41 +341,14 @@ impl Sink for ParquetSink {
                 .entry(label.to_owned())
                 .or_default() += 1;
         }
-        // The three tables are independent files: built and encoded side by side, each
-        // the way it always was, so that writing a batch does not leave the other
-        // threads idle.
-        let (documents, trace, entities) =
-            (&mut self.documents, &mut self.trace, &mut self.entities);
-        let derived = self.derived;
-        let mut start = 0;
-        while start < docs.len() {
-            let mut end = start;
-            let mut bytes = 0;
-            while end < docs.len()
-                && (end == start || bytes + docs[end].text.len() < MAX_TEXT_BYTES_PER_BATCH)
-            {
-                bytes += docs[end].text.len();
-                end += 1;
-            }
-            let part = &docs[start..end];
-            let mentions = schema::Mentions::of(part);
-            let ((written, traced), listed) = rayon::join(
-                || {
-                    rayon::join(
-                        || documents.write(schema::documents_batch(part, derived, &mentions)),
-                        || trace.write(schema::trace_batch(part)),
-                    )
-                },
-                || match mentions.is_empty() {
-                    true => Ok(()),
-                    false => entities.write(schema::entities_batch(&mentions)),
-                },
-            );
-            written?;
-            traced?;
-            listed?;
-            start = end;
-        }
+        let columns: Vec<&DocumentColumn> = schema::documents::COLUMNS.iter().collect();
+        write_documents(
+            &docs,
+            &columns,
+            &mut self.documents,
+            &mut self.trace,
+            Some(&mut self.entities),
+        )?;
         // Freeing a row group's documents is a long loop too.
         docs.into_par_iter().for_each(drop);
         Ok(())
@@ -299,7 +365,9 @@ impl Sink for ParquetSink {
                 .entry(record.reason.as_str().to_owned())
                 .or_default() += 1;
         }
-        self.quarantine.write(schema::quarantine_batch(&records))?;
+        let columns: Vec<_> = schema::quarantine::COLUMNS.iter().collect();
+        self.quarantine
+            .write(schema::batch_of(&columns, records.as_slice()))?;
         Ok(())
     }
 }
@@ -333,8 +401,8 @@ fn writer_properties(
             ),
             KeyValue::new("newsprep.config_hash".to_owned(), meta.config_hash.clone()),
         ]));
-    for column in schema::DICTIONARY_COLUMNS {
-        builder = builder.set_column_dictionary_enabled(ColumnPath::from(*column), true);
+    for column in schema::dictionary_columns() {
+        builder = builder.set_column_dictionary_enabled(ColumnPath::from(column), true);
     }
     Ok(builder.build())
 }

@@ -8,10 +8,11 @@
 //! are held in memory, a few dozen bytes per input file; the documents are read
 //! forward, input file by input file in the run's file order, once per pass.
 //!
-//! Columns are read by name and their types checked against [`crate::schema`] when the
-//! output is opened, so an output this build cannot read is a [`RestoreError`] up front
-//! (an incremental run then processes everything and says why; a merge fails naming
-//! the shard), never a panic half-way.
+//! Columns are read by name, as [`crate::schema::documents`] and [`crate::state`]
+//! define them, and each is checked for its type when the output is opened, so an
+//! output this build cannot read is a [`RestoreError`] naming the file and the column
+//! up front (an incremental run then processes everything and says why; a merge fails
+//! naming the shard), never a panic half-way.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::fs::{self, File};
@@ -19,22 +20,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Date32Type, Float64Type, Int64Type, TimestampMicrosecondType, UInt64Type,
-};
-use arrow_array::{Array, RecordBatch};
-use arrow_schema::SchemaRef;
-use newsprep_core::document::{
-    BoilerplateNote, DedupNote, DocId, Document, EncodingSource, Format, Label, LanguageNote,
-    Mention, Metadata, Origin, Signature, Trace,
-};
+use arrow_array::types::Int64Type;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field};
+use newsprep_core::document::{DocId, Document};
 use newsprep_core::input::InputFile;
 use newsprep_core::runner::{BoxError, KeptDoc, RestoreReader, Restorer};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use rustc_hash::FxHashMap;
 
-use crate::{schema, DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
+use crate::schema::documents::{self, DocumentColumn};
+use crate::schema::{self, quarantine, Column};
+use crate::state;
+use crate::{DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
 
 /// Rows read at a time from each table: the runner's batch of work. The reader is the
 /// one serial step of a pass that reads a spill, and four times as many rows made each
@@ -72,8 +71,28 @@ pub enum RestoreError {
         path: PathBuf,
         source: parquet::errors::ParquetError,
     },
+    #[error("{path} is not what newsprep writes: {problem}")]
+    Column {
+        path: PathBuf,
+        problem: ColumnProblem,
+    },
     #[error("{path} is not what newsprep writes: {reason}")]
     Malformed { path: PathBuf, reason: String },
+}
+
+/// What is wrong with one column of a table read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnProblem {
+    #[error("it has no column {column}")]
+    Missing { column: String },
+    #[error("it has a column {column}, which this build does not write there")]
+    Unknown { column: String },
+    #[error("its column {column} is {found}, where newsprep writes {expected}")]
+    Retyped {
+        column: String,
+        found: String,
+        expected: String,
+    },
 }
 
 /// Computes the content hash of an input as it is now; `None` when it cannot be read.
@@ -122,18 +141,24 @@ impl Earlier {
             // The documents are read later, pass by pass: check now that they can be.
             for path in table_files(dir, DOCUMENTS)? {
                 check_written_alike(&path, config_hash)?;
-                open_projected(&path, &schema::documents(), DOCUMENT_COLUMNS)?;
+                open_projected(&path, &Projection::documents())?;
             }
-            let mut rows = Rows::open(
-                files,
-                schema::trace(),
-                &["doc_id", "source_path", "source_bytes", "input_hash"],
-            )?;
+            let fingerprint_columns = [
+                &state::DOC_ID,
+                &state::SOURCE_PATH,
+                &state::SOURCE_BYTES,
+                &state::INPUT_HASH,
+            ];
+            let mut rows = Rows::open(files, Projection::of(state::TRACE, fingerprint_columns))?;
             while let Some((batch, row)) = rows.current()? {
                 rows.doc_id(&batch, row)?;
-                let path = batch.column(1).as_string::<i32>().value(row);
-                let size = batch.column(2).as_primitive::<Int64Type>().value(row);
-                let hash = batch.column(3).as_string::<i32>();
+                let path = rows
+                    .column(&batch, &state::SOURCE_PATH)?
+                    .as_string::<i32>()
+                    .value(row);
+                let size = rows.column(&batch, &state::SOURCE_BYTES)?;
+                let size = size.as_primitive::<Int64Type>().value(row);
+                let hash = rows.column(&batch, &state::INPUT_HASH)?.as_string::<i32>();
                 let file = DocId::for_path(path);
                 known.insert(
                     file,
@@ -203,15 +228,10 @@ impl Restorer for Earlier {
         let mut cursors = Vec::with_capacity(self.outputs.len());
         for dir in &self.outputs {
             cursors.push(Cursor {
-                documents: Rows::open(
-                    table_files(dir, DOCUMENTS)?,
-                    schema::documents(),
-                    DOCUMENT_COLUMNS,
-                )?,
+                documents: Rows::open(table_files(dir, DOCUMENTS)?, Projection::documents())?,
                 trace: Rows::open(
                     table_files(&dir.join(STATE_DIR), TRACE)?,
-                    schema::trace(),
-                    TRACE_COLUMNS,
+                    Projection::of(state::TRACE, state::TRACE),
                 )?,
             });
         }
@@ -266,7 +286,8 @@ impl Cursor {
             let Some((docs, row)) = self.documents.current()? else {
                 return Ok((found, false));
             };
-            let path = docs.column(1).as_string::<i32>().value(row);
+            let path = self.documents.column(&docs, &documents::SOURCE_PATH)?;
+            let path = path.as_string::<i32>().value(row);
             if path > target {
                 return Ok((found, false));
             }
@@ -283,7 +304,7 @@ impl Cursor {
             }
             if path == target && wanted(id) {
                 found.push(KeptDoc::new(id, move || {
-                    document(id, &docs, row, &trace, trace_row)
+                    document(&docs, row, &trace, trace_row)
                 }));
             }
             self.documents.advance();
@@ -292,250 +313,59 @@ impl Cursor {
     }
 }
 
-/// The columns of `documents.parquet` a restored document is made of, in file order.
-const DOCUMENT_COLUMNS: &[&str] = &[
-    "doc_id",
-    "source_path",
-    "source_bytes",
-    "format",
-    "encoding",
-    "encoding_source",
-    "mojibake_repairs",
-    "title",
-    "published",
-    "attribution",
-    "author",
-    "site_name",
-    "url",
-    "canonical_url",
-    "page_language",
-    "language",
-    "language_score",
-    "warc_record_id",
-    "warc_date",
-    "source_offset",
-    "text",
-    "boilerplate_lines",
-    "removed_words",
-    "removed_text",
-    "dup_cluster",
-    "duplicate_of",
-    "dup_similarity",
-    "entities",
-];
-
-const TRACE_COLUMNS: &[&str] = &[
-    "doc_id",
-    "source_path",
-    "source_bytes",
-    "input_hash",
-    "chrome_lines",
-    "chrome_recurring",
-    "exact_hash",
-    "dedup_chars",
-    "published",
-    "bands",
-    "dup_dropped",
-];
-
-/// Row `row` of the projected documents table, with its trace: the document as the
-/// earlier run (or a spill) wrote it, its dedup placement and entity mentions included
-/// (the stages that place and tag it again overwrite them).
-/// The projection holds exactly DOCUMENT_COLUMNS, each of the type the schema gives.
-fn document(
-    id: DocId,
-    docs: &RecordBatch,
-    row: usize,
-    trace: &RecordBatch,
-    trow: usize,
-) -> Document {
-    let column = |name: &str| docs.column(position(DOCUMENT_COLUMNS, name));
-    let text = |name: &str| column(name).as_string::<i32>().value(row).to_owned();
-    let optional_text = |name: &str| {
-        let col = column(name).as_string::<i32>();
-        (!col.is_null(row)).then(|| col.value(row).to_owned())
-    };
-    let int = |name: &str| {
-        let col = column(name).as_primitive::<Int64Type>();
-        (!col.is_null(row)).then(|| u64::try_from(col.value(row)).unwrap_or(0))
-    };
-    let published = column("published").as_primitive::<TimestampMicrosecondType>();
-    let warc_date = column("warc_date").as_primitive::<TimestampMicrosecondType>();
-    let origin = optional_text("warc_record_id").map(|record_id| Origin {
-        record_id,
-        date: (!warc_date.is_null(row)).then(|| warc_date.value(row)),
-        offset: int("source_offset").unwrap_or(0),
-    });
-    let authors = column("author").as_list::<i32>();
-    let author = if authors.is_null(row) {
-        Vec::new()
-    } else {
-        let names = authors.value(row);
-        let names = names.as_string::<i32>();
-        names.iter().flatten().map(str::to_owned).collect()
-    };
-    let boilerplate = int("boilerplate_lines").map(|removed_lines| BoilerplateNote {
-        removed_lines,
-        removed_words: int("removed_words").unwrap_or(0),
-        removed_text: optional_text("removed_text"),
-    });
-    Document {
-        doc_id: id,
-        source_path: text("source_path"),
-        source_bytes: int("source_bytes").unwrap_or(0),
-        origin,
-        format: Format::parse(&text("format")).unwrap_or_default(),
-        encoding: text("encoding"),
-        encoding_source: EncodingSource::parse(&text("encoding_source")).unwrap_or_default(),
-        mojibake_repairs: int("mojibake_repairs").unwrap_or(0),
-        meta: Metadata {
-            title: optional_text("title"),
-            published: (!published.is_null(row)).then(|| published.value(row)),
-            attribution: optional_text("attribution"),
-            author,
-            site_name: optional_text("site_name"),
-            url: optional_text("url"),
-            canonical_url: optional_text("canonical_url"),
-            page_language: optional_text("page_language"),
-        },
-        text: text("text"),
-        boilerplate,
-        language: optional_text("language").map(|code| LanguageNote {
-            code,
-            score: {
-                let col = column("language_score").as_primitive::<Float64Type>();
-                if col.is_null(row) {
-                    0.0
-                } else {
-                    col.value(row)
-                }
-            },
-        }),
-        // Dedup's placement: what a spill between dedup and a later corpus stage
-        // holds; from an earlier output, dedup places the document again anyway.
-        dedup: optional_text("dup_cluster")
-            .and_then(|cluster| DocId::parse(&cluster))
-            .map(|cluster| {
-                let similarity = column("dup_similarity").as_primitive::<Float64Type>();
-                let dropped = trace.column(position(TRACE_COLUMNS, "dup_dropped"));
-                let dropped = dropped.as_boolean();
-                DedupNote {
-                    cluster,
-                    duplicate_of: optional_text("duplicate_of").and_then(|id| DocId::parse(&id)),
-                    similarity: (!similarity.is_null(row)).then(|| similarity.value(row)),
-                    dropped: !dropped.is_null(trow) && dropped.value(trow),
-                }
-            }),
-        // What a spill between the entity stage and the linking of people holds; from
-        // an earlier output, the entity stage tags the text again anyway.
-        entities: mentions(column("entities").as_list::<i32>(), row),
-        trace: trace_of(trace, trow),
+/// Row `row` of a documents table projected on [`state::spill_columns`], with its
+/// trace: the document as the earlier run (or a spill) wrote it, its dedup placement
+/// and entity mentions included (the stages that place and tag it again overwrite
+/// them). Each column sets its own field, in table order; the projections were checked
+/// to hold exactly these columns, in this order, when their batches were read.
+fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) -> Document {
+    let mut doc = Document::default();
+    for (column, array) in restored_columns().zip(docs.columns()) {
+        if let Some(read) = column.read {
+            read(array.as_ref(), row, &mut doc);
+        }
     }
+    for (column, array) in state::TRACE.iter().zip(trace.columns()) {
+        if let Some(read) = column.read {
+            read(array.as_ref(), trow, &mut doc);
+        }
+    }
+    doc
 }
 
-/// The mentions of row `row` of a `documents.entities` column, as written. Each
-/// field's column is looked up once, not once a mention.
-fn mentions(list: &arrow_array::ListArray, row: usize) -> Option<Vec<Mention>> {
-    if list.is_null(row) {
-        return None;
-    }
-    let items = list.value(row);
-    let items = items.as_struct();
-    let field = |name: &str| {
-        items
-            .column_by_name(name)
-            .unwrap_or_else(|| panic!("the schema check lets no mention without {name} through"))
-    };
-    let text = field("text").as_string::<i32>();
-    let label = field("label").as_string::<i32>();
-    let start = field("start").as_primitive::<Int64Type>();
-    let end = field("end").as_primitive::<Int64Type>();
-    let canonical = field("canonical").as_string::<i32>();
-    let entity_id = field("entity_id").as_string::<i32>();
-    let geonames_id = field("geonames_id").as_primitive::<Int64Type>();
-    let country = field("country_code").as_string::<i32>();
-    let lat = field("lat").as_primitive::<Float64Type>();
-    let lon = field("lon").as_primitive::<Float64Type>();
-    let value = field("value").as_primitive::<Int64Type>();
-    let date = field("date").as_primitive::<Date32Type>();
-    let present = |col: &dyn Array, i: usize| !col.is_null(i);
-    Some(
-        (0..items.len())
-            .map(|i| Mention {
-                text: text.value(i).to_owned(),
-                label: Label::parse(label.value(i)),
-                start: u64::try_from(start.value(i)).unwrap_or(0),
-                end: u64::try_from(end.value(i)).unwrap_or(0),
-                canonical: canonical.value(i).to_owned(),
-                entity_id: DocId::parse(entity_id.value(i)).map_or(0, |id| id.0),
-                geonames_id: present(geonames_id, i).then(|| geonames_id.value(i)),
-                country_code: present(country, i).then(|| country.value(i).to_owned()),
-                lat: present(lat, i).then(|| lat.value(i)),
-                lon: present(lon, i).then(|| lon.value(i)),
-                value: present(value, i).then(|| value.value(i)),
-                date: present(date, i).then(|| date.value(i)),
-            })
-            .collect(),
-    )
+/// The documents columns a restored document is made of: those [`state::spill_columns`]
+/// names, without collecting them for every document.
+fn restored_columns() -> impl Iterator<Item = &'static DocumentColumn> {
+    documents::COLUMNS.iter().filter(|c| c.read.is_some())
 }
 
-fn trace_of(trace: &RecordBatch, row: usize) -> Trace {
-    let column = |name: &str| trace.column(position(TRACE_COLUMNS, name));
-    let u64_list = |name: &str| -> Option<Vec<u64>> {
-        let col = column(name).as_list::<i32>();
-        (!col.is_null(row)).then(|| {
-            col.value(row)
-                .as_primitive::<UInt64Type>()
-                .values()
-                .to_vec()
-        })
-    };
-    let input_hash = column("input_hash").as_string::<i32>();
-    let input_bytes = column("source_bytes")
-        .as_primitive::<Int64Type>()
-        .value(row);
-    let recurring = column("chrome_recurring").as_list::<i32>();
-    let chrome_lines = u64_list("chrome_lines").map(|hashes| {
-        let flags = recurring.value(row);
-        let flags = flags.as_boolean();
-        hashes
-            .into_iter()
-            .enumerate()
-            .map(|(i, h)| (h, i < flags.len() && flags.value(i)))
-            .collect()
-    });
-    let exact = column("exact_hash").as_string::<i32>();
-    let chars = column("dedup_chars").as_primitive::<Int64Type>();
-    let published = column("published").as_primitive::<TimestampMicrosecondType>();
-    let signature = (!exact.is_null(row))
-        .then(|| u128::from_str_radix(exact.value(row), 16).ok())
-        .flatten()
-        .map(|exact| Signature {
-            exact,
-            n_chars: u64::try_from(chars.value(row)).unwrap_or(0),
-            published: (!published.is_null(row)).then(|| published.value(row)),
-            bands: u64_list("bands").unwrap_or_default(),
-        });
-    Trace {
-        input_hash: (!input_hash.is_null(row)).then(|| input_hash.value(row).to_owned()),
-        input_bytes: u64::try_from(input_bytes).ok(),
-        chrome_lines,
-        signature,
-    }
+/// The columns read from a table's files, and every column the table may hold.
+struct Projection {
+    wanted: Vec<Field>,
+    table: Vec<Field>,
 }
 
-/// Where `name` is among `columns` (a projection's columns, in order).
-fn position(columns: &[&str], name: &str) -> usize {
-    columns.iter().position(|c| *c == name).unwrap_or(0)
+impl Projection {
+    fn of<'a, W: 'a, R: 'a>(
+        table: impl IntoIterator<Item = &'a Column<W, R>>,
+        wanted: impl IntoIterator<Item = &'a Column<W, R>>,
+    ) -> Projection {
+        Projection {
+            wanted: wanted.into_iter().map(Column::field).collect(),
+            table: table.into_iter().map(Column::field).collect(),
+        }
+    }
+
+    /// What a restored document is made of, from an output or a spill.
+    fn documents() -> Projection {
+        Projection::of(documents::COLUMNS, restored_columns())
+    }
 }
 
 /// A table's rows, read forward across its files, a batch at a time.
 struct Rows {
     files: VecDeque<PathBuf>,
-    /// The schema the files were written with, which the columns' types are checked
-    /// against.
-    schema: SchemaRef,
-    columns: &'static [&'static str],
+    projection: Projection,
     reading: Option<(PathBuf, ParquetRecordBatchReader)>,
     /// Shared with the documents made from its rows, which may outlive it.
     batch: Option<Arc<RecordBatch>>,
@@ -543,15 +373,10 @@ struct Rows {
 }
 
 impl Rows {
-    fn open(
-        files: Vec<PathBuf>,
-        schema: SchemaRef,
-        columns: &'static [&'static str],
-    ) -> Result<Rows, RestoreError> {
+    fn open(files: Vec<PathBuf>, projection: Projection) -> Result<Rows, RestoreError> {
         Ok(Rows {
             files: files.into(),
-            schema,
-            columns,
+            projection,
             reading: None,
             batch: None,
             row: 0,
@@ -571,6 +396,13 @@ impl Rows {
             if let Some((path, reader)) = &mut self.reading {
                 match reader.next() {
                     Some(Ok(batch)) => {
+                        // Rows are made by zipping the projection's columns with the
+                        // batch's: hold that they are the same, in the same order.
+                        let schema = batch.schema();
+                        let names = schema.fields().iter().map(|f| f.name());
+                        if !names.eq(self.projection.wanted.iter().map(|f| f.name())) {
+                            return Err(self.malformed("its columns are not the ones read"));
+                        }
                         self.batch = Some(Arc::new(batch));
                         continue;
                     }
@@ -586,10 +418,8 @@ impl Rows {
             let Some(path) = self.files.pop_front() else {
                 return Ok(None);
             };
-            self.reading = Some((
-                path.clone(),
-                open_projected(&path, &self.schema, self.columns)?,
-            ));
+            let reader = open_projected(&path, &self.projection)?;
+            self.reading = Some((path, reader));
         }
     }
 
@@ -597,31 +427,52 @@ impl Rows {
         self.row += 1;
     }
 
-    /// The `doc_id` of a row (the projection's first column), parsed once, here.
+    /// The column of `batch` that `column` names.
+    fn column<'b, W, R>(
+        &self,
+        batch: &'b RecordBatch,
+        column: &Column<W, R>,
+    ) -> Result<&'b ArrayRef, RestoreError> {
+        batch
+            .column_by_name(column.name)
+            .ok_or_else(|| RestoreError::Column {
+                path: self.path(),
+                problem: ColumnProblem::Missing {
+                    column: column.name.to_owned(),
+                },
+            })
+    }
+
+    /// The `doc_id` of a row, parsed once, here.
     fn doc_id(&self, batch: &RecordBatch, row: usize) -> Result<DocId, RestoreError> {
-        let hex = batch.column(0).as_string::<i32>().value(row);
+        // The documents table and the trace name it alike.
+        let hex = self.column(batch, &documents::DOC_ID)?;
+        let hex = hex.as_string::<i32>().value(row);
         DocId::parse(hex)
             .ok_or_else(|| self.malformed(&format!("{hex:?} is not a doc_id (16 hex digits)")))
     }
 
+    fn path(&self) -> PathBuf {
+        self.reading
+            .as_ref()
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default()
+    }
+
     fn malformed(&self, reason: &str) -> RestoreError {
         RestoreError::Malformed {
-            path: self
-                .reading
-                .as_ref()
-                .map(|(p, _)| p.clone())
-                .unwrap_or_default(),
+            path: self.path(),
             reason: reason.to_owned(),
         }
     }
 }
 
-/// A reader over the named columns of one Parquet file, in the order named, each
-/// checked to have the type `schema` gives it.
+/// A reader over the wanted columns of one Parquet file, in the order wanted, after
+/// checking the file against its table: every wanted column present with the type the
+/// table gives it (nested fields by name too), and no column the table does not have.
 fn open_projected(
     path: &Path,
-    schema: &SchemaRef,
-    columns: &[&str],
+    projection: &Projection,
 ) -> Result<ParquetRecordBatchReader, RestoreError> {
     let parquet_err = |source| RestoreError::Parquet {
         path: path.to_owned(),
@@ -633,28 +484,34 @@ fn open_projected(
     })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_err)?;
     let found = builder.schema().clone();
-    let mut indices = Vec::with_capacity(columns.len());
-    for name in columns {
-        let malformed = |reason: String| RestoreError::Malformed {
-            path: path.to_owned(),
-            reason,
-        };
-        let index = found
-            .index_of(name)
-            .map_err(|_| malformed(format!("it has no column {name}")))?;
-        let expected = schema
-            .field_with_name(name)
-            .map_err(|_| malformed(format!("this build writes no column {name}")))?;
-        let actual = found.field(index).data_type();
-        if !actual.equals_datatype(expected.data_type()) {
-            return Err(malformed(format!(
-                "its column {name} is {actual}, where newsprep writes {}",
-                expected.data_type()
-            )));
+    let problem = |problem| RestoreError::Column {
+        path: path.to_owned(),
+        problem,
+    };
+    for field in found.fields() {
+        if !projection.table.iter().any(|f| f.name() == field.name()) {
+            return Err(problem(ColumnProblem::Unknown {
+                column: field.name().clone(),
+            }));
+        }
+    }
+    let mut indices = Vec::with_capacity(projection.wanted.len());
+    for expected in &projection.wanted {
+        let (index, actual) = found.column_with_name(expected.name()).ok_or_else(|| {
+            problem(ColumnProblem::Missing {
+                column: expected.name().clone(),
+            })
+        })?;
+        if !same_shape(actual.data_type(), expected.data_type()) {
+            return Err(problem(ColumnProblem::Retyped {
+                column: expected.name().clone(),
+                found: actual.data_type().to_string(),
+                expected: expected.data_type().to_string(),
+            }));
         }
         indices.push(index);
     }
-    // A projection yields the columns in file order; the names above are in file order.
+    // A projection yields the columns in file order; the wanted ones are in table order.
     if indices.windows(2).any(|w| w[0] >= w[1]) {
         return Err(RestoreError::Malformed {
             path: path.to_owned(),
@@ -667,6 +524,22 @@ fn open_projected(
         .with_batch_size(READ_BATCH_ROWS)
         .build()
         .map_err(parquet_err)
+}
+
+/// Whether a column of type `found` can be read as `expected`: the same type, and for a
+/// struct the same fields by name, each of the same shape (a mention's fields are read
+/// by name).
+fn same_shape(found: &DataType, expected: &DataType) -> bool {
+    match (found, expected) {
+        (DataType::List(a), DataType::List(b)) => same_shape(a.data_type(), b.data_type()),
+        (DataType::Struct(a), DataType::Struct(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|(a, b)| a.name() == b.name() && same_shape(a.data_type(), b.data_type()))
+        }
+        _ => found.equals_datatype(expected),
+    }
 }
 
 /// Checks that a Parquet file was written with this build's schema version and with
@@ -742,17 +615,19 @@ pub fn table_files(dir: &Path, stem: &str) -> Result<Vec<PathBuf>, RestoreError>
 /// trace) and every quarantined input's. A merge checks its input folder against them.
 pub fn input_paths(output: &Path) -> Result<BTreeSet<String>, RestoreError> {
     let mut paths = BTreeSet::new();
-    let tables = [
-        (
-            table_files(&output.join(STATE_DIR), TRACE)?,
-            schema::trace(),
-        ),
-        (table_files(output, QUARANTINE)?, schema::quarantine()),
-    ];
-    for (files, schema) in tables {
-        let mut rows = Rows::open(files, schema, &["source_path"])?;
+    let trace = Rows::open(
+        table_files(&output.join(STATE_DIR), TRACE)?,
+        Projection::of(state::TRACE, [&state::SOURCE_PATH]),
+    )?;
+    let quarantined = Rows::open(
+        table_files(output, QUARANTINE)?,
+        Projection::of(quarantine::COLUMNS, [&quarantine::SOURCE_PATH]),
+    )?;
+    // Both tables name the column alike.
+    for mut rows in [trace, quarantined] {
         while let Some((batch, row)) = rows.current()? {
-            paths.insert(batch.column(0).as_string::<i32>().value(row).to_owned());
+            let path = rows.column(&batch, &state::SOURCE_PATH)?;
+            paths.insert(path.as_string::<i32>().value(row).to_owned());
             rows.advance();
         }
     }
@@ -938,7 +813,16 @@ mod tests {
             .err()
             .expect("an output this build cannot read");
         let message = err.to_string();
-        assert!(matches!(err, RestoreError::Malformed { .. }), "{message}");
+        assert!(
+            matches!(
+                err,
+                RestoreError::Column {
+                    problem: ColumnProblem::Retyped { .. },
+                    ..
+                }
+            ),
+            "{message}"
+        );
         assert!(message.contains("source_bytes is Int32"), "{message}");
         assert!(
             message.contains("documents.parquet"),
@@ -973,12 +857,51 @@ mod tests {
     }
 
     #[test]
-    fn every_column_restore_reads_is_one_the_schema_writes() {
-        for name in DOCUMENT_COLUMNS {
-            assert!(schema::documents().field_with_name(name).is_ok(), "{name}");
-        }
-        for name in TRACE_COLUMNS {
-            assert!(schema::trace().field_with_name(name).is_ok(), "{name}");
-        }
+    fn an_unknown_column_or_a_renamed_mention_field_is_refused_naming_it() {
+        let dir = output();
+        rewrite(dir.path(), |fields, columns, _| {
+            fields.push(Arc::new(Field::new("surprise", DataType::Int32, false)));
+            columns.push(Arc::new(Int32Array::from(vec![1, 2])));
+        });
+        let err = Earlier::open(&[dir.path().to_owned()], HASH, None)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(
+                &err,
+                RestoreError::Column {
+                    problem: ColumnProblem::Unknown { column },
+                    ..
+                } if column == "surprise"
+            ),
+            "{err}"
+        );
+
+        // A mention's fields are read by name: one renamed is another type.
+        let written = crate::schema::mentions::list_type();
+        let DataType::List(item) = &written else {
+            panic!("entities is a list")
+        };
+        let DataType::Struct(mention) = item.data_type() else {
+            panic!("of structs")
+        };
+        let renamed: Vec<Field> = mention
+            .iter()
+            .map(|f| match f.name().as_str() {
+                "canonical" => f.as_ref().clone().with_name("name"),
+                _ => f.as_ref().clone(),
+            })
+            .collect();
+        let item = item
+            .as_ref()
+            .clone()
+            .with_data_type(DataType::Struct(renamed.into()));
+        let other = DataType::List(Arc::new(item));
+        assert!(same_shape(&written, &written));
+        assert!(!same_shape(&other, &written));
+        assert!(
+            other.equals_datatype(&written),
+            "what arrow alone lets through"
+        );
     }
 }

@@ -98,8 +98,13 @@ impl Table {
         Ok(())
     }
 
+    /// The table's final name, for errors.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(format!("{}.parquet", self.stem))
+    }
+
     pub fn write(&mut self, batch: Result<RecordBatch, ArrowError>) -> Result<(), ExportError> {
-        let path = || self.dir.join(format!("{}.parquet", self.stem));
+        let path = || self.path();
         let mut batch = batch
             .and_then(|b| b.with_schema(self.schema.clone()))
             .map_err(|source| ExportError::Arrow {
