@@ -5,16 +5,25 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{stderr, TestDir};
 
-const TABLES: [&str; 3] = ["documents.parquet", "entities.parquet", "quarantine.parquet"];
+const TABLES: [&str; 3] = [
+    "documents.parquet",
+    "entities.parquet",
+    "quarantine.parquet",
+];
 
 fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
 }
 
 /// Copies the files of `from` whose names end in `suffix` into the test's input.
 fn copy_inputs(dir: &TestDir, from: &Path, suffix: &str) {
     let mut copied = 0;
-    for entry in std::fs::read_dir(from).expect("read fixture folder").flatten() {
+    for entry in std::fs::read_dir(from)
+        .expect("read fixture folder")
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(suffix) {
             dir.write(&name, std::fs::read(entry.path()).expect("read fixture"));

@@ -44,7 +44,10 @@ pub fn report(args: ReportArgs) -> ExitStatus {
         .unwrap_or_else(|| PathBuf::from("processed"));
     match newsprep_report::build(&dir, args.top) {
         Ok(report) => {
-            println!("{}", report.render(format));
+            // `newsprep report | head` closes the pipe early: that is no error, where
+            // println! would panic.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stdout().lock(), "{}", report.render(format));
             ExitStatus::Success
         }
         Err(err) => {

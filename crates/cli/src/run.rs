@@ -355,8 +355,8 @@ fn refuse_unsafe_paths(
 fn recorded_input(shards: &[PathBuf]) -> Option<PathBuf> {
     let shard = shards.first()?;
     let text = std::fs::read_to_string(shard.join(newsprep_export::MANIFEST_FILE)).ok()?;
-    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let root = PathBuf::from(manifest.get("input_root")?.as_str()?);
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    let root = manifest.input_root?;
     root.is_dir().then_some(root)
 }
 

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::runner::plan::PlanRecord;
 use crate::runner::{PassReport, RunReport, StageReport};
 
-/// The manifest of one run. Field names are part of the output contract.
-#[derive(Debug, Clone, Serialize)]
+/// The manifest of one run. Field names are part of the output contract. The CLI, the
+/// report and the tests read it back as this type too.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub newsprep_version: String,
     pub schema_version: u32,
@@ -43,7 +44,7 @@ pub struct Manifest {
 }
 
 /// How much of the run was taken from earlier outputs instead of decoded.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Reuse {
     /// `full` (every input decoded), `incremental` (`run --incremental`) or `merge`.
     pub mode: String,
@@ -59,7 +60,7 @@ pub struct Reuse {
     pub decodes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Counts {
     /// Documents read: kept + duplicates + quarantined (a WARC file counts each record
     /// that became a document or a quarantine row).
@@ -137,5 +138,42 @@ impl Manifest {
             passes: report.passes,
             plan: report.plan,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_as_it_was_written() {
+        let now = SystemTime::now();
+        let ctx = RunContext {
+            config: Config::default(),
+            schema_version: 4,
+            threads: 2,
+            started: now,
+            finished: now,
+            reuse: Reuse {
+                mode: "incremental".into(),
+                ..Reuse::default()
+            },
+            shard: Some("1-of-2".into()),
+        };
+        let report = RunReport {
+            read: 6,
+            kept: 5,
+            quarantined: 1,
+            ..RunReport::default()
+        };
+        let mut tallies = Tallies::default();
+        tallies.quarantined_by_reason.insert("empty".into(), 1);
+        let written = Manifest::new(ctx, report, tallies);
+        let json = serde_json::to_string_pretty(&written).unwrap();
+        let read: Manifest = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&read).unwrap(), json);
+        assert_eq!((read.counts.read, read.counts.kept), (6, 5));
+        assert_eq!(read.quarantined_by_reason["empty"], 1);
+        assert_eq!(read.config, Config::default());
     }
 }

@@ -7,6 +7,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use newsprep_core::manifest::Manifest;
+use newsprep_export::schema::{documents, mentions};
+use newsprep_export::{DOCUMENTS, ENTITIES, MANIFEST_FILE};
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -50,39 +53,38 @@ pub struct Report {
 
 /// Reads the output folder `dir` and computes the report, with `top` entities a label.
 pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
-    let manifest_path = dir.join("manifest.json");
+    let manifest_path = dir.join(MANIFEST_FILE);
     let text = std::fs::read_to_string(&manifest_path).map_err(|source| ReportError::Read {
         path: manifest_path.clone(),
         source,
     })?;
-    let manifest: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| ReportError::Manifest {
-            path: manifest_path.clone(),
-            reason: e.to_string(),
-        })?;
-    let count = |key: &str| manifest["counts"][key].as_i64().unwrap_or(0);
-    let mut by_reason: Vec<(String, i64)> = manifest["quarantined_by_reason"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| ReportError::Manifest {
+        path: manifest_path.clone(),
+        reason: e.to_string(),
+    })?;
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut by_reason: Vec<(String, i64)> = manifest
+        .quarantined_by_reason
+        .iter()
+        .map(|(reason, &n)| (reason.clone(), count(n)))
+        .collect();
     by_reason.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
 
     let polars_err = |source| ReportError::Polars {
         dir: dir.to_owned(),
         source,
     };
-    let documents = scan(dir, "documents").map_err(polars_err)?;
-    let entities = scan(dir, "entities").map_err(polars_err)?;
+    let documents = scan(dir, DOCUMENTS).map_err(polars_err)?;
+    let entities = scan(dir, ENTITIES).map_err(polars_err)?;
 
     let words = documents
         .clone()
         .select([
-            col("n_words").sum().cast(DataType::Int64).alias("kept"),
-            col("removed_words")
+            col(documents::N_WORDS.name)
+                .sum()
+                .cast(DataType::Int64)
+                .alias("kept"),
+            col(documents::REMOVED_WORDS.name)
                 .sum()
                 .cast(DataType::Int64)
                 .alias("removed"),
@@ -101,12 +103,14 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
         .clone()
         .collect_schema()
         .map_err(polars_err)?
-        .contains("language");
+        .contains(documents::LANGUAGE.name);
     let by_language = if has_language {
         counted(
             documents
                 .clone()
-                .group_by([col("language").fill_null(lit("(none)")).alias("key")])
+                .group_by([col(documents::LANGUAGE.name)
+                    .fill_null(lit("(none)"))
+                    .alias("key")])
                 .agg([len().cast(DataType::Int64).alias("n")]),
         )
         .map_err(polars_err)?
@@ -116,14 +120,19 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
     let by_source = counted(
         documents
             .clone()
-            .group_by([col("attribution").fill_null(lit("(none)")).alias("key")])
+            .group_by([col(documents::ATTRIBUTION.name)
+                .fill_null(lit("(none)"))
+                .alias("key")])
             .agg([len().cast(DataType::Int64).alias("n")]),
     )
     .map_err(polars_err)?;
     let mut by_month = counted(
         documents
-            .filter(col("published").is_not_null())
-            .group_by([col("published").dt().strftime("%Y-%m").alias("key")])
+            .filter(col(documents::PUBLISHED.name).is_not_null())
+            .group_by([col(documents::PUBLISHED.name)
+                .dt()
+                .strftime("%Y-%m")
+                .alias("key")])
             .agg([len().cast(DataType::Int64).alias("n")]),
     )
     .map_err(polars_err)?;
@@ -135,23 +144,25 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
         .clone()
         .collect_schema()
         .map_err(polars_err)?
-        .contains("entity_id");
+        .contains(mentions::ENTITY_ID.name);
     let n = len().cast(DataType::Int64).alias("n");
     let grouped = if has_entity_id {
         entities
-            .group_by([col("label"), col("entity_id")])
-            .agg([col("canonical").first(), n])
+            .group_by([col(mentions::LABEL.name), col(mentions::ENTITY_ID.name)])
+            .agg([col(mentions::CANONICAL.name).first(), n])
     } else {
-        entities.group_by([col("label"), col("canonical")]).agg([n])
+        entities
+            .group_by([col(mentions::LABEL.name), col(mentions::CANONICAL.name)])
+            .agg([n])
     };
-    let mentions = grouped.collect().map_err(polars_err)?;
-    let top_entities = top_per_label(&mentions, top).map_err(polars_err)?;
+    let per_entity = grouped.collect().map_err(polars_err)?;
+    let top_entities = top_per_label(&per_entity, top).map_err(polars_err)?;
 
     Ok(Report {
-        read: count("read"),
-        kept: count("kept"),
-        duplicates: count("duplicates"),
-        quarantined: count("quarantined"),
+        read: count(manifest.counts.read),
+        kept: count(manifest.counts.kept),
+        duplicates: count(manifest.counts.duplicates),
+        quarantined: count(manifest.counts.quarantined),
         quarantined_by_reason: by_reason,
         words_kept: first("kept"),
         words_removed: first("removed"),
@@ -185,10 +196,10 @@ fn counted(frame: LazyFrame) -> PolarsResult<Vec<(String, i64)>> {
     Ok(rows)
 }
 
-fn top_per_label(mentions: &DataFrame, top: usize) -> PolarsResult<Vec<(String, Counts)>> {
-    let labels = mentions.column("label")?.str()?;
-    let names = mentions.column("canonical")?.str()?;
-    let counts = mentions.column("n")?.i64()?;
+fn top_per_label(grouped: &DataFrame, top: usize) -> PolarsResult<Vec<(String, Counts)>> {
+    let labels = grouped.column(mentions::LABEL.name)?.str()?;
+    let names = grouped.column(mentions::CANONICAL.name)?.str()?;
+    let counts = grouped.column("n")?.i64()?;
     let mut by_label: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
     for ((label, name), n) in labels.iter().zip(names.iter()).zip(counts.iter()) {
         by_label

@@ -18,7 +18,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the plan needs to know of a stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,13 +239,13 @@ fn restore_point(stages: &[Shape]) -> Incremental {
 }
 
 /// What `manifest.json` records of the plan.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PlanRecord {
     pub incremental: String,
     pub passes: Vec<PassRecord>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PassRecord {
     pub name: String,
     pub reads: String,

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::plan::PlanRecord;
 use super::ports::BoxError;
@@ -64,7 +64,7 @@ pub struct RunReport {
 }
 
 /// Counts and time of one stage, each document counted once (in the pass that keeps it).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StageReport {
     pub name: String,
     pub docs_in: u64,
@@ -78,7 +78,7 @@ pub struct StageReport {
 /// spent in it (all threads). On `n` threads, `cpu_ms` near `n * wall_ms` means the
 /// pass kept every thread busy; `serial_share` is the part of its work that ran on one
 /// thread, estimated from the two (Amdahl's law solved for the serial part).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PassReport {
     pub name: String,
     pub wall_ms: u64,
