@@ -8,16 +8,15 @@
 //! then groups of people. A name seen as a person once is that person throughout.
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::gazetteer::{fold, Gazetteer, Place};
+use crate::known;
 use crate::lexicon::{
-    CONNECTORS, EVENT_HEADS, FIRST_NAMES, GROUPS, KNOWN_ORGS, KNOWN_PLACES, ORG_HEADS,
-    PERSON_NOUNS, PLACE_HEADS, REPORTING_VERBS, SENTENCE_STARTERS, SUFFIXES, TITLES,
-    TITLE_MODIFIERS,
+    CONNECTORS, EVENT_HEADS, FIRST_NAMES, ORG_HEADS, PERSON_NOUNS, PLACE_HEADS, REPORTING_VERBS,
+    SENTENCE_STARTERS, SUFFIXES, TITLES, TITLE_MODIFIERS,
 };
 use crate::ner::{self, features::Lexicon, Model};
 use newsprep_core::document::Label;
@@ -256,14 +255,14 @@ impl<'g> Tagger<'g> {
                         Some(place) => name(Label::Loc, place.name.clone(), Some(place)),
                         None => name(
                             Label::Loc,
-                            known(&PLACE_NAMES, surface).unwrap_or_else(|| surface.to_owned()),
+                            known::place(surface).unwrap_or(surface).to_owned(),
                             None,
                         ),
                     }
                 }
                 // MISC holds nationalities, events and works; only the groups of
                 // people are ours to tag.
-                ner::Kind::Misc => match group(surface) {
+                ner::Kind::Misc => match known::group(surface) {
                     Some((canonical, _)) => name(Label::Norp, canonical.to_owned(), None),
                     None => continue,
                 },
@@ -325,8 +324,8 @@ impl<'g> Tagger<'g> {
     /// whole name. Single words are often such names by chance ("Police", "One").
     fn is_known_name(&self, text: &str) -> bool {
         !self.gazetteer.lookup(text).is_empty()
-            || PLACE_NAMES.contains_key(&fold(text))
-            || ORG_NAMES.contains_key(&fold(text))
+            || known::place(text).is_some()
+            || known::org(text).is_some()
     }
 
     /// How much the document talks about each country: a country named counts 2, a
@@ -354,7 +353,7 @@ impl<'g> Tagger<'g> {
                         if top.is_country { 2 } else { 1 };
                 }
             }
-            if let Some((_, Some(code))) = group(&text) {
+            if let Some((_, Some(code))) = known::group(&text) {
                 *evidence.entry(code.to_owned()).or_default() += 1;
             }
         }
@@ -402,8 +401,8 @@ impl<'g> Tagger<'g> {
         if let Some(canonical) = known_org(&text, context) {
             return vec![name(Label::Org, canonical, None, start, end)];
         }
-        if let Some(canonical) = known(&PLACE_NAMES, &text) {
-            return vec![name(Label::Loc, canonical, None, start, end)];
+        if let Some(canonical) = known::place(&text) {
+            return vec![name(Label::Loc, canonical.to_owned(), None, start, end)];
         }
         if span.head_after.is_some() {
             return vec![name(Label::Org, text, None, start, end)];
@@ -461,7 +460,7 @@ impl<'g> Tagger<'g> {
         if lowers.len() > 1 && lowers.iter().any(|w| ORG_HEADS.contains(&w.as_str())) {
             return vec![name(Label::Org, text, None, start, end)];
         }
-        if let Some((canonical, _)) = group(&text) {
+        if let Some((canonical, _)) = known::group(&text) {
             return vec![name(Label::Norp, canonical.to_owned(), None, start, end)];
         }
         // "George River", "Davis Cup": the last word makes a place or an event of a name
@@ -946,59 +945,14 @@ pub fn strip_possessive(text: &str) -> &str {
         .unwrap_or(text)
 }
 
-/// The lists as maps from folded names, built once: a span costs one lookup per list.
-static ORG_NAMES: LazyLock<FxHashMap<String, &'static str>> =
-    LazyLock::new(|| by_folded_name(KNOWN_ORGS));
-/// The folded names of known organisations that the list writes only in capitals.
-static ORG_ACRONYMS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
-    let spellings = || {
-        KNOWN_ORGS
-            .iter()
-            .flat_map(|(canonical, other)| std::iter::once(canonical).chain(other.iter()))
-    };
-    let mixed: FxHashSet<String> = spellings()
-        .filter(|name| name.chars().any(char::is_lowercase))
-        .map(|name| fold(name))
-        .collect();
-    spellings()
-        .map(|name| fold(name))
-        .filter(|key| !mixed.contains(key))
-        .collect()
-});
-static PLACE_NAMES: LazyLock<FxHashMap<String, &'static str>> =
-    LazyLock::new(|| by_folded_name(KNOWN_PLACES));
-static GROUP_NAMES: LazyLock<FxHashMap<String, (&'static str, Option<&'static str>)>> =
-    LazyLock::new(|| {
-        let mut map = FxHashMap::default();
-        for (canonical, other, country) in GROUPS {
-            for name in std::iter::once(canonical).chain(other.iter()) {
-                map.insert(fold(name), (*canonical, *country));
-            }
-        }
-        map
-    });
-
-fn by_folded_name(list: &[(&'static str, &[&'static str])]) -> FxHashMap<String, &'static str> {
-    let mut map = FxHashMap::default();
-    for (canonical, other) in list {
-        for name in std::iter::once(canonical).chain(other.iter()) {
-            map.insert(fold(name), *canonical);
-        }
-    }
-    map
-}
-
-fn known(list: &FxHashMap<String, &'static str>, text: &str) -> Option<String> {
-    list.get(&fold(text)).map(|c| (*c).to_owned())
-}
-
 /// The long form of a known organisation's name or of an acronym the text defines.
 /// A name the list writes only in capitals matches only so written: "UN", not the
 /// "Un" of "Kim Jong Un".
 fn known_org(text: &str, context: &Context<'_>) -> Option<String> {
-    let capitals_only = ORG_ACRONYMS.contains(&fold(text)) && text.chars().any(char::is_lowercase);
-    known(&ORG_NAMES, text)
+    let capitals_only = known::org_in_capitals_only(text) && text.chars().any(char::is_lowercase);
+    known::org(text)
         .filter(|_| !capitals_only)
+        .map(str::to_owned)
         .or_else(|| context.acronyms.get(text).cloned())
 }
 
@@ -1015,24 +969,6 @@ fn likeliest<'g>(
             p.population,
         )
     })
-}
-
-/// Which of the lists of known organisations, places and groups hold `text`, in
-/// any of its spellings (folded once for all three).
-pub fn lists_naming(text: &str) -> impl Iterator<Item = &'static str> {
-    let key = fold(text);
-    [
-        ORG_NAMES.contains_key(&key).then_some("org"),
-        PLACE_NAMES.contains_key(&key).then_some("place"),
-        GROUP_NAMES.contains_key(&key).then_some("group"),
-    ]
-    .into_iter()
-    .flatten()
-}
-
-/// The group of people a name means, with the country it points to.
-pub fn group(text: &str) -> Option<(&'static str, Option<&'static str>)> {
-    GROUP_NAMES.get(&fold(text)).copied()
 }
 
 /// Acronyms the text defines: "International Committee of the Red Cross (ICRC)".
@@ -1052,7 +988,7 @@ fn defined_acronyms(segs: &[Seg<'_>], spans: &[Span]) -> FxHashMap<String, Strin
             acronym.text.len() >= 2 && acronym.text.chars().all(|c| c.is_ascii_uppercase());
         if space.text == " " && open.text == "(" && close.text == ")" && is_acronym {
             let long = span_text(segs, &span.words);
-            let canonical = known(&ORG_NAMES, &long).unwrap_or(long);
+            let canonical = known::org(&long).map(str::to_owned).unwrap_or(long);
             acronyms.insert(acronym.text.to_owned(), canonical);
         }
     }

@@ -2,4 +2,4 @@
 
 mod label;
 
-pub use label::{group, lists_naming, strip_possessive, Name, Tagger};
+pub use label::{strip_possessive, Name, Tagger};
