@@ -83,7 +83,7 @@ bench: eval eval-html bench-dedup eval-entities eval-mojibake eval-language benc
 
 # criterion micro-benchmarks of each stage's hot loop; the table goes to BENCHMARKS.md.
 bench-micro:
-	$(CARGO) bench --locked -p newsprep-cli --bench stages
+	$(CARGO) bench --locked -p newsprep-bench --bench stages
 	$(PYTHON) bench/criterion_table.py target/criterion BENCHMARKS.md
 
 # Dedup on a generated corpus of 5,000 articles with known copies, and datasketch on

@@ -28,7 +28,7 @@ def main():
     block = "\n".join(
         [
             f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores, one thread, "
-            "`make bench-micro` (`cargo bench -p newsprep-cli --bench stages`): each iteration runs the "
+            "`make bench-micro` (`cargo bench -p newsprep-bench --bench stages`): each iteration runs the "
             "stage's hot loop over all 186 pages of `bench/fixture/pages/` (2.6 MB); mean of criterion's samples.",
             "",
             "| stage | loop | ms per iteration | MB/s |",

@@ -1,6 +1,6 @@
 """trafilatura on the same HTML pages as `newsprep-bench eval-html`, one thread, in the same
 run: pages/s and MB/s over the median of three rounds, and the benchmark's shingle4 F1
-against the gold texts (the metric of crates/cli/src/eval.rs, ported).
+against the gold texts (the metric of crates/bench/src/eval.rs, ported).
 
 usage: html_peer.py HTML_DIR GOLD_DIR [--exclude-ids FILE]
 """

@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+use clap::Parser;
+use newsprep_bench::gen::{generate, GenArgs};
+
 use crate::util::{manifest, stderr, Table, TestDir};
 
 /// The tables a run writes, with the state the next run reads.
@@ -24,16 +27,18 @@ pub fn assert_same_tables(a: &Path, b: &Path) {
 }
 
 /// Page dumps generated from the bench fixture: boilerplate, encodings, near and exact
-/// copies and a few bad files.
+/// copies and a few bad files. `gen-corpus` is called as a library (the binary belongs
+/// to the newsprep-bench package, out of this one's reach), with its own defaults.
 fn pages(dir: &TestDir, docs: usize) {
     let from = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/fixture/pages");
+    let out = dir.input();
     let docs = docs.to_string();
-    let out = dir.run_bench(&[
+    let args = GenArgs::parse_from([
         "gen-corpus",
         "--from",
         from,
         "--out",
-        "input",
+        out.to_str().expect("temporary folder is UTF-8"),
         "--kind",
         "pages",
         "--docs",
@@ -41,7 +46,9 @@ fn pages(dir: &TestDir, docs: usize) {
         "--seed",
         "7",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    if let Err(err) = generate(&args) {
+        panic!("gen-corpus into {}: {err:#}", out.display());
+    }
 }
 
 fn seeds(dir: &TestDir) {

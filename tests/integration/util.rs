@@ -72,15 +72,7 @@ impl TestDir {
 
     /// Runs `newsprep` with `args` in this directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        self.execute(env!("CARGO_BIN_EXE_newsprep"), args)
-    }
-
-    /// Runs the measuring binary, `newsprep-bench`, with `args` in this directory.
-    pub fn run_bench(&self, args: &[&str]) -> Output {
-        self.execute(env!("CARGO_BIN_EXE_newsprep-bench"), args)
-    }
-
-    fn execute(&self, binary: &str, args: &[&str]) -> Output {
+        let binary = env!("CARGO_BIN_EXE_newsprep");
         Command::new(binary)
             .args(args)
             .current_dir(self.path())

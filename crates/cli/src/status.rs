@@ -1,4 +1,4 @@
-//! How a process of either binary ends: one documented exit code per outcome.
+//! How a `newsprep` process ends: one documented exit code per outcome.
 
 use std::process::ExitCode;
 

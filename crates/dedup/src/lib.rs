@@ -107,17 +107,11 @@ impl Dedup {
         }
     }
 
-    /// Candidate pairs of documents (by id) after pass 1, for measuring LSH recall.
-    pub fn candidate_pairs(&self) -> Vec<(u64, u64)> {
-        self.candidates
-            .iter()
-            .map(|&(a, b)| (self.first_id(a), self.first_id(b)))
-            .collect()
-    }
-
     /// Every pair of documents (by id, smaller first) found to be duplicates once both
     /// passes are decided: within exact groups, and across confirmed pairs of groups.
-    /// Quadratic in the size of a cluster; meant for measuring, not for the pipeline.
+    /// What the stage decided, as pairs an evaluation can hold against brute-force
+    /// Jaccard (`newsprep-bench eval-dedup`); it reads the stage's own groups, so it
+    /// lives here. Quadratic in the size of a cluster: the runner never calls it.
     pub fn found_pairs(&self) -> Vec<(u64, u64)> {
         let mut pairs = Vec::new();
         let ordered = |a: u64, b: u64| (a.min(b), a.max(b));
@@ -456,6 +450,26 @@ mod tests {
         assert_eq!(note(3).duplicate_of, None);
         assert_eq!(note(3).cluster, docs[3].doc_id);
         assert_eq!(note(2).cluster, kept);
+    }
+
+    #[test]
+    fn found_pairs_join_exact_groups_and_confirmed_near_copies() {
+        let base = article(60);
+        let mut docs = vec![
+            doc("a.txt", &base),
+            doc("b.txt", &base.to_uppercase()),
+            doc("c.txt", &base.replace("number 5 ", "figure 5 ")),
+            doc("d.txt", &article(40)),
+        ];
+        let mut stage = Dedup::new(&DedupConfig::default());
+        run(&mut stage, &mut docs);
+        let id = |i: usize| docs[i].doc_id.0;
+        let mut expected: Vec<(u64, u64)> = [(0, 1), (0, 2), (1, 2)]
+            .iter()
+            .map(|&(x, y)| (id(x).min(id(y)), id(x).max(id(y))))
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(stage.found_pairs(), expected);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! point offsets notebooks index strings by.
 
 pub mod gazetteer;
+pub mod known;
 pub mod lexicon;
 pub mod link;
 pub mod names;

@@ -274,7 +274,7 @@ pub fn counts(text: &str) -> Vec<Found> {
 }
 
 fn is_group(word: &str) -> bool {
-    crate::names::group(word).is_some()
+    crate::known::group(word).is_some()
 }
 
 fn day(year: Option<&str>, month: Option<&str>, day: Option<&str>) -> Option<i32> {

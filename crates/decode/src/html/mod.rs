@@ -76,15 +76,6 @@ pub fn extract(html: &str) -> Page {
     }
 }
 
-/// Parses a page and nothing more, returning its node count: the floor under
-/// [`extract`]'s time, for the benchmark.
-pub fn parse_only(html: &str) -> usize {
-    Html::parse_document(&depth::bounded(html))
-        .tree
-        .nodes()
-        .count()
-}
-
 fn fold(text: &str) -> String {
     meta::collapse(text).to_lowercase()
 }

@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashSet;
 
 use crate::gazetteer::Gazetteer;
+use crate::known;
 use crate::lexicon::{FIRST_NAMES, ORG_HEADS, REPORTING_VERBS, TITLES};
-use crate::names;
 
 /// The word lists as sets: every token asks each of them.
 static FIRST: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(FIRST_NAMES));
@@ -168,7 +168,7 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon<'_>, doc: &DocContext
             if doc.lower_words.contains(w) {
                 f.add(20, &[if i == 0 { "start" } else { "inside" }]);
             }
-            for list in names::lists_naming(word) {
+            for list in known::lists_naming(word) {
                 f.add(21, &[list]);
             }
         }

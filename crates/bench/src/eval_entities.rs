@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -16,8 +17,6 @@ use newsprep_core::document::{Document, Label};
 use newsprep_core::stage::observe_all;
 use newsprep_decode::Decoder;
 use newsprep_entities::Entities;
-
-use crate::ExitStatus;
 
 /// Options of `newsprep-bench eval-entities`.
 #[derive(Debug, Args)]
@@ -41,7 +40,7 @@ pub struct EvalEntitiesArgs {
 
 type Key = (String, String, String);
 
-pub fn eval(args: EvalEntitiesArgs) -> ExitStatus {
+pub fn eval(args: EvalEntitiesArgs) -> ExitCode {
     crate::tools::exit_status(run(&args))
 }
 

@@ -2,20 +2,10 @@
 //! `make bench*` (scoring against gold data, generating corpora), kept out of the
 //! `newsprep` binary users run, so its help lists only what a pipeline needs.
 
-mod eval;
-mod eval_dedup;
-mod eval_entities;
-mod eval_html;
-mod eval_mojibake;
-mod gen;
-mod status;
-mod tools;
-
-pub use status::ExitStatus;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use newsprep_bench::{eval, eval_dedup, eval_entities, eval_html, eval_mojibake, gen};
 
 /// Measures newsprep's stages against gold data and generates benchmark corpora.
 #[derive(Debug, Parser)]
@@ -47,13 +37,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let status = match Cli::parse().command {
+    match Cli::parse().command {
         Command::EvalBoilerplate(args) => eval::eval(args),
         Command::EvalHtml(args) => eval_html::eval(args),
         Command::EvalDedup(args) => eval_dedup::eval(args),
         Command::EvalEntities(args) => eval_entities::eval(args),
         Command::EvalMojibake(args) => eval_mojibake::eval(args),
         Command::GenCorpus(args) => gen::gen(args),
-    };
-    status.into()
+    }
 }

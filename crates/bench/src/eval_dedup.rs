@@ -3,6 +3,7 @@
 //! documents computed by brute force.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
@@ -13,8 +14,6 @@ use newsprep_decode::Decoder;
 use newsprep_dedup::{text, Dedup};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
-
-use crate::ExitStatus;
 
 /// Options of `newsprep-bench eval-dedup`.
 #[derive(Debug, Args)]
@@ -30,7 +29,7 @@ pub struct EvalDedupArgs {
     strong: f64,
 }
 
-pub fn eval(args: EvalDedupArgs) -> ExitStatus {
+pub fn eval(args: EvalDedupArgs) -> ExitCode {
     crate::tools::exit_status(run(&args))
 }
 

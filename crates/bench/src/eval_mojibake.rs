@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -11,7 +12,6 @@ use clap::Args;
 use newsprep_decode::mojibake;
 
 use crate::tools::{exit_status, txt_files};
-use crate::ExitStatus;
 
 #[derive(Debug, Args)]
 pub struct EvalMojibakeArgs {
@@ -26,7 +26,7 @@ pub struct EvalMojibakeArgs {
     texts: Option<PathBuf>,
 }
 
-pub fn eval(args: EvalMojibakeArgs) -> ExitStatus {
+pub fn eval(args: EvalMojibakeArgs) -> ExitCode {
     exit_status(run(args))
 }
 

@@ -25,17 +25,19 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Args;
+use clap::Parser;
 use rand::seq::{IndexedMutRandom, IndexedRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::ExitStatus;
-
-/// Options of `newsprep-bench gen-corpus`.
-#[derive(Debug, Args)]
+/// Options of `newsprep-bench gen-corpus`; the integration tests parse them too
+/// ([`GenArgs::parse_from`]) and call [`generate`], so that their inputs are made by
+/// the very code and defaults the command uses.
+#[derive(Debug, Parser)]
+#[command(name = "gen-corpus")]
 pub struct GenArgs {
     /// Folder of real article texts (*.txt) whose paragraphs make the articles.
     #[arg(long, value_name = "DIR")]
@@ -71,11 +73,12 @@ enum Kind {
     Warc,
 }
 
-pub fn gen(args: GenArgs) -> ExitStatus {
-    crate::tools::exit_status(run(&args))
+pub fn gen(args: GenArgs) -> ExitCode {
+    crate::tools::exit_status(generate(&args))
 }
 
-fn run(args: &GenArgs) -> anyhow::Result<()> {
+/// Writes the corpus `args` describe into `args.out`.
+pub fn generate(args: &GenArgs) -> anyhow::Result<()> {
     match args.kind {
         Kind::Pages => return pages(args),
         Kind::Html => return html_pages(args, None),

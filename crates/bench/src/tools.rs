@@ -1,21 +1,20 @@
 //! What the measuring commands (`eval-*`, `gen-corpus`) share: how their outcome
-//! becomes an exit status, and how they list a folder of texts.
+//! becomes an exit code, and how they list a folder of texts.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Context;
 use newsprep_decode::Decoder;
 
-use crate::ExitStatus;
-
-/// Success, or the error printed and a usage error: these commands fail only on
-/// missing or unreadable inputs, which the caller must fix.
-pub fn exit_status(result: anyhow::Result<()>) -> ExitStatus {
+/// Success (0), or the error printed and 2, `newsprep`'s code for a usage error: these
+/// commands fail only on missing or unreadable inputs, which the caller must fix.
+pub fn exit_status(result: anyhow::Result<()>) -> ExitCode {
     match result {
-        Ok(()) => ExitStatus::Success,
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitStatus::UsageError
+            ExitCode::from(2)
         }
     }
 }

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -16,8 +17,6 @@ use newsprep_core::config::Config;
 use newsprep_core::document::Document;
 use newsprep_core::stage::observe_all;
 use newsprep_decode::Decoder;
-
-use crate::ExitStatus;
 
 /// Options of `newsprep-bench eval-boilerplate`.
 #[derive(Debug, Args)]
@@ -42,7 +41,7 @@ pub struct EvalArgs {
     rounds: u16,
 }
 
-pub fn eval(args: EvalArgs) -> ExitStatus {
+pub fn eval(args: EvalArgs) -> ExitCode {
     crate::tools::exit_status(run(&args))
 }
 

@@ -1,0 +1,242 @@
+//! The trained tagger's names merged with the rules': the model fills the gaps the
+//! rules leave, and gives way wherever a rule has spoken.
+
+use super::label::{known_org, likeliest, names_event};
+use super::spans::sentence_start;
+use super::{strip_possessive, Context, Name, Seg, Tagger, PARTICLES};
+use crate::known;
+use crate::lexicon::{
+    CONNECTORS, EVENT_HEADS, FIRST_NAMES, ORG_HEADS, PLACE_HEADS, SENTENCE_STARTERS, SUFFIXES,
+};
+use crate::ner;
+use newsprep_core::document::Label;
+
+impl<'g> Tagger<'g> {
+    /// Adds the names the model found where no rule gave a label: a rule's label
+    /// rests on a list, a head word or a cue and stands; the model fills the gaps
+    /// ("Goldman Sachs", "Catherine Ashton" with no cue). A capitalised span the rules
+    /// left unlabelled gives way to the model's span over it.
+    pub(super) fn add_model_names(
+        &self,
+        names: &mut Vec<Name<'g>>,
+        spans: Vec<ner::Span>,
+        text: &str,
+        segs: &[Seg<'_>],
+        context: &Context<'_>,
+    ) {
+        let overlaps = |a: (usize, usize), n: &Name<'_>| a.0 < n.end && n.start < a.1;
+        let spans = join_particle_names(spans, names, text);
+        // "Davis Cup Finals": a name the rules read as an event.
+        let event =
+            |n: &Name<'_>| n.label.is_none() && names_event(text[n.start..n.end].split(' '));
+        let mut added: Vec<Name<'g>> = Vec::new();
+        for mut span in spans {
+            span.start = self.after_opening_words(text, segs, &span, context);
+            if span.kind == ner::Kind::Per && !person_span(text, &mut span) {
+                continue;
+            }
+            if span.start >= span.end {
+                continue;
+            }
+            let range = (span.start, span.end);
+            // "New South Wales", "Southeast Asia": a place of the rules' inside a place
+            // the model read whole. A group or an organisation stands ("the Russian
+            // Interfax news agency", "Kyrgyz-Uzbek border").
+            let replaces = |n: &Name<'_>| {
+                n.part
+                    && n.label == Some(Label::Loc)
+                    && span.kind == ner::Kind::Loc
+                    && range.0 <= n.start
+                    && n.end <= range.1
+            };
+            if names
+                .iter()
+                .any(|n| (n.label.is_some() || event(n)) && overlaps(range, n) && !replaces(n))
+            {
+                continue;
+            }
+            // "[MacBook] Pro", "[Trump] Tower": a span that stops before the next
+            // capitalised word of the same run names a part of some other name.
+            let next_word = text[span.end..]
+                .strip_prefix(' ')
+                .and_then(|rest| rest.split([' ', ',', '.', '\n']).next())
+                .unwrap_or("");
+            if next_word.starts_with(char::is_uppercase) && !SUFFIXES.contains(&next_word) {
+                continue;
+            }
+            // Nor one that starts after the first word of a run the rules left whole
+            // ("MacBook [Pro] has"); the rules' runs start after any title.
+            if names
+                .iter()
+                .any(|n| n.label.is_none() && n.start < span.start && span.start < n.end)
+            {
+                continue;
+            }
+            let surface = strip_possessive(&text[span.start..span.end]);
+            if !surface.chars().any(char::is_uppercase) {
+                continue;
+            }
+            let end = span.start + surface.len();
+            let name = |label, canonical, place| Name {
+                start: span.start,
+                end,
+                label: Some(label),
+                canonical,
+                place,
+                by_model: true,
+                part: false,
+            };
+            let head = surface
+                .rsplit(' ')
+                .next()
+                .filter(|_| surface.contains(' '))
+                .map(str::to_lowercase);
+            let head_in = |list: &[&str]| head.as_deref().is_some_and(|h| list.contains(&h));
+            // A person's name does not end in "River", "Cup" or "Bank".
+            let kind = match span.kind {
+                ner::Kind::Per if head_in(EVENT_HEADS) => continue,
+                ner::Kind::Per if head_in(PLACE_HEADS) => ner::Kind::Loc,
+                ner::Kind::Per if head_in(ORG_HEADS) => ner::Kind::Org,
+                kind => kind,
+            };
+            added.push(match kind {
+                ner::Kind::Per => name(Label::Person, surface.to_owned(), None),
+                ner::Kind::Org => name(
+                    Label::Org,
+                    known_org(surface, context).unwrap_or_else(|| surface.to_owned()),
+                    None,
+                ),
+                ner::Kind::Loc => {
+                    match likeliest(self.gazetteer.lookup(surface), &context.evidence) {
+                        Some(place) => name(Label::Loc, place.name.clone(), Some(place)),
+                        None => name(
+                            Label::Loc,
+                            known::place(surface).unwrap_or(surface).to_owned(),
+                            None,
+                        ),
+                    }
+                }
+                // MISC holds nationalities, events and works; only the groups of
+                // people are ours to tag.
+                ner::Kind::Misc => match known::group(surface) {
+                    Some((canonical, _)) => name(Label::Norp, canonical.to_owned(), None),
+                    None => continue,
+                },
+            });
+        }
+        names.retain(|n| {
+            (n.label.is_some() && !n.part) || !added.iter().any(|a| overlaps((a.start, a.end), n))
+        });
+        names.extend(added);
+    }
+
+    /// Where a span of the model's starts once the common words opening a sentence
+    /// or a quote are off it: "Within Delhi", "Watch Alex Salmond's debate", and for
+    /// a person a word the text also writes in lower case ("“Make Trump go away”");
+    /// the end when nothing is left. No person's name starts with such a word
+    /// wherever it stands ("(AP) — To LeBron James, ..."); "The" stays on a place or
+    /// an organisation ("The Hague").
+    fn after_opening_words(
+        &self,
+        text: &str,
+        segs: &[Seg<'_>],
+        span: &ner::Span,
+        context: &Context<'_>,
+    ) -> usize {
+        let first_seg = segs.partition_point(|s| s.start < span.start);
+        let opens = segs.get(first_seg).is_some_and(|s| s.start == span.start)
+            && sentence_start(segs, first_seg);
+        let person = span.kind == ner::Kind::Per;
+        if !opens && !person {
+            return span.start;
+        }
+        let mut start = span.start;
+        let mut first = true;
+        while start < span.end {
+            let rest = &text[start..span.end];
+            if rest.contains(' ') && self.is_known_name(strip_possessive(rest)) {
+                break;
+            }
+            let word = rest.split(' ').next().unwrap_or(rest);
+            let lower = strip_possessive(word).to_lowercase();
+            let common = (SENTENCE_STARTERS.contains(&lower.as_str())
+                && (person || lower != "the" || !rest.contains(' ')))
+                || (person
+                    && opens
+                    && first
+                    && rest.contains(' ')
+                    && context.lower_words.contains(lower.as_str())
+                    && !FIRST_NAMES.contains(&lower.as_str()));
+            if !common {
+                break;
+            }
+            start += word.len() + rest[word.len()..].len().min(1);
+            first = false;
+        }
+        start.min(span.end)
+    }
+}
+
+/// The model's spans, with those over a name the rules joined by particles and left
+/// unlabelled made one when they reach its last word: the model reads "Ursula" and
+/// "Leyen" of "President Ursula von der Leyen" apart.
+fn join_particle_names(
+    mut spans: Vec<ner::Span>,
+    names: &[Name<'_>],
+    text: &str,
+) -> Vec<ner::Span> {
+    for name in names.iter().filter(|n| n.label.is_none()) {
+        let joined = text[name.start..name.end]
+            .split(' ')
+            .any(|w| PARTICLES.contains(&w));
+        if !joined {
+            continue;
+        }
+        let inside: Vec<usize> = (0..spans.len())
+            .filter(|&i| spans[i].start < name.end && name.start < spans[i].end)
+            .collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+            continue;
+        };
+        // The word after the particles decides when the model's readings differ: a name
+        // with a particle that the gazetteer does not know whole is mostly a person's
+        // ("Ursula" read as a place, "Leyen" as a person). Without particles, two pieces
+        // are as often two names as one: "[LeBron] [James]", but "[MacBook] [Pro]".
+        let kind = spans[last].kind;
+        let agree = inside.iter().all(|&i| spans[i].kind == kind);
+        if inside.len() > 1
+            && (agree || kind == ner::Kind::Per)
+            && spans[first].start >= name.start
+            && spans[last].end >= name.end
+        {
+            // From the model's first word: a title before the name is no part of it.
+            let (start, end) = (spans[first].start, spans[last].end);
+            spans.drain(first..=last);
+            spans.insert(first, ner::Span { start, end, kind });
+        }
+    }
+    spans
+}
+
+/// Cuts a person's span of the model's to the words a person's name has, false when
+/// it names no person. No lower-case word but a particle or a connector ("Duke of
+/// Cambridge"): "MacBook [Pro has] a Touch Bar", "[Pro and MacBook Air]". Nor after a
+/// product's number or a name that starts in lower case: "iPhone 11 [Pro]", "iPad
+/// [Pro]".
+fn person_span(text: &str, span: &mut ner::Span) -> bool {
+    let mut at = span.start;
+    for word in text[span.start..span.end].split(' ') {
+        let joins = PARTICLES.contains(&word) || CONNECTORS.contains(&word);
+        if word.starts_with(char::is_lowercase) && !joins {
+            span.end = at.saturating_sub(1).max(span.start);
+            break;
+        }
+        at += word.len() + 1;
+    }
+    let before = text[..span.start].strip_suffix(' ').unwrap_or("");
+    let word = before.rsplit([' ', '\n']).next().unwrap_or("");
+    let product =
+        word.starts_with(char::is_lowercase) && word.chars().skip(1).any(char::is_uppercase);
+    let number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
+    !(product || number)
+}
