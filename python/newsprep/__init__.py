@@ -1,0 +1,154 @@
+"""newsprep from Python: one page, a batch of pages over Arrow, or a whole run.
+
+The work is done by the same Rust stages as the ``newsprep`` command line, in this
+process, with the GIL released; Arrow data crosses without copies (the Arrow C data
+interface). ``import newsprep`` imports pyarrow and nothing else (never ray).
+
+>>> import gzip, newsprep
+>>> page = gzip.open("tests/fixtures/html/cbsnews.html.gz").read()
+>>> newsprep.extract(page)["title"] is not None
+True
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, BinaryIO, Iterator, Optional, Union
+
+import pyarrow as pa
+
+from newsprep import _newsprep
+
+__version__: str = _newsprep.__version__
+__all__ = ["Pipeline", "extract"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+# The bytes of a file object handed to process_file are read this many at a time.
+_CHUNK = 1 << 20
+
+
+def extract(
+    html: Union[bytes, str], url: Optional[str] = None, keep_removed: bool = False
+) -> Optional[dict[str, Any]]:
+    """The article of one HTML page, or ``None`` when the page holds none.
+
+    ``html`` is the page as fetched (``bytes``, in any encoding the page declares) or
+    as text (``str``). The result is keyed by the documents table's column names
+    (docs/schema.md): ``text``, ``title``, ``author`` (a list), ``published`` (a
+    ``datetime`` in UTC, or ``None``), ``attribution``, ``site_name``, ``url``,
+    ``canonical_url``, ``page_language``, ``language``, ``language_score``, and
+    ``removed_text`` with ``keep_removed=True``. ``url`` is the address the page was
+    fetched from; it overrides what the page says of itself, as a WARC record's does.
+
+    The extraction and the per-document boilerplate rules are the pipeline's HTML path
+    with the default settings. The corpus-wide rules need a corpus: lines recurring
+    across a site's pages and duplicates are found by ``newsprep.run`` (or by the
+    corpus stages' observe and apply, docs/python.md), never from one page.
+
+    >>> import newsprep
+    >>> page = "<html><head><title>Rain</title></head><body><article>" + (
+    ...     "<p>It rained in the city all day, and the river rose by a metre.</p>" * 5
+    ... ) + "</article></body></html>"
+    >>> doc = newsprep.extract(page)
+    >>> doc["title"], doc["text"].count("river")
+    ('Rain', 5)
+    """
+    if isinstance(html, str):
+        # A byte-order mark outranks any charset the page declares: the text is
+        # already decoded, so a meta tag naming another encoding must not apply.
+        data = b"\xef\xbb\xbf" + html.encode("utf-8")
+    else:
+        data = bytes(html)
+    batch = _newsprep.extract(data, url, keep_removed)
+    if batch is None:
+        return None
+    row: dict[str, Any] = batch.to_pylist()[0]
+    return row
+
+
+class Pipeline:
+    """The configured per-document stages, in this process, over Arrow.
+
+    ``config`` is a ``pipeline.toml`` (the defaults when ``None``). The corpus stages
+    (boilerplate's recurring lines, dedup, the people linker) apply their
+    per-document rules only: what they decide from a whole corpus comes from
+    ``newsprep.run``, or from their observe and apply steps (docs/python.md).
+
+    >>> import pyarrow as pa, newsprep
+    >>> batch = pa.table({"source_path": ["a.html", "b.txt"],
+    ...                   "content": [b"<p>" + b"Words of an article here. " * 30 + b"</p>", b""]})
+    >>> out = newsprep.Pipeline().process(batch)
+    >>> out.num_rows, out.column("reason").to_pylist()
+    (2, [None, 'empty'])
+    """
+
+    def __init__(self, config: Optional[PathLike] = None) -> None:
+        self._inner = _newsprep.Pipeline(None if config is None else os.fspath(config))
+
+    @property
+    def stages(self) -> list[str]:
+        """The stages after decode, in the order they run."""
+        return list(self._inner.stages)
+
+    def process(
+        self, batch: Union[pa.RecordBatch, pa.Table]
+    ) -> Union[pa.RecordBatch, pa.Table]:
+        """One row out per row in, in order: the documents table's columns.
+
+        ``batch`` has ``source_path`` (string) and ``content`` (binary: the file's
+        bytes as on disk, ``.gz`` and ``.zst`` told by the name); ``url``,
+        ``warc_record_id``, ``warc_date`` and ``source_offset`` pass through when
+        given. A row a stage turned away has a null ``text`` and its ``stage``,
+        ``reason`` and ``detail`` (the quarantine table's); a bad row never costs the
+        batch. A ``Table`` gives a ``Table``, a ``RecordBatch`` a ``RecordBatch``.
+
+        >>> import pyarrow as pa, newsprep
+        >>> out = newsprep.Pipeline().process(pa.record_batch(
+        ...     {"source_path": ["x.txt"], "content": [b"\\x00\\x01\\x02binary"]}))
+        >>> out.column("reason")[0].as_py()
+        'binary'
+        """
+        if isinstance(batch, pa.Table):
+            out = [self._inner.process_batch(b) for b in batch.to_batches()]
+            if not out:
+                empty = pa.record_batch(
+                    {"source_path": pa.array([], pa.string()), "content": pa.array([], pa.binary())}
+                )
+                return pa.Table.from_batches([self._inner.process_batch(empty)])[:0]
+            return pa.Table.from_batches(out)
+        return self._inner.process_batch(batch)
+
+    def process_file(
+        self,
+        source: Union[PathLike, BinaryIO],
+        source_path: Optional[str] = None,
+        batch_rows: int = 256,
+    ) -> Iterator[pa.RecordBatch]:
+        """The documents of one input file, in batches of ``batch_rows``, as ``process``.
+
+        ``source`` is a path (any format ``newsprep run`` reads: a page, a text dump,
+        a WARC file of any size, plain or compressed), read as the runner reads it,
+        a batch at a time and never whole. It may also be a binary file object (such
+        as pyarrow's file systems open) holding one document, read in chunks.
+        ``source_path`` names the file in the output (by default its file name).
+
+        >>> import newsprep
+        >>> batches = newsprep.Pipeline().process_file("tests/fixtures/html/cbsnews.html.gz")
+        >>> sum(b.num_rows for b in batches)
+        1
+        """
+        if isinstance(source, (str, os.PathLike)):
+            yield from self._inner.process_path(os.fspath(source), source_path, batch_rows)
+            return
+        name = source_path or os.path.basename(str(getattr(source, "name", "") or "input"))
+        chunks = []
+        while True:
+            chunk = source.read(_CHUNK)
+            if not chunk:
+                break
+            chunks.append(bytes(chunk))
+        content = pa.array([b"".join(chunks)], pa.large_binary())
+        yield self._inner.process_batch(
+            pa.record_batch({"source_path": pa.array([name]), "content": content})
+        )
