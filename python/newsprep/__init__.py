@@ -47,8 +47,9 @@ def extract(
     corpus stages' observe and apply, docs/python.md), never from one page.
 
     >>> import newsprep
-    >>> page = "<html><head><title>Rain</title></head><body><article>" + (
-    ...     "<p>It rained in the city all day, and the river rose by a metre.</p>" * 5
+    >>> page = "<html><head><title>Rain</title></head><body><article>" + "".join(
+    ...     f"<p>It rained in the city for {n} days, and the river rose by {n} metres.</p>"
+    ...     for n in range(2, 7)
     ... ) + "</article></body></html>"
     >>> doc = newsprep.extract(page)
     >>> doc["title"], doc["text"].count("river")

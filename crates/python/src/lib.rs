@@ -25,9 +25,6 @@ use pyo3::prelude::*;
 
 use stages::{compression_of, Outcome, Row, Stages};
 
-/// Rows per batch `process_file` yields: the runner's default row group.
-const FILE_BATCH_ROWS: usize = 256;
-
 /// The page file name `extract` decodes under: an HTML name, so the HTML path is
 /// taken whatever the bytes start with.
 const PAGE_NAME: &str = "page.html";
@@ -149,7 +146,7 @@ impl Pipeline {
     }
 
     /// The documents of the file at `path`, read as the runner reads it, in batches.
-    #[pyo3(signature = (path, source_path=None, batch_rows=FILE_BATCH_ROWS))]
+    #[pyo3(signature = (path, source_path=None, batch_rows=256))]
     fn process_path(
         &self,
         path: PathBuf,

@@ -1,0 +1,27 @@
+import os
+from typing import Any, BinaryIO, Iterator, Optional, Union
+
+import pyarrow as pa
+
+__version__: str
+__all__ = ["Pipeline", "extract"]
+
+PathLike = Union[str, os.PathLike[str]]
+
+def extract(
+    html: Union[bytes, str], url: Optional[str] = None, keep_removed: bool = False
+) -> Optional[dict[str, Any]]: ...
+
+class Pipeline:
+    def __init__(self, config: Optional[PathLike] = None) -> None: ...
+    @property
+    def stages(self) -> list[str]: ...
+    def process(
+        self, batch: Union[pa.RecordBatch, pa.Table]
+    ) -> Union[pa.RecordBatch, pa.Table]: ...
+    def process_file(
+        self,
+        source: Union[PathLike, BinaryIO],
+        source_path: Optional[str] = None,
+        batch_rows: int = 256,
+    ) -> Iterator[pa.RecordBatch]: ...

@@ -1,0 +1,27 @@
+# The compiled module (crates/python); the package's own names are in __init__.pyi.
+from typing import Iterator, Optional, final
+
+import pyarrow as pa
+
+__all__ = ["__version__", "extract", "Pipeline", "Batches"]
+
+__version__: str
+
+def extract(
+    html: bytes, url: Optional[str] = None, keep_removed: bool = False
+) -> Optional[pa.RecordBatch]: ...
+
+@final
+class Pipeline:
+    def __new__(cls, config: Optional[str] = None) -> Pipeline: ...
+    @property
+    def stages(self) -> list[str]: ...
+    def process_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch: ...
+    def process_path(
+        self, path: str, source_path: Optional[str] = None, batch_rows: int = 256
+    ) -> Batches: ...
+
+@final
+class Batches:
+    def __iter__(self) -> Iterator[pa.RecordBatch]: ...
+    def __next__(self) -> pa.RecordBatch: ...

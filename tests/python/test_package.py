@@ -1,0 +1,247 @@
+"""The installed `newsprep` package (crates/python, python/newsprep) against the
+command line: extract and Pipeline give what `newsprep run` writes for the same pages,
+bad rows come back as rows with a reason, and WARC files stream in batches."""
+
+import datetime
+import doctest
+import gzip
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+import newsprep
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep"))
+FIXTURES = REPO / "tests" / "fixtures" / "html"
+PAGES = sorted(FIXTURES.glob("*.html.gz"))
+
+
+def cli_run(input_dir, output_dir, *args):
+    # Run from the temp dir: the CLI would read a pipeline.toml in the working folder.
+    run = subprocess.run(
+        [BINARY, "run", "--quiet", "--input", input_dir, "--output", output_dir, *args],
+        capture_output=True,
+        text=True,
+        cwd=output_dir.parent,
+    )
+    assert run.returncode == 0, f"{run.args}\n{run.stderr}"
+    return pq.read_table(output_dir / "documents.parquet")
+
+
+@pytest.fixture(scope="module")
+def pipeline_rows(tmp_path_factory):
+    """The CLI's documents rows for each fixture page, each page run on its own so
+    that no corpus-wide rule (recurring lines, duplicates) joins in."""
+    rows = {}
+    root = tmp_path_factory.mktemp("pages")
+    for page in PAGES:
+        folder = root / page.name.split(".")[0]
+        (folder / "in").mkdir(parents=True)
+        shutil.copy(page, folder / "in")
+        table = cli_run(folder / "in", folder / "out")
+        assert table.num_rows == 1, page
+        rows[page.name] = table.to_pylist()[0]
+    return rows
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_extract_gives_the_pipelines_row(page, pipeline_rows):
+    doc = newsprep.extract(gzip.open(page).read())
+    assert doc is not None
+    expected = pipeline_rows[page.name]
+    assert set(doc) == {
+        "text", "title", "author", "published", "attribution", "site_name", "url",
+        "canonical_url", "page_language", "language", "language_score",
+    }
+    for key, value in doc.items():
+        assert value == expected[key], key
+    assert doc["text"] and doc["title"]
+
+
+def test_extract_keeps_removed_text_when_asked():
+    page = gzip.open(FIXTURES / "cbsnews.html.gz").read()
+    plain = newsprep.extract(page)
+    kept = newsprep.extract(page, keep_removed=True)
+    assert "removed_text" not in plain
+    assert kept["removed_text"] and kept["text"] == plain["text"]
+
+
+def test_extract_of_a_page_without_article_is_none():
+    assert newsprep.extract(b"") is None
+    assert newsprep.extract("<html><body><nav><a href=/>Home</a></nav></body></html>") is None
+
+
+def test_extract_of_a_str_ignores_a_declared_charset_and_takes_the_url():
+    body = "<p>" + "Le café du village ouvre très tôt chaque matin de la semaine. " * 8 + "</p>"
+    page = f"<html><head><meta charset=iso-8859-1><title>Café</title></head><body>{body}</body></html>"
+    doc = newsprep.extract(page, url="https://example.org/cafe")
+    assert doc["title"] == "Café"
+    assert "café du village" in doc["text"]
+    assert doc["url"] == "https://example.org/cafe"
+
+
+def test_extract_published_is_a_utc_datetime():
+    doc = newsprep.extract(gzip.open(FIXTURES / "cbsnews.html.gz").read())
+    assert isinstance(doc["published"], datetime.datetime)
+    assert doc["published"].utcoffset() == datetime.timedelta(0)
+
+
+def test_process_gives_one_row_per_row_with_a_reason_for_the_bad_ones(pipeline_rows):
+    good = FIXTURES / "latimes.html.gz"
+    batch = pa.record_batch(
+        {
+            "source_path": ["empty.html", "latimes.html.gz", "blob.bin", "broken.html", "gz.txt.gz", "cbs.html"],
+            "content": [
+                b"",
+                good.read_bytes(),
+                bytes(range(256)) * 4,
+                b"<html><body><div><p>unclosed <b><i>markup",
+                b"not gzip at all",
+                gzip.open(FIXTURES / "cbsnews.html.gz").read(),
+            ],
+        }
+    )
+    out = newsprep.Pipeline().process(batch)
+    assert isinstance(out, pa.RecordBatch)
+    assert out.num_rows == batch.num_rows
+    rows = out.to_pylist()
+    assert [r["source_path"] for r in rows] == batch.column("source_path").to_pylist()
+    reasons = [(r["stage"], r["reason"]) for r in rows]
+    assert reasons == [
+        ("decode", "empty"),
+        (None, None),
+        ("decode", "binary"),
+        ("decode", "no_article"),
+        ("decode", "bad_compression"),
+        (None, None),
+    ]
+    for row in rows:
+        assert (row["text"] is None) == (row["reason"] is not None)
+        assert (row["detail"] is None) == (row["reason"] is None)
+        assert row["doc_id"] and row["source_bytes"] is not None
+    # The good row is the CLI's row for the same file, to the entities.
+    expected = pipeline_rows["latimes.html.gz"]
+    got = rows[1]
+    for name in expected:
+        assert got[name] == expected[name], name
+    # Documents columns are the export crate's, in its order, then the three reasons.
+    assert out.schema.names[-3:] == ["stage", "reason", "detail"]
+    assert out.schema.names[:-3] == list(expected)
+
+
+def test_process_passes_container_columns_through():
+    page = gzip.open(FIXTURES / "techcrunch.html.gz").read()
+    when = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    batch = pa.record_batch(
+        {
+            "source_path": pa.array(["crawl.html", "crawl.html"], pa.large_string()),
+            "content": pa.array([page, b""], pa.large_binary()),
+            "url": ["https://example.org/a", "https://example.org/b"],
+            "warc_record_id": ["<urn:uuid:1>", "<urn:uuid:2>"],
+            "warc_date": pa.array([when, when], pa.timestamp("us", tz="UTC")),
+            "source_offset": pa.array([0, 1234], pa.int64()),
+        }
+    )
+    rows = newsprep.Pipeline().process(batch).to_pylist()
+    assert [r["url"] for r in rows] == ["https://example.org/a", "https://example.org/b"]
+    assert [r["warc_record_id"] for r in rows] == ["<urn:uuid:1>", "<urn:uuid:2>"]
+    assert [r["source_offset"] for r in rows] == [0, 1234]
+    assert rows[0]["warc_date"] == when and rows[0]["text"]
+    assert rows[1]["reason"] == "empty"
+
+
+def test_process_of_a_table_is_a_table_and_a_missing_column_is_an_error():
+    table = pa.table({"source_path": ["a.txt", "b.txt"], "content": [b"One line of text here.", b""]})
+    out = newsprep.Pipeline().process(table)
+    assert isinstance(out, pa.Table) and out.num_rows == 2
+    with pytest.raises(ValueError, match="content"):
+        newsprep.Pipeline().process(pa.table({"source_path": ["a.txt"]}))
+
+
+def test_a_config_file_chooses_the_stages(tmp_path):
+    config = tmp_path / "pipeline.toml"
+    config.write_text("[entities]\nenabled = false\n[dedup]\nenabled = false\n")
+    assert newsprep.Pipeline(config).stages == ["boilerplate", "language"]
+    with pytest.raises(ValueError, match="pipeline.toml"):
+        newsprep.Pipeline(tmp_path / "missing" / "pipeline.toml")
+
+
+def write_warc(path, pages):
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for i, page in enumerate(pages):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                f"https://example.org/{i}", "response", payload=io.BytesIO(page), http_headers=headers
+            )
+            writer.write_record(record)
+
+
+def test_process_file_streams_a_warc_file_in_batches_as_the_cli_reads_it(tmp_path):
+    pages = [gzip.open(p).read() for p in PAGES]
+    # Thousands of records, each page many times over: the file is read in batches.
+    n = 1200
+    (tmp_path / "in").mkdir()
+    warc = tmp_path / "in" / "crawl.warc.gz"
+    write_warc(warc, [pages[i % len(pages)] + f"<!-- {i} -->".encode() for i in range(n)])
+    batches = list(newsprep.Pipeline().process_file(warc, batch_rows=500))
+    assert [b.num_rows for b in batches] == [500, 500, 200]
+    got = pa.Table.from_batches(batches)
+    assert got.column("url").to_pylist() == [f"https://example.org/{i}" for i in range(n)]
+    # The first pages, against the CLI on a WARC file of the same records with every
+    # corpus stage off (Pipeline applies only what each page tells on its own).
+    small = tmp_path / "small"
+    small.mkdir()
+    write_warc(small / "crawl.warc.gz", [pages[i] + f"<!-- {i} -->".encode() for i in range(len(pages))])
+    config = tmp_path / "pipeline.toml"
+    config.write_text("[boilerplate]\nmin_recurrence = 1000000\n[dedup]\nenabled = false\n[entities]\nlink_people = false\n")
+    expected = cli_run(small, tmp_path / "out", "--config", config).to_pylist()
+    ours = pa.Table.from_batches(
+        newsprep.Pipeline(config).process_file(small / "crawl.warc.gz")
+    ).to_pylist()
+    kept = [r for r in ours if r["reason"] is None]
+    assert len(kept) == len(expected)
+    for mine, theirs in zip(kept, expected):
+        for name in theirs:
+            assert mine[name] == theirs[name], name
+
+
+def test_process_file_reads_a_file_object(tmp_path):
+    page = FIXTURES / "sportsnet.html.gz"
+    with open(page, "rb") as f:
+        from_object = pa.Table.from_batches(newsprep.Pipeline().process_file(f, source_path=page.name))
+    from_path = pa.Table.from_batches(newsprep.Pipeline().process_file(page))
+    assert from_object.num_rows == 1
+    assert from_object.equals(from_path)
+    assert from_object.column("text")[0].as_py()
+    assert from_object.column("source_path").to_pylist() == [page.name]
+
+
+def test_import_does_not_import_ray():
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys, newsprep; assert 'ray' not in sys.modules, 'ray'"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_docstring_examples_run():
+    # The examples name fixtures by their path in the repository.
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        failed, attempted = doctest.testmod(newsprep)
+    finally:
+        os.chdir(cwd)
+    assert attempted >= 4 and failed == 0
