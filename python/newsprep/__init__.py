@@ -16,6 +16,7 @@ import os
 from typing import Any, BinaryIO, Iterator, Optional, Union
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsprep import _newsprep
 
@@ -93,7 +94,7 @@ class Pipeline:
         return list(self._inner.stages)
 
     def process(
-        self, batch: Union[pa.RecordBatch, pa.Table]
+        self, batch: Union[pa.RecordBatch, pa.Table], until: Optional[str] = None
     ) -> Union[pa.RecordBatch, pa.Table]:
         """One row out per row in, in order: the documents table's columns.
 
@@ -103,6 +104,8 @@ class Pipeline:
         given. A row a stage turned away has a null ``text`` and its ``stage``,
         ``reason`` and ``detail`` (the quarantine table's); a bad row never costs the
         batch. A ``Table`` gives a ``Table``, a ``RecordBatch`` a ``RecordBatch``.
+        ``until`` names a stage to stop before (a corpus stage, whose observe and
+        apply come next: docs/python.md).
 
         >>> import pyarrow as pa, newsprep
         >>> out = newsprep.Pipeline().process(pa.record_batch(
@@ -110,15 +113,72 @@ class Pipeline:
         >>> out.column("reason")[0].as_py()
         'binary'
         """
-        if isinstance(batch, pa.Table):
-            out = [self._inner.process_batch(b) for b in batch.to_batches()]
-            if not out:
-                empty = pa.record_batch(
-                    {"source_path": pa.array([], pa.string()), "content": pa.array([], pa.binary())}
-                )
-                return pa.Table.from_batches([self._inner.process_batch(empty)])[:0]
-            return pa.Table.from_batches(out)
-        return self._inner.process_batch(batch)
+        return _map(batch, lambda b: self._inner.process_batch(b, until))
+
+    def observe(
+        self, stage: str, documents: Union[pa.RecordBatch, pa.Table]
+    ) -> Union[pa.RecordBatch, pa.Table]:
+        """Each document's summary for the corpus stage ``stage``, one row per row.
+
+        ``documents`` is what ``process(..., until=stage)`` gave. ``boilerplate`` gives
+        ``line_hashes`` (the hashes of its chrome-shaped lines, each once),
+        ``link_people`` gives ``names`` (the full names of people it mentions), beside
+        ``doc_id``; a rejected row's summary is null.
+
+        >>> import pyarrow as pa, newsprep
+        >>> p = newsprep.Pipeline()
+        >>> docs = p.process(pa.record_batch({"source_path": ["a.txt"],
+        ...     "content": [b"Home | News | Sport" + bytes([10, 10]) + b"A sentence of the article. " * 20]}),
+        ...     until="boilerplate")
+        >>> len(p.observe("boilerplate", docs).column("line_hashes")[0]) > 0
+        True
+        """
+        return _map(documents, lambda b: self._inner.observe(stage, b))
+
+    def decide(self, stage: str, observed: Union[pa.RecordBatch, pa.Table]) -> pa.Table:
+        """What the corpus decides from every document's summary: a group-by.
+
+        For ``boilerplate``, ``line_hash`` and the ``documents`` that hold the line;
+        for ``link_people``, ``name`` and the ``documents`` that give it. Summaries
+        of several batches (or machines) are concatenated first; the decided tables
+        of parts of a corpus add up by summing ``documents`` per key.
+
+        >>> import pyarrow as pa, newsprep
+        >>> observed = pa.table({"doc_id": ["a", "b"],
+        ...     "line_hashes": pa.array([[1, 2], [2]], pa.list_(pa.uint64()))})
+        >>> newsprep.Pipeline().decide("boilerplate", observed).sort_by("line_hash").to_pylist()
+        [{'line_hash': 1, 'documents': 1}, {'line_hash': 2, 'documents': 2}]
+        """
+        summary, key, count = _newsprep.CORPUS_COLUMNS[stage]
+        if isinstance(observed, pa.RecordBatch):
+            observed = pa.Table.from_batches([observed])
+        flat = pa.table({key: pc.list_flatten(observed.column(summary))})
+        grouped = flat.group_by(key).aggregate([(key, "count")])
+        return pa.table({key: grouped.column(key), count: grouped.column(f"{key}_count")})
+
+    def apply(
+        self,
+        stage: str,
+        documents: Union[pa.RecordBatch, pa.Table],
+        decided: Union[pa.RecordBatch, pa.Table],
+        until: Optional[str] = None,
+    ) -> Union[pa.RecordBatch, pa.Table]:
+        """The documents with the corpus stage ``stage`` applied under ``decided``
+        (what ``decide`` gave for the whole corpus), then the stages after it up to
+        ``until`` (all of them when ``None``). One row out per row in; rows rejected
+        before pass through as they were.
+
+        >>> import pyarrow as pa, newsprep
+        >>> p = newsprep.Pipeline()
+        >>> docs = p.process(pa.record_batch({"source_path": ["a.txt"],
+        ...     "content": [b"A sentence of the article, long enough to keep. " * 20]}),
+        ...     until="boilerplate")
+        >>> decided = p.decide("boilerplate", p.observe("boilerplate", docs))
+        >>> p.apply("boilerplate", docs, decided).num_rows
+        1
+        """
+        decided_batch = _one_batch(decided)
+        return _map(documents, lambda b: self._inner.apply(stage, b, decided_batch, until))
 
     def process_file(
         self,
@@ -153,3 +213,19 @@ class Pipeline:
         yield self._inner.process_batch(
             pa.record_batch({"source_path": pa.array([name]), "content": content})
         )
+
+
+def _map(data: Union[pa.RecordBatch, pa.Table], f: Any) -> Union[pa.RecordBatch, pa.Table]:
+    """``f`` over a batch, or over each batch of a table (a table back)."""
+    if isinstance(data, pa.Table):
+        return pa.Table.from_batches([f(b) for b in data.to_batches()] or [f(_one_batch(data))])
+    return f(data)
+
+
+def _one_batch(data: Union[pa.RecordBatch, pa.Table]) -> pa.RecordBatch:
+    if isinstance(data, pa.RecordBatch):
+        return data
+    batches = data.combine_chunks().to_batches()
+    if batches:
+        return batches[0]
+    return pa.RecordBatch.from_pylist([], schema=data.schema)

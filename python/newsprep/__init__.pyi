@@ -17,7 +17,18 @@ class Pipeline:
     @property
     def stages(self) -> list[str]: ...
     def process(
-        self, batch: Union[pa.RecordBatch, pa.Table]
+        self, batch: Union[pa.RecordBatch, pa.Table], until: Optional[str] = None
+    ) -> Union[pa.RecordBatch, pa.Table]: ...
+    def observe(
+        self, stage: str, documents: Union[pa.RecordBatch, pa.Table]
+    ) -> Union[pa.RecordBatch, pa.Table]: ...
+    def decide(self, stage: str, observed: Union[pa.RecordBatch, pa.Table]) -> pa.Table: ...
+    def apply(
+        self,
+        stage: str,
+        documents: Union[pa.RecordBatch, pa.Table],
+        decided: Union[pa.RecordBatch, pa.Table],
+        until: Optional[str] = None,
     ) -> Union[pa.RecordBatch, pa.Table]: ...
     def process_file(
         self,

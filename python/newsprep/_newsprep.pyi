@@ -3,9 +3,10 @@ from typing import Iterator, Optional, final
 
 import pyarrow as pa
 
-__all__ = ["__version__", "extract", "Pipeline", "Batches"]
+__all__ = ["__version__", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS"]
 
 __version__: str
+CORPUS_COLUMNS: dict[str, tuple[str, str, str]]
 
 def extract(
     html: bytes, url: Optional[str] = None, keep_removed: bool = False
@@ -16,7 +17,17 @@ class Pipeline:
     def __new__(cls, config: Optional[str] = None) -> Pipeline: ...
     @property
     def stages(self) -> list[str]: ...
-    def process_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch: ...
+    def process_batch(
+        self, batch: pa.RecordBatch, until: Optional[str] = None
+    ) -> pa.RecordBatch: ...
+    def observe(self, stage: str, batch: pa.RecordBatch) -> pa.RecordBatch: ...
+    def apply(
+        self,
+        stage: str,
+        batch: pa.RecordBatch,
+        decided: pa.RecordBatch,
+        until: Optional[str] = None,
+    ) -> pa.RecordBatch: ...
     def process_path(
         self, path: str, source_path: Optional[str] = None, batch_rows: int = 256
     ) -> Batches: ...

@@ -245,3 +245,65 @@ def test_docstring_examples_run():
     finally:
         os.chdir(cwd)
     assert attempted >= 4 and failed == 0
+
+
+def corpus_files():
+    """Pages, text dumps, and dumps of one site sharing its chrome lines, which only
+    the corpus-wide rule removes; one unreadable file."""
+    files = {p.name: p.read_bytes() for p in PAGES}
+    files.update({f"raw/{p.name}": p.read_bytes() for p in sorted((REPO / "raw").glob("*.txt"))})
+    chrome = "Home | World | Politics | Business | Sport\nSign up for the Morning Brief newsletter today\n\n"
+    topics = ["the harbour bridge", "the school budget", "the new tram line", "the river clean-up", "the city library"]
+    for i, topic in enumerate(topics):
+        body = " ".join(
+            f"Council members met on day {d} to discuss {topic}, and residents asked about the cost of {topic} in detail."
+            for d in range(i + 3, i + 12)
+        )
+        files[f"site/{i}.txt"] = (chrome + body + "\n\nJohn Smith, the mayor, spoke last. Smith said the plan would go ahead.\n").encode()
+    files["site/empty.txt"] = b""
+    return dict(sorted(files.items()))
+
+
+def test_observe_and_apply_give_what_the_cli_gives_on_a_corpus(tmp_path):
+    files = corpus_files()
+    for name, content in files.items():
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(content)
+    config = tmp_path / "pipeline.toml"
+    config.write_text("[dedup]\nenabled = false\n")
+    expected = cli_run(tmp_path / "in", tmp_path / "out", "--config", config).to_pylist()
+    quarantined = pq.read_table(tmp_path / "out" / "quarantine.parquet").to_pylist()
+
+    p = newsprep.Pipeline(config)
+    assert p.stages == ["boilerplate", "language", "entities", "link_people"]
+    batch = pa.table({"source_path": list(files), "content": list(files.values())})
+    docs = p.process(batch, until="boilerplate")
+    lines = p.decide("boilerplate", p.observe("boilerplate", docs))
+    assert max(lines.column("documents").to_pylist()) == 5
+    docs = p.apply("boilerplate", docs, lines, until="link_people")
+    names = p.decide("link_people", p.observe("link_people", docs))
+    docs = p.apply("link_people", docs, names)
+    rows = docs.to_pylist()
+    assert len(rows) == len(files)
+
+    kept = [r for r in rows if r["reason"] is None]
+    assert [r["source_path"] for r in kept] == [r["source_path"] for r in expected]
+    for mine, theirs in zip(kept, expected):
+        for name in theirs:
+            assert mine[name] == theirs[name], (mine["source_path"], name)
+    turned_away = [(r["source_path"], r["stage"], r["reason"], r["detail"]) for r in rows if r["reason"]]
+    assert turned_away == [(q["source_path"], q["stage"], q["reason"], q["detail"]) for q in quarantined]
+
+    # Without the corpus's decisions some documents come out otherwise: the steps
+    # above carry them.
+    alone = {r["source_path"]: r for r in newsprep.Pipeline(config).process(batch).to_pylist()}
+    assert any(r != alone[r["source_path"]] for r in kept)
+
+
+def test_observe_and_apply_refuse_a_stage_without_them():
+    p = newsprep.Pipeline()
+    docs = p.process(pa.record_batch({"source_path": ["a.txt"], "content": [b"Some text of a page. " * 20]}))
+    with pytest.raises(ValueError, match="dedup"):
+        p.observe("dedup", docs)
+    with pytest.raises(ValueError, match="no stage"):
+        p.observe("nothing", docs)

@@ -6,6 +6,7 @@
 //! CLI does. Arrow crosses in both directions through the C data interface: the
 //! content column is read where pyarrow put it, never as one Python object per row.
 
+mod corpus;
 mod stages;
 mod table;
 
@@ -83,12 +84,15 @@ fn extract<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let stages = extract_stages(keep_removed)?;
     let batch = py.detach(|| {
-        let outcome = stages.run_bytes(Row {
-            source_path: PAGE_NAME,
-            content: html,
-            url,
-            origin: None,
-        });
+        let outcome = stages.run_bytes(
+            Row {
+                source_path: PAGE_NAME,
+                content: html,
+                url,
+                origin: None,
+            },
+            usize::MAX,
+        );
         match outcome {
             Outcome::Kept(doc) => {
                 let mut columns: Vec<&DocumentColumn> = EXTRACTED.to_vec();
@@ -110,6 +114,7 @@ fn extract<'py>(
 #[pyclass(frozen, module = "newsprep._newsprep")]
 struct Pipeline {
     stages: Arc<Stages>,
+    config: Config,
 }
 
 #[pymethods]
@@ -121,6 +126,7 @@ impl Pipeline {
         let stages = Stages::new(&config).map_err(PyValueError::new_err)?;
         Ok(Pipeline {
             stages: Arc::new(stages),
+            config,
         })
     }
 
@@ -130,17 +136,57 @@ impl Pipeline {
         self.stages.stages.iter().map(|s| s.name()).collect()
     }
 
-    /// One pyarrow.RecordBatch in, one out, row for row.
+    /// One pyarrow.RecordBatch in, one out, row for row, through the stages before
+    /// `until` (all of them when `None`).
+    #[pyo3(signature = (batch, until=None))]
     fn process_batch<'py>(
         &self,
         py: Python<'py>,
         batch: &Bound<'py, PyAny>,
+        until: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let upto = self.upto(until)?;
+        let stages = &self.stages;
+        let out = py.detach(|| {
+            let outcomes = table::process(stages, &batch, upto)?;
+            table::outcomes_batch(outcomes).map_err(|e| e.to_string())
+        });
+        out.map_err(PyValueError::new_err)?.to_pyarrow(py)
+    }
+
+    /// Each document's summary for the corpus stage `stage`.
+    fn observe<'py>(
+        &self,
+        py: Python<'py>,
+        stage: &str,
+        batch: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let batch = RecordBatch::from_pyarrow_bound(batch)?;
         let stages = &self.stages;
+        let out = py.detach(|| corpus::observe(stages, stage, &batch));
+        out.map_err(PyValueError::new_err)?.to_pyarrow(py)
+    }
+
+    /// The documents with `stage` applied under `decided`, then the stages after it
+    /// up to `until`.
+    #[pyo3(signature = (stage, batch, decided, until=None))]
+    fn apply<'py>(
+        &self,
+        py: Python<'py>,
+        stage: &str,
+        batch: &Bound<'py, PyAny>,
+        decided: &Bound<'py, PyAny>,
+        until: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let decided = RecordBatch::from_pyarrow_bound(decided)?;
+        let (stages, config) = (&self.stages, &self.config);
         let out = py.detach(|| {
-            let outcomes = table::process(stages, &batch)?;
-            table::outcomes_batch(outcomes).map_err(|e| e.to_string())
+            let (outcomes, rejected) =
+                corpus::apply(stages, config, stage, &batch, &decided, until)?;
+            let out = table::outcomes_batch(outcomes).map_err(|e| e.to_string())?;
+            table::keep_rows(&batch, out, &rejected).map_err(|e| e.to_string())
         });
         out.map_err(PyValueError::new_err)?.to_pyarrow(py)
     }
@@ -219,10 +265,8 @@ fn outcomes_of(
     let outcomes = entries
         .into_par_iter()
         .map(|entry| match entry {
-            Entry::Part(part) => stages.run(input, part),
-            Entry::Unreadable {
-                rejection, url, ..
-            } => Outcome::Rejected {
+            Entry::Part(part) => stages.run(input, part, usize::MAX),
+            Entry::Unreadable { rejection, url, .. } => Outcome::Rejected {
                 doc: Document {
                     doc_id: DocId::for_path(&input.rel_path),
                     source_path: input.rel_path.clone(),
@@ -240,6 +284,29 @@ fn outcomes_of(
         })
         .collect();
     table::outcomes_batch(outcomes).map_err(|e| e.to_string())
+}
+
+impl Pipeline {
+    /// How many stages run before the stage named `until` (all of them for `None`).
+    fn upto(&self, until: Option<&str>) -> PyResult<usize> {
+        let Some(until) = until else {
+            return Ok(self.stages.stages.len());
+        };
+        self.stages
+            .stages
+            .iter()
+            .position(|s| s.name() == until)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "no stage {until:?} in this pipeline: its stages are {:?}",
+                    self.stages
+                        .stages
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                ))
+            })
+    }
 }
 
 #[pymethods]
@@ -267,5 +334,17 @@ fn _newsprep(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_class::<Pipeline>()?;
     m.add_class::<Batches>()?;
+    // What observe gives and apply takes, per corpus stage: (summary column, decided
+    // key column, decided count column).
+    let corpus_columns = pyo3::types::PyDict::new(m.py());
+    corpus_columns.set_item(
+        "boilerplate",
+        (corpus::LINE_HASHES, corpus::LINE_HASH, corpus::DOCUMENTS),
+    )?;
+    corpus_columns.set_item(
+        "link_people",
+        (corpus::NAMES, corpus::NAME, corpus::DOCUMENTS),
+    )?;
+    m.add("CORPUS_COLUMNS", corpus_columns)?;
     Ok(())
 }

@@ -55,11 +55,11 @@ impl Stages {
         })
     }
 
-    /// Decodes one part of `input` and runs every stage on it. A corpus stage applies
+    /// Decodes one part of `input` and runs the stages before the `upto`th on it. A corpus stage applies
     /// what it decided from nothing: its per-document rules only (boilerplate's
     /// repeated, byline and date lines; dedup's collapsed paragraphs, each document
     /// its own cluster; no name links), as in a run over a corpus of this one page.
-    pub fn run(&self, input: &InputFile, part: Part) -> Outcome {
+    pub fn run(&self, input: &InputFile, part: Part, upto: usize) -> Outcome {
         let placeholder = Document {
             doc_id: part.doc_id,
             source_path: input.rel_path.clone(),
@@ -81,13 +81,11 @@ impl Stages {
                 }
             }
         };
-        self.apply(&mut doc, &self.stages)
-            .map_or(Outcome::Kept(doc), |(stage, rejection)| {
-                Outcome::Rejected {
-                    doc: placeholder,
-                    stage,
-                    rejection,
-                }
+        self.apply(&mut doc, &self.stages[..upto.min(self.stages.len())])
+            .map_or(Outcome::Kept(doc), |(stage, rejection)| Outcome::Rejected {
+                doc: placeholder,
+                stage,
+                rejection,
             })
     }
 
@@ -101,9 +99,9 @@ impl Stages {
         None
     }
 
-    /// One batch row: a whole file's bytes as on disk, with what a container said of
+    /// One batch row, through the stages before the `upto`th: a whole file's bytes as on disk, with what a container said of
     /// it when the caller knows (`url`, `origin`).
-    pub fn run_bytes(&self, row: Row<'_>) -> Outcome {
+    pub fn run_bytes(&self, row: Row<'_>, upto: usize) -> Outcome {
         let compression = compression_of(row.source_path);
         let input = InputFile {
             path: PathBuf::from(row.source_path),
@@ -124,6 +122,7 @@ impl Stages {
                     bytes: Some(bytes),
                     ..Part::whole(&input)
                 },
+                upto,
             ),
             Err(rejection) => Outcome::Rejected {
                 doc: Document {

@@ -62,7 +62,12 @@ pub fn outcomes_batch(outcomes: Vec<Outcome>) -> Result<RecordBatch, ArrowError>
         }
     }
     let texts = [
-        (&quarantine::STAGE, why.iter().map(|w| w.as_ref().map(|(s, _)| *s)).collect::<StringArray>()),
+        (
+            &quarantine::STAGE,
+            why.iter()
+                .map(|w| w.as_ref().map(|(s, _)| *s))
+                .collect::<StringArray>(),
+        ),
         (
             &quarantine::REASON,
             why.iter()
@@ -99,13 +104,13 @@ pub fn documents_batch(
 }
 
 /// Runs every row of `batch` (`source_path`, `content`, and the container's columns
-/// when present) through `stages` on the rayon pool, in order.
-pub fn process(stages: &Stages, batch: &RecordBatch) -> Result<Vec<Outcome>, String> {
+/// when present) through the stages before the `upto`th on the rayon pool, in order.
+pub fn process(stages: &Stages, batch: &RecordBatch, upto: usize) -> Result<Vec<Outcome>, String> {
     use rayon::prelude::*;
     let input = Input::of(batch)?;
     Ok((0..batch.num_rows())
         .into_par_iter()
-        .map(|i| stages.run_bytes(input.row(i)))
+        .map(|i| stages.run_bytes(input.row(i), upto))
         .collect())
 }
 
@@ -204,7 +209,9 @@ impl<'a> Input<'a> {
     }
 
     fn row(&self, i: usize) -> Row<'a> {
-        let get_i64 = |a: Option<&arrow_array::PrimitiveArray<_>>| a.and_then(|a| a.is_valid(i).then(|| a.value(i)));
+        let get_i64 = |a: Option<&arrow_array::PrimitiveArray<_>>| {
+            a.and_then(|a| a.is_valid(i).then(|| a.value(i)))
+        };
         let record_id = self.record_id.as_ref().and_then(|a| a.get(i));
         Row {
             source_path: self.source_path.get(i).unwrap_or_default(),
@@ -217,4 +224,31 @@ impl<'a> Input<'a> {
             }),
         }
     }
+}
+
+/// `output` with the rows `keep` marks taken from `input` as they were (rows an
+/// earlier step rejected, which a later one leaves alone).
+pub fn keep_rows(
+    input: &RecordBatch,
+    output: RecordBatch,
+    keep: &[bool],
+) -> Result<RecordBatch, ArrowError> {
+    if !keep.contains(&true) {
+        return Ok(output);
+    }
+    let indices: Vec<(usize, usize)> = keep
+        .iter()
+        .enumerate()
+        .map(|(row, &k)| (usize::from(!k), row))
+        .collect();
+    let mut arrays = Vec::new();
+    for (field, array) in output.schema().fields().iter().zip(output.columns()) {
+        match input.column_by_name(field.name()) {
+            Some(before) if before.data_type() == array.data_type() => arrays.push(
+                arrow_select::interleave::interleave(&[before.as_ref(), array.as_ref()], &indices)?,
+            ),
+            _ => arrays.push(array.clone()),
+        }
+    }
+    RecordBatch::try_new(output.schema(), arrays)
 }
