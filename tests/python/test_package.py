@@ -21,7 +21,8 @@ from warcio.warcwriter import WARCWriter
 import newsprep
 
 REPO = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep"))
+# Absolute: the CLI runs in a temp folder of its own (make passes a relative path).
+BINARY = Path(os.environ.get("NEWSPREP_BIN", REPO / "target" / "debug" / "newsprep")).resolve()
 FIXTURES = REPO / "tests" / "fixtures" / "html"
 PAGES = sorted(FIXTURES.glob("*.html.gz"))
 

@@ -292,3 +292,14 @@ fn layered<K: Clone>(keys: impl Iterator<Item = (K, u64)>) -> Vec<Vec<K>> {
     }
     layers
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layered_summaries_hold_each_key_in_as_many_as_its_count_once_each() {
+        let layers = layered([(7u64, 3), (9, 1), (4, 0)].into_iter());
+        assert_eq!(layers, vec![vec![7, 9], vec![7], vec![7]]);
+    }
+}
