@@ -2,7 +2,7 @@
 //! (`raw/` at the repository root, see its NOTICE.md): the article it keeps, the lines it
 //! removes and the metadata it reads from them. The stage first observes all five dumps,
 //! as a run does, so lines that recur across the two Al Jazeera pages count as chrome.
-//! Review a change with `cargo insta review` (README.md, "Snapshot tests").
+//! Review a change with `cargo insta review` (docs/testing.md).
 
 use std::fmt::Write;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Snapshots of what decode makes of one input of each kind: a text dump, an HTML page
 //! and a WARC file, read through the stage's public contract ([`Decode::open`] then
 //! [`Decode::decode`]) as the runner reads them. Review a change with
-//! `cargo insta review` (README.md, "Snapshot tests").
+//! `cargo insta review` (docs/testing.md).
 
 use std::fmt::Write;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Snapshots of where dedup places the documents of a small cluster of copies
 //! (`tests/fixtures/cluster/`, described in `tests/fixtures/README.md`): both passes
 //! observed and decided as the runner does, then applied to each document.
-//! Review a change with `cargo insta review` (README.md, "Snapshot tests").
+//! Review a change with `cargo insta review` (docs/testing.md).
 
 use std::fmt::Write;
 use std::path::Path;

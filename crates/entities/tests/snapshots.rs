@@ -1,6 +1,6 @@
 //! Snapshots of the entity stage's mentions in whole texts: a real article, a text
 //! with no cue words, and a German one, where only places, dates and counts are tagged.
-//! Review a change with `cargo insta review` (README.md, "Snapshot tests").
+//! Review a change with `cargo insta review` (docs/testing.md).
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Snapshots of what the language stage makes of the articles in
 //! `tests/fixtures/language/` at the repository root (written for these tests, one
 //! language each): the code and score it sets, and whether the document stays.
-//! Review a change with `cargo insta review` (README.md, "Snapshot tests").
+//! Review a change with `cargo insta review` (docs/testing.md).
 
 use std::path::Path;
 
