@@ -17,8 +17,8 @@ use newsprep_decode::Decoder;
 /// its name, size from the disk).
 fn find_input(dir: &Path, rel_path: &str) -> InputFile {
     let extensions = DecodeConfig::default().extensions;
-    let found = discover(dir, &extensions)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let found =
+        discover(dir, &extensions).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
     found
         .files
         .into_iter()
@@ -145,7 +145,10 @@ fn text_dump_with_mojibake() {
 /// the article out of the DOM, and the page's metadata.
 #[test]
 fn html_page_sciencealert() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/html"));
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/html"
+    ));
     let input = find_input(dir, "sciencealert.html.gz");
     insta::assert_snapshot!("html_page_sciencealert", decode_all(&input));
 }

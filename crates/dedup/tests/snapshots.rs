@@ -14,7 +14,10 @@ use newsprep_dedup::Dedup;
 
 /// The cluster's files in input order (sorted by name, as a run reads them).
 fn cluster() -> Vec<Document> {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cluster"));
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cluster"
+    ));
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|entry| entry.expect("a directory entry").file_name())
