@@ -129,6 +129,15 @@ const PAGES: [(&str, &str, &str, Option<i64>, usize); 12] = [
     ),
 ];
 
+/// A page's name, headline, address, publication time and removed lines, as read back.
+type PageMeta<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<i64>,
+    usize,
+);
+
 /// The row of each source path, as a map from path to row index.
 fn rows_by_path(docs: &Table) -> BTreeMap<String, usize> {
     docs.strings("source_path")
@@ -158,7 +167,7 @@ fn real_pages_give_their_article_and_metadata_and_text_dumps_stay_text() {
     let (title, url) = (docs.optional_strings("title"), docs.optional_strings("url"));
     let removed = docs.optional_strings("removed_text");
     let published = docs.timestamps("published");
-    let mut found_meta = Vec::new();
+    let mut found_meta: Vec<PageMeta> = Vec::new();
     for name in &names {
         let row = rows[&format!("{name}.html.gz")];
         let gold = gold(name);
@@ -197,7 +206,7 @@ fn real_pages_give_their_article_and_metadata_and_text_dumps_stay_text() {
     }
     // Each page's headline, address, publication time (every page whose address has
     // a date states it somewhere) and count of removed lines.
-    let expected: Vec<(&str, Option<&str>, Option<&str>, Option<i64>, usize)> = PAGES
+    let expected: Vec<PageMeta> = PAGES
         .iter()
         .map(|&(name, title, url, published, removed)| {
             (name, Some(title), Some(url), published, removed)
