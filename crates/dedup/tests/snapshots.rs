@@ -75,6 +75,10 @@ fn placed(config: &DedupConfig) -> String {
 
 /// An original, an exact copy (the same words wrapped otherwise), two near copies (one
 /// reworded with a credit line, one without its last sentence) and another story.
+/// The reworded copy is the longest, so it is kept; the original and its exact copy join
+/// it. The copy without its last sentence stays apart: the clustering is a star around
+/// each kept document (docs/dedup.md), and it is close to the original, not to the
+/// reworded copy.
 #[test]
 fn cluster_of_exact_and_near_copies() {
     insta::assert_snapshot!(
