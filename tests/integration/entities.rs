@@ -165,8 +165,8 @@ fn a_last_name_alone_is_linked_to_the_one_full_name_across_articles() {
         .iter()
         .filter(|(name, _)| name == "Bakiyev")
         .count();
-    assert!(
-        alone > 0,
+    assert_eq!(
+        alone, 10,
         "the premise: some article names him by last name only"
     );
 
