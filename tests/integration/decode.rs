@@ -264,13 +264,13 @@ fn bad_inputs_are_quarantined_with_their_reasons() {
     assert_eq!(quarantine.strings("stage"), vec!["decode"; expected.len()]);
 
     let manifest = manifest(&dir.output());
-    let counts = &manifest["counts"];
-    assert_eq!(counts["read"], expected.len() as u64 + 1);
-    assert_eq!(counts["written"], 1);
-    assert_eq!(counts["quarantined"], expected.len() as u64);
-    assert_eq!(counts["files_ignored"], 1);
-    assert_eq!(manifest["quarantined_by_reason"]["too_large"], 2);
-    assert_eq!(manifest["quarantined_by_reason"]["bad_compression"], 2);
+    let counts = &manifest.counts;
+    assert_eq!(counts.read, expected.len() as u64 + 1);
+    assert_eq!(counts.written, 1);
+    assert_eq!(counts.quarantined, expected.len() as u64);
+    assert_eq!(counts.files_ignored, 1);
+    assert_eq!(manifest.quarantined_by_reason["too_large"], 2);
+    assert_eq!(manifest.quarantined_by_reason["bad_compression"], 2);
 }
 
 /// The mojibake suite (`tests/fixtures/mojibake/`, written by

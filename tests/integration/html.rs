@@ -333,8 +333,8 @@ fn hostile_pages_give_a_document_or_a_reason_never_a_crash_or_a_hang() {
     assert_eq!(reasons["scripts.html"], "no_article");
     assert_eq!(reasons["junk.html"], "binary");
     let m = manifest(&dir.output());
-    assert_eq!(m["counts"]["read"], 9);
-    assert_eq!(m["counts"]["quarantined"], 2);
+    assert_eq!(m.counts.read, 9);
+    assert_eq!(m.counts.quarantined, 2);
 
     // With the default cap the big page is quarantined, not read whole.
     let out = dir.run(&["run", "-q", "--input", "input", "--output", "capped"]);
@@ -354,8 +354,8 @@ fn incremental_runs_shards_and_merge_work_on_pages_as_on_text() {
     let out = dir.run_pipeline(&["--incremental"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let m = manifest(&dir.output());
-    assert_eq!(m["reuse"]["restored"], 12);
-    assert_eq!(m["reuse"]["decodes"], 0);
+    assert_eq!(m.reuse.restored, 12);
+    assert_eq!(m.reuse.decodes, 0);
 
     for k in 0..3 {
         let shard = format!("{k}/3");
@@ -434,7 +434,7 @@ fn a_prose_block_a_site_repeats_on_every_page_goes_and_copies_keep_theirs() {
         "output",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(manifest(&dir.output())["reuse"]["restored"], 16);
+    assert_eq!(manifest(&dir.output()).reuse.restored, 16);
     let again = Table::read(&dir.output().join("documents.parquet"));
     assert_eq!(again.strings("text"), text);
 }
