@@ -30,7 +30,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 use parquet::arrow::ProjectionMask;
 use rustc_hash::FxHashMap;
 
-use crate::schema::documents::{self, DocumentColumn};
+use crate::schema::documents;
 use crate::schema::{self, quarantine, Column};
 use crate::state;
 use crate::{DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
