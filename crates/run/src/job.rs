@@ -362,8 +362,8 @@ fn execute(job: Job, progress: &dyn Progress, staging: &Path) -> Result<Manifest
     let meta = FileMetadata {
         config_hash: config.hash(),
     };
-    let message = |err: &dyn std::error::Error| chain(err);
-    let mut sink = ParquetSink::create(staging, &config.export, &meta).map_err(|e| message(&e))?;
+    let mut sink =
+        ParquetSink::create(staging, &config.export, &meta).map_err(|err| chain(&err))?;
     // Inside the staging folder, so that a failed or killed run leaves nothing behind.
     let spill_dir = staging.join(SPILL_DIR);
     let (export, spill_meta, spills) = (config.export.clone(), meta.clone(), spill_dir.clone());
@@ -373,11 +373,10 @@ fn execute(job: Job, progress: &dyn Progress, staging: &Path) -> Result<Manifest
     }));
     let report = pipeline
         .run(discovery, &mut sink, progress)
-        .map_err(|e| message(&e))?;
+        .map_err(|err| chain(&err))?;
     if spill_dir.exists() {
-        std::fs::remove_dir_all(&spill_dir).map_err(|err| {
-            format!("cannot remove {}: {}", spill_dir.display(), chain(&err))
-        })?;
+        std::fs::remove_dir_all(&spill_dir)
+            .map_err(|err| format!("cannot remove {}: {}", spill_dir.display(), chain(&err)))?;
     }
     let ctx = RunContext {
         config,
@@ -389,6 +388,6 @@ fn execute(job: Job, progress: &dyn Progress, staging: &Path) -> Result<Manifest
         shard,
     };
     let manifest = Manifest::new(ctx, report, sink.tallies());
-    sink.finish(&manifest).map_err(|e| message(&e))?;
+    sink.finish(&manifest).map_err(|err| chain(&err))?;
     Ok(manifest)
 }

@@ -97,7 +97,9 @@ pub enum Error {
     /// The cancel flag was set; the previous output in `output` is untouched. The
     /// binary exits with the code of the signal that set it: 130 for SIGINT, 143 for
     /// SIGTERM.
-    #[error("the run was stopped before it finished; the previous output in {output} is left as it was")]
+    #[error(
+        "the run was stopped before it finished; the previous output in {output} is left as it was"
+    )]
     Cancelled { output: PathBuf },
 }
 
@@ -157,4 +159,101 @@ fn chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Options for a run of `dir/raw` (one text dump) into `dir/out`.
+    fn options(dir: &Path) -> Options {
+        let raw = dir.join("raw");
+        std::fs::create_dir_all(&raw).unwrap();
+        std::fs::write(
+            raw.join("a.txt"),
+            "A headline\n\nThe council met on Tuesday in Leeds to discuss the new library budget for the city.\n",
+        )
+        .unwrap();
+        Options {
+            config: ConfigSource::Given(Box::default()),
+            input: Some(raw),
+            output: Some(dir.join("out")),
+            threads: NonZeroUsize::new(2),
+            ..Options::default()
+        }
+    }
+
+    fn no_cancel() -> Arc<AtomicBool> {
+        Arc::new(AtomicBool::new(false))
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_the_run_and_keeps_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = run(options(dir.path()), no_cancel(), &NoProgress).unwrap();
+        assert_eq!((manifest.counts.files_read, manifest.threads), (1, 2));
+        let written = dir.path().join("out").join(newsprep_export::MANIFEST_FILE);
+        let before = std::fs::read(&written).unwrap();
+
+        let cancel = Arc::new(AtomicBool::new(true));
+        match run(options(dir.path()), cancel, &NoProgress) {
+            Err(Error::Cancelled { output }) => assert_eq!(output, dir.path().join("out")),
+            other => panic!("expected a cancelled run, got {other:?}"),
+        }
+        assert_eq!(std::fs::read(&written).unwrap(), before);
+        let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        beside.sort();
+        assert_eq!(beside, ["out", "raw"], "no lock or staging folder is left");
+    }
+
+    #[test]
+    fn refusals_are_usage_errors_and_a_live_lock_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let same = Options {
+            output: Some(dir.path().join("raw")),
+            ..options(dir.path())
+        };
+        match run(same, no_cancel(), &NoProgress) {
+            Err(Error::Usage(message)) => {
+                assert!(message.contains("is the input folder"), "{message}")
+            }
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+        let both = Options {
+            input_list: Some(dir.path().join("list.txt")),
+            ..options(dir.path())
+        };
+        assert!(matches!(
+            run(both, no_cancel(), &NoProgress),
+            Err(Error::Usage(_))
+        ));
+
+        // This test's own process holds the lock, so it is live.
+        let lock = dir.path().join(".out.lock");
+        std::fs::write(&lock, format!("pid={}\n", std::process::id())).unwrap();
+        match run(options(dir.path()), no_cancel(), &NoProgress) {
+            Err(Error::Locked { lock: held, holder }) => {
+                assert_eq!(held, lock);
+                assert!(holder.contains(&std::process::id().to_string()), "{holder}");
+            }
+            other => panic!("expected a locked output, got {other:?}"),
+        }
+        assert!(!dir.path().join("out").exists(), "nothing was written");
+    }
+
+    #[test]
+    fn a_chain_of_causes_is_one_line() {
+        let err = guard::Refusal::Unreadable {
+            path: PathBuf::from("out"),
+            source: std::io::Error::other("denied"),
+        };
+        // The Display already names the cause; the chain repeats it as anyhow did.
+        assert_eq!(
+            chain(&err),
+            "cannot check the output folder out: denied: denied"
+        );
+    }
 }
