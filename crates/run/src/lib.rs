@@ -209,6 +209,37 @@ mod tests {
         assert_eq!(beside, ["out", "raw"], "no lock or staging folder is left");
     }
 
+    /// Sets the cancel flag when the first pass begins, as Ctrl-C in a notebook would
+    /// while the run works.
+    struct CancelOnBegin(Arc<AtomicBool>);
+
+    impl Progress for CancelOnBegin {
+        fn begin(&self, _: &str, _: u64) {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        fn advance(&self, _: u64) {}
+        fn finish(&self) {}
+    }
+
+    #[test]
+    fn a_cancel_during_the_run_discards_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        run(options(dir.path()), no_cancel(), &NoProgress).unwrap();
+        let written = dir.path().join("out").join(newsprep_export::MANIFEST_FILE);
+        let before = std::fs::read(&written).unwrap();
+
+        let cancel = no_cancel();
+        let progress = CancelOnBegin(cancel.clone());
+        let stopped = run(options(dir.path()), cancel, &progress);
+        assert!(
+            matches!(stopped, Err(Error::Cancelled { .. })),
+            "{stopped:?}"
+        );
+        assert_eq!(std::fs::read(&written).unwrap(), before);
+        let left = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(left, 2, "only out and raw: no staging folder, no lock");
+    }
+
     #[test]
     fn refusals_are_usage_errors_and_a_live_lock_is_locked() {
         let dir = tempfile::tempdir().unwrap();
