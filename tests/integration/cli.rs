@@ -127,11 +127,11 @@ fn sample_corpus_decodes_to_one_row_per_article() {
         ]
     );
     let manifest = manifest(&dir.output());
-    assert_eq!(manifest["counts"]["read"], 5);
-    assert_eq!(manifest["counts"]["written"], 5);
-    assert_eq!(manifest["counts"]["quarantined"], 0);
-    assert_eq!(manifest["stages"][0]["name"], "decode");
-    assert_eq!(manifest["stages"][0]["docs_out"], 5);
+    assert_eq!(manifest.counts.read, 5);
+    assert_eq!(manifest.counts.written, 5);
+    assert_eq!(manifest.counts.quarantined, 0);
+    assert_eq!(manifest.stages[0].name, "decode");
+    assert_eq!(manifest.stages[0].docs_out, 5);
 }
 
 #[test]
@@ -175,13 +175,8 @@ fn config_file_is_read_and_flags_override_it() {
     let docs = Table::read(&dir.path().join("from_config/documents.parquet"));
     assert_eq!(docs.strings("text"), ["Bishkek"]);
     let used = manifest(&dir.path().join("from_config"));
-    assert_eq!(used["config"]["boilerplate"]["enabled"], false);
-    let stages: Vec<&str> = used["stages"]
-        .as_array()
-        .expect("stages")
-        .iter()
-        .map(|s| s["name"].as_str().expect("name"))
-        .collect();
+    assert!(!used.config.boilerplate.enabled);
+    let stages: Vec<&str> = used.stages.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         stages,
         ["decode", "language", "dedup", "entities", "link_people"],
@@ -202,10 +197,10 @@ fn an_empty_config_file_runs_every_stage_with_defaults() {
     std::fs::write(dir.path().join("empty.toml"), "").expect("config");
     dir.run_pipeline(&["--config", "empty.toml"]);
     let manifest = manifest(&dir.output());
-    assert_eq!(manifest["counts"]["read"], 6);
-    assert_eq!(manifest["counts"]["written"], 5);
-    assert_eq!(manifest["quarantined_by_reason"]["no_article"], 1);
-    assert_eq!(manifest["stages"][1]["name"], "boilerplate");
+    assert_eq!(manifest.counts.read, 6);
+    assert_eq!(manifest.counts.written, 5);
+    assert_eq!(manifest.quarantined_by_reason["no_article"], 1);
+    assert_eq!(manifest.stages[1].name, "boilerplate");
 }
 
 #[test]

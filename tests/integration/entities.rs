@@ -124,11 +124,8 @@ fn three_spellings_of_jalal_abad_are_one_place_with_exact_offsets() {
         let slice: String = chars[starts[i] as usize..ends[i] as usize].iter().collect();
         assert_eq!(slice, texts[i]);
     }
-    let counts = &manifest(&dir.output())["mentions_by_label"];
-    assert_eq!(
-        counts["LOC"].as_u64(),
-        Some(ids.len() as u64 - count_other(&table))
-    );
+    let counts = &manifest(&dir.output()).mentions_by_label;
+    assert_eq!(counts["LOC"], ids.len() as u64 - count_other(&table));
 }
 
 fn count_other(table: &Table) -> u64 {
@@ -165,8 +162,8 @@ fn a_last_name_alone_is_linked_to_the_one_full_name_across_articles() {
         .iter()
         .filter(|(name, _)| name == "Bakiyev")
         .count();
-    assert!(
-        alone > 0,
+    assert_eq!(
+        alone, 10,
         "the premise: some article names him by last name only"
     );
 

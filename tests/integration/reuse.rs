@@ -70,8 +70,8 @@ fn page_with(line: &str, article: &str) -> String {
     format!("{first}\n\n{line}\n\n{rest}\n")
 }
 
-fn decoded_in_final_pass(m: &serde_json::Value) -> u64 {
-    m["stages"][0]["docs_in"].as_u64().expect("decode docs_in")
+fn decoded_in_final_pass(m: &newsprep_core::manifest::Manifest) -> u64 {
+    m.stages[0].docs_in
 }
 
 #[test]
@@ -80,14 +80,14 @@ fn an_incremental_run_decodes_only_changed_files_and_writes_what_a_full_run_writ
     seeds(&dir);
     dir.write("gone.txt", ARTICLE_B);
     dir.run_pipeline(&[]);
-    assert_eq!(manifest(&dir.output())["reuse"]["mode"], "full");
+    assert_eq!(manifest(&dir.output()).reuse.mode, "full");
 
     // Nothing changed: every document comes from the earlier output.
     dir.run_pipeline(&["--incremental"]);
     let m = manifest(&dir.output());
-    assert_eq!(m["reuse"]["mode"], "incremental");
-    assert_eq!(m["reuse"]["restored"], 6);
-    assert_eq!(m["reuse"]["decodes"], 0);
+    assert_eq!(m.reuse.mode, "incremental");
+    assert_eq!(m.reuse.restored, 6);
+    assert_eq!(m.reuse.decodes, 0);
 
     // One file changed, one added, one deleted.
     let seed = "000_0b339d3020d50040.txt";
@@ -98,15 +98,15 @@ fn an_incremental_run_decodes_only_changed_files_and_writes_what_a_full_run_writ
     std::fs::remove_file(dir.input().join("gone.txt")).expect("delete");
     dir.run_pipeline(&["--incremental"]);
     let m = manifest(&dir.output());
-    assert_eq!(m["reuse"]["earlier_documents"], 6);
-    assert_eq!(m["reuse"]["restored"], 4, "{m}");
-    assert_eq!(m["reuse"]["removed"], 1);
+    assert_eq!(m.reuse.earlier_documents, 6);
+    assert_eq!(m.reuse.restored, 4, "{m:?}");
+    assert_eq!(m.reuse.removed, 1);
     assert_eq!(
         decoded_in_final_pass(&m),
         2,
         "only the changed and the new file"
     );
-    assert_eq!(m["counts"]["read"], 6);
+    assert_eq!(m.counts.read, 6);
 
     let docs = Table::read(&dir.output().join("documents.parquet"));
     let paths = docs.strings("source_path");
@@ -166,8 +166,8 @@ fn an_incremental_run_redoes_documents_whose_boilerplate_depended_on_changed_fil
         !after["flip/a.txt"].contains(chrome),
         "recurring now, the line goes"
     );
-    let restored = m["reuse"]["restored"].as_u64().expect("restored");
-    let written = m["counts"]["written"].as_u64().expect("written");
+    let restored = m.reuse.restored;
+    let written = m.counts.written;
     assert!(restored + 10 >= written, "{restored} of {written} restored");
 
     dir.run(&["run", "-q", "--input", "input", "--output", "full"]);
@@ -182,7 +182,7 @@ fn an_incremental_run_after_a_change_of_settings_processes_everything() {
     std::fs::write(dir.path().join("other.toml"), "[dedup]\nthreshold = 0.7\n").expect("config");
     let out = dir.run_pipeline(&["--incremental", "--config", "other.toml"]);
     let m = manifest(&dir.output());
-    assert_eq!(m["reuse"]["restored"], 0);
+    assert_eq!(m.reuse.restored, 0);
     assert_eq!(decoded_in_final_pass(&m), 5);
     assert!(stderr(&out).contains("other settings"), "{}", stderr(&out));
 }
@@ -205,8 +205,8 @@ fn four_shards_then_merge_write_what_one_run_writes() {
         dir.run_pipeline(&["--shard", &shard]);
         let out = dir.output().join("shards").join(format!("{k}-of-4"));
         let m = manifest(&out);
-        assert_eq!(m["shard"], format!("{k}-of-4"));
-        parts += m["counts"]["read"].as_u64().expect("read");
+        assert_eq!(m.shard, Some(format!("{k}-of-4")));
+        parts += m.counts.read;
     }
 
     // A merge needs every shard.
@@ -220,10 +220,10 @@ fn four_shards_then_merge_write_what_one_run_writes() {
     let out = dir.run(&["merge", "-q", "--input", "input", "--output", "output"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let m = manifest(&dir.output());
-    assert_eq!(m["reuse"]["mode"], "merge");
-    assert_eq!(m["reuse"]["sources"].as_array().map(Vec::len), Some(4));
-    assert_eq!(m["counts"]["read"].as_u64(), Some(parts));
-    assert!(m["reuse"]["restored"].as_u64() > Some(0));
+    assert_eq!(m.reuse.mode, "merge");
+    assert_eq!(m.reuse.sources.len(), 4);
+    assert_eq!(m.counts.read, parts);
+    assert!(m.reuse.restored > 0);
     assert!(
         dir.output().join("shards/0-of-4/manifest.json").exists(),
         "shards stay"

@@ -263,19 +263,12 @@ fn fifos_sockets_and_devices_among_the_inputs_are_counted_and_never_opened() {
         "the log names the socket: {err}"
     );
     let m = manifest(&dir.output());
-    let c = &m["counts"];
+    let c = &m.counts;
     let special = 2 + u64::from(device);
-    assert_eq!(m["quarantined_by_reason"]["not_a_file"], special);
-    assert_eq!(c["read"].as_u64(), Some(3 + special));
-    assert_eq!(
-        c["read"].as_u64(),
-        Some(
-            c["kept"].as_u64().expect("kept")
-                + c["duplicates"].as_u64().expect("duplicates")
-                + c["quarantined"].as_u64().expect("quarantined")
-        )
-    );
-    assert_eq!(c["files_ignored"], 1, "agent.sock is not named as an input");
+    assert_eq!(m.quarantined_by_reason["not_a_file"], special);
+    assert_eq!(c.read, 3 + special);
+    assert_eq!(c.read, c.kept + c.duplicates + c.quarantined);
+    assert_eq!(c.files_ignored, 1, "agent.sock is not named as an input");
 }
 
 /// Runs the shards of a two-way split over `input` into `output`.
@@ -288,7 +281,7 @@ fn shards(dir: &TestDir, input: &str) -> u64 {
         ]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let m = manifest(&dir.output().join(format!("shards/{k}-of-2")));
-        read += m["counts"]["read"].as_u64().expect("read");
+        read += m.counts.read;
     }
     read
 }
@@ -310,14 +303,12 @@ fn a_merge_without_input_reads_the_folder_the_shards_read_not_the_configs() {
     let out = dir.run(&["merge", "-q", "--output", "output"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let m = manifest(&dir.output());
-    assert_eq!(m["counts"]["read"].as_u64(), Some(read));
-    assert_eq!(m["reuse"]["removed"], 0);
+    assert_eq!(m.counts.read, read);
+    assert_eq!(m.reuse.removed, 0);
     assert!(
-        m["input_root"]
-            .as_str()
-            .is_some_and(|p| p.ends_with("corpus")),
-        "{}",
-        m["input_root"]
+        m.input_root.as_ref().is_some_and(|p| p.ends_with("corpus")),
+        "{:?}",
+        m.input_root
     );
 }
 

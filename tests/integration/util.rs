@@ -215,7 +215,7 @@ fn arrow_schema_of(path: &Path) -> arrow_schema::Schema {
     builder.schema().as_ref().clone()
 }
 
-pub fn manifest(output: &Path) -> serde_json::Value {
+pub fn manifest(output: &Path) -> newsprep_core::manifest::Manifest {
     let text = std::fs::read_to_string(output.join("manifest.json")).expect("manifest.json");
-    serde_json::from_str(&text).expect("manifest is JSON")
+    serde_json::from_str(&text).expect("manifest.json reads as the core Manifest")
 }
