@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, BinaryIO, Iterator, Optional, Union
 
@@ -19,9 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsprep import _newsprep
+from newsprep._newsprep import LockedError, RunError, UsageError
 
 __version__: str = _newsprep.__version__
-__all__ = ["Pipeline", "extract"]
+__all__ = ["LockedError", "Pipeline", "RunError", "UsageError", "extract", "run"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -67,6 +69,46 @@ def extract(
         return None
     row: dict[str, Any] = batch.to_pylist()[0]
     return row
+
+
+def run(
+    input: PathLike,
+    output: PathLike,
+    config: Optional[PathLike] = None,
+    threads: Optional[int] = None,
+    incremental: bool = False,
+    shard: Optional[str] = None,
+) -> dict[str, Any]:
+    """``newsprep run --input INPUT --output OUTPUT``, in this process; the manifest.
+
+    The same job as the command line: ``config`` is its ``--config`` (without it,
+    ``./pipeline.toml`` when there is one, else the defaults), ``threads`` its
+    ``--threads`` (one per core by default), ``incremental`` and ``shard`` (``"K/N"``)
+    its ``--incremental`` and ``--shard``. The tables are the CLI's, byte for byte,
+    and the returned dict is the ``manifest.json`` it writes.
+
+    Every refusal of the CLI raises with the CLI's message: ``UsageError`` where it
+    exits with 2 (bad options or configuration, an output folder that holds the
+    input), ``LockedError`` where it exits with 3 (another run holds the output),
+    ``RunError`` where it exits with 1. Ctrl-C stops the run as SIGINT stops the CLI:
+    the previous output is left as it was, then ``KeyboardInterrupt`` is raised.
+
+    >>> import newsprep, tempfile, os
+    >>> out = os.path.join(tempfile.mkdtemp(), "out")
+    >>> manifest = newsprep.run("raw", out, threads=1)
+    >>> manifest["counts"]["files_read"] > 0, sorted(os.listdir(out))[:2]
+    (True, ['_state', 'documents.parquet'])
+    """
+    manifest = _newsprep.run(
+        os.fspath(input),
+        os.fspath(output),
+        None if config is None else os.fspath(config),
+        threads,
+        incremental,
+        shard,
+    )
+    result: dict[str, Any] = json.loads(manifest)
+    return result
 
 
 class Pipeline:

@@ -4,13 +4,26 @@ from typing import Any, BinaryIO, Iterator, Optional, Union
 import pyarrow as pa
 
 __version__: str
-__all__ = ["Pipeline", "extract"]
+__all__ = ["LockedError", "Pipeline", "RunError", "UsageError", "extract", "run"]
 
 PathLike = Union[str, os.PathLike[str]]
 
 def extract(
     html: Union[bytes, str], url: Optional[str] = None, keep_removed: bool = False
 ) -> Optional[dict[str, Any]]: ...
+
+class UsageError(Exception): ...
+class LockedError(Exception): ...
+class RunError(Exception): ...
+
+def run(
+    input: PathLike,
+    output: PathLike,
+    config: Optional[PathLike] = None,
+    threads: Optional[int] = None,
+    incremental: bool = False,
+    shard: Optional[str] = None,
+) -> dict[str, Any]: ...
 
 class Pipeline:
     def __init__(self, config: Optional[PathLike] = None) -> None: ...

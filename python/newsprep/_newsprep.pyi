@@ -3,7 +3,7 @@ from typing import Iterator, Optional, final
 
 import pyarrow as pa
 
-__all__ = ["__version__", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS"]
+__all__ = ["__version__", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS", "run", "UsageError", "LockedError", "RunError"]
 
 __version__: str
 CORPUS_COLUMNS: dict[str, tuple[str, str, str]]
@@ -11,6 +11,19 @@ CORPUS_COLUMNS: dict[str, tuple[str, str, str]]
 def extract(
     html: bytes, url: Optional[str] = None, keep_removed: bool = False
 ) -> Optional[pa.RecordBatch]: ...
+
+def run(
+    input: str,
+    output: str,
+    config: Optional[str] = None,
+    threads: Optional[int] = None,
+    incremental: bool = False,
+    shard: Optional[str] = None,
+) -> str: ...
+
+class UsageError(Exception): ...
+class LockedError(Exception): ...
+class RunError(Exception): ...
 
 @final
 class Pipeline:

@@ -6,10 +6,14 @@ import datetime
 import doctest
 import gzip
 import io
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -308,3 +312,110 @@ def test_observe_and_apply_refuse_a_stage_without_them():
         p.observe("dedup", docs)
     with pytest.raises(ValueError, match="no stage"):
         p.observe("nothing", docs)
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([BINARY, "run", "--quiet", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def without_times(manifest):
+    """The manifest but what a clock says (times, durations, rates)."""
+    if isinstance(manifest, dict):
+        return {
+            k: without_times(v)
+            for k, v in manifest.items()
+            if not any(word in k for word in ("_at", "_ms", "serial_share"))
+        }
+    if isinstance(manifest, list):
+        return [without_times(v) for v in manifest]
+    return manifest
+
+
+def test_run_writes_the_clis_tables_byte_for_byte(tmp_path):
+    inputs = tmp_path / "in"
+    for name, content in corpus_files().items():
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / name).write_bytes(content)
+    out = tmp_path / "out"
+    done = run_cli("--input", inputs, "--output", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shutil.copytree(out, tmp_path / "cli")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # as the CLI: no pipeline.toml here, so the defaults
+    try:
+        manifest = newsprep.run(inputs, out)
+    finally:
+        os.chdir(cwd)
+    tables = sorted(p.name for p in out.glob("*.parquet"))
+    assert tables == ["documents.parquet", "entities.parquet", "quarantine.parquet"]
+    for table in tables:
+        assert (out / table).read_bytes() == (tmp_path / "cli" / table).read_bytes(), table
+    cli_manifest = json.loads((tmp_path / "cli" / "manifest.json").read_text())
+    assert manifest == json.loads((out / "manifest.json").read_text())
+    assert without_times(manifest) == without_times(cli_manifest)
+    assert manifest["counts"]["files_read"] == len(corpus_files())
+
+
+def cli_message(stderr):
+    return stderr.strip().splitlines()[-1]
+
+
+def test_each_refusal_raises_its_exception_with_the_clis_message(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("A line of text about the council and its budget for the year.\n")
+    cases = [
+        # The output folder holds the input: exit 2.
+        (newsprep.UsageError, 2, inputs, inputs / "out"),
+        # A folder nobody may write in, even root: exit 1.
+        (newsprep.RunError, 1, inputs, Path("/proc/newsprep-test-output")),
+    ]
+    for error, code, input_dir, output in cases:
+        done = run_cli("--input", input_dir, "--output", output, cwd=tmp_path)
+        assert done.returncode == code, done.stderr
+        with pytest.raises(error) as caught:
+            newsprep.run(input_dir, output)
+        assert str(caught.value) and str(caught.value) in done.stderr
+    # Another live process (this one) holds the output's lock: exit 3.
+    out = tmp_path / "locked"
+    lock = tmp_path / ".locked.lock"
+    lock.write_text(f"pid={os.getpid()}\nstarted=2026-01-01T00:00:00Z\n")
+    done = run_cli("--input", inputs, "--output", out, cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    with pytest.raises(newsprep.LockedError) as caught:
+        newsprep.run(inputs, out)
+    # The CLI logs this one with structured fields (lock=, holder=), the library's
+    # message says the same in one sentence.
+    for fact in ["another run is writing to this output folder", str(lock), f"pid={os.getpid()}"]:
+        assert fact in done.stderr.lower() and fact in str(caught.value).lower(), fact
+    assert not out.exists()
+    with pytest.raises(newsprep.UsageError, match="missing.toml"):
+        newsprep.run(inputs, tmp_path / "x", config=tmp_path / "missing.toml")
+    with pytest.raises(newsprep.UsageError, match="shard"):
+        newsprep.run(inputs, tmp_path / "x", shard="4/2")
+
+
+def test_ctrl_c_stops_the_run_and_keeps_the_previous_output(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    dumps = [p.read_text() for p in sorted((REPO / "raw").glob("*.txt"))]
+    (inputs / "first.txt").write_text(dumps[0])
+    out = tmp_path / "out"
+    newsprep.run(inputs, out)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and out in p.parents}
+    # A corpus that takes a debug build well over a second.
+    for i in range(3000):
+        (inputs / f"{i:05}.txt").write_text(dumps[i % len(dumps)].replace(" the ", f" the {i} ", 3))
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            newsprep.run(inputs, out)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 60
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and out in p.parents}
+    assert after == before
+    # Nothing left beside the output either: no staging folder, no lock.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]

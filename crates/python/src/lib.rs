@@ -7,6 +7,7 @@
 //! content column is read where pyarrow put it, never as one Python object per row.
 
 mod corpus;
+mod run;
 mod stages;
 mod table;
 
@@ -45,16 +46,18 @@ const EXTRACTED: [&DocumentColumn; 11] = [
     &documents::LANGUAGE_SCORE,
 ];
 
-/// The settings `config` names: a `pipeline.toml`, or the defaults.
+/// The settings `config` names: a `pipeline.toml`, or the defaults; read and checked
+/// by the run library, so that a bad file gets the CLI's message.
 fn load_config(config: Option<PathBuf>) -> PyResult<Config> {
-    let config = match config {
-        Some(path) => Config::from_file(&path).map_err(|e| PyValueError::new_err(e.to_string()))?,
-        None => Config::default(),
+    let source = match config {
+        Some(path) => newsprep_run::ConfigSource::File(path),
+        None => newsprep_run::ConfigSource::Given(Box::default()),
     };
-    config
-        .validate()
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(config)
+    newsprep_run::load_config(&newsprep_run::Options {
+        config: source,
+        ..newsprep_run::Options::default()
+    })
+    .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// `extract`'s stages: the default ones but the entity tagger, whose mentions it does
@@ -332,6 +335,10 @@ impl Batches {
 fn _newsprep(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", newsprep_core::VERSION)?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(run::run, m)?)?;
+    m.add("UsageError", m.py().get_type::<run::UsageError>())?;
+    m.add("LockedError", m.py().get_type::<run::LockedError>())?;
+    m.add("RunError", m.py().get_type::<run::RunError>())?;
     m.add_class::<Pipeline>()?;
     m.add_class::<Batches>()?;
     // What observe gives and apply takes, per corpus stage: (summary column, decided

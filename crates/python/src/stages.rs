@@ -260,3 +260,33 @@ fn guarded<T>(step: impl FnOnce() -> Result<T, Rejection>) -> Result<T, Rejectio
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stages are built here because the run library hands its pipeline over
+    /// whole (newsprep_run::build_pipeline), without its decoder and stage list; this
+    /// holds the two builders to the same stages, in the same order.
+    #[test]
+    fn the_stages_are_those_the_run_library_builds() {
+        let configs = [
+            "",
+            "[dedup]\nenabled = false\n",
+            "[entities]\nlink_people = false\n",
+            "[boilerplate]\nenabled = false\n[language]\nenabled = false\n",
+            "[entities]\nenabled = false\n",
+        ];
+        for text in configs {
+            let config = Config::from_toml(text).expect("the test's config parses");
+            let stages = Stages::new(&config).expect("builds");
+            let ours: Vec<_> = std::iter::once("decode")
+                .chain(stages.stages.iter().map(Stage::name))
+                .collect();
+            let theirs = newsprep_run::build_pipeline(&config)
+                .expect("builds")
+                .stage_names();
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
+}
