@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use newsprep_core::config::DecodeConfig;
 use newsprep_core::document::Origin;
 use newsprep_core::document::{
-    BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
+    largest_block, BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::stage::{Part, Parts};
@@ -146,12 +146,17 @@ impl Decoder {
                 .matches('\u{FFFD}')
                 .count()
                 .saturating_sub(decoded.replaced);
+            let also = match literal {
+                0 => String::new(),
+                n => format!("; {n} more U+FFFD are the file's own characters, kept"),
+            };
             return Err(Rejection::new(
                 Reason::Undecodable,
                 format!(
-                    "{} of {chars} characters did not decode as {} (the decoder replaced them with U+FFFD; {literal} more U+FFFD are written in the file itself)",
+                    "{} of {chars} characters did not decode as {} and were replaced by U+FFFD, over max_replacement_ratio = {}{also}",
                     decoded.replaced,
-                    decoded.encoding.name()
+                    decoded.encoding.name(),
+                    self.max_replacement_ratio
                 ),
             ));
         }
@@ -201,28 +206,6 @@ fn control_chars(text: &str) -> u64 {
     text.chars()
         .filter(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1B'))
         .count() as u64
-}
-
-/// Characters of the largest block a quarantine detail quotes.
-const QUOTED_CHARS: usize = 200;
-
-/// `; largest block: "..."`, the first [`QUOTED_CHARS`] characters of the longest of
-/// `blocks`, so a reader of the quarantine table sees at a glance whether an article
-/// was lost; empty when there is none.
-pub fn largest_block<'a>(blocks: impl Iterator<Item = &'a str>) -> String {
-    let Some(block) = blocks
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .max_by_key(|b| b.chars().count())
-    else {
-        return String::new();
-    };
-    let start: String = block
-        .split_whitespace()
-        .flat_map(|w| w.chars().chain([' ']))
-        .take(QUOTED_CHARS)
-        .collect();
-    format!("; largest block: \"{}\"", start.trim_end())
 }
 
 /// A `binary` rejection with the largest run of text the bytes hold (read as UTF-8,
