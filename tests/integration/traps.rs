@@ -43,8 +43,10 @@ fn run(pages: &[(&str, Vec<u8>)]) -> (BTreeMap<String, String>, BTreeMap<String,
 #[test]
 fn stray_nul_bytes_in_markup_do_not_make_a_page_binary() {
     // The real page was 50 KB, its NULs 25 KB in: a head of styles and scripts first.
-    let head = "<style>.story p { margin: 0 0 1em; font: 18px/1.5 Georgia, serif }</style>\n".repeat(300);
-    let mut page = format!("<html><head><title>Budget</title>{head}</head><body><div data-x=\"").into_bytes();
+    let head =
+        "<style>.story p { margin: 0 0 1em; font: 18px/1.5 Georgia, serif }</style>\n".repeat(300);
+    let mut page =
+        format!("<html><head><title>Budget</title>{head}</head><body><div data-x=\"").into_bytes();
     page.extend_from_slice(&[0u8; 27]);
     page.extend_from_slice(format!("\">{}</div>\0</body></html>", article()).as_bytes());
     let mut dump = format!("{}\n", PARAGRAPHS.join("\n\n")).into_bytes();
@@ -102,10 +104,17 @@ fn an_article_in_an_element_named_like_chrome_is_kept() {
 #[test]
 fn an_element_with_100000_attributes_gives_its_article() {
     let attributes: String = (0..100_000).map(|i| format!(" a{i}=x")).collect();
-    let page = format!("<html><body><div{attributes}>{}</div></body></html>", article());
+    let page = format!(
+        "<html><body><div{attributes}>{}</div></body></html>",
+        article()
+    );
     let started = std::time::Instant::now();
     let (texts, details) = run(&[("attributes.html", page.into_bytes())]);
-    assert_eq!(texts.get("attributes.html"), Some(&expected()), "{details:?}");
+    assert_eq!(
+        texts.get("attributes.html"),
+        Some(&expected()),
+        "{details:?}"
+    );
     // Generous for a debug build on a busy machine; uncapped, this page takes minutes.
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
@@ -130,10 +139,7 @@ fn quarantine_details_name_the_rule_and_quote_the_largest_block() {
     let mut zip = b"PK\x03\x04\x14\x00\x00\x00".to_vec();
     zip.extend_from_slice(b"word/document.xml the largest run of text in this archive");
     let menu = "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/world>World news and analysis</a></li></ul></nav></body></html>";
-    let (_, details) = run(&[
-        ("doc.txt", zip),
-        ("menu.html", menu.as_bytes().to_vec()),
-    ]);
+    let (_, details) = run(&[("doc.txt", zip), ("menu.html", menu.as_bytes().to_vec())]);
     assert_eq!(
         details["doc.txt"],
         "starts with the signature of a zip archive: not a text file; largest block: \"word/document.xml the largest run of text in this archive\""
