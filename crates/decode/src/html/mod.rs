@@ -10,6 +10,7 @@ pub mod article;
 pub mod attributes;
 pub mod blocks;
 pub mod depth;
+pub mod hostile;
 pub mod meta;
 pub mod prescan;
 pub mod traps;
