@@ -5,11 +5,14 @@
 //! parsing, such an element is closed where its content stops being what it can hold,
 //! the way tolerant parsers (lxml, BeautifulSoup's) end up reading these pages:
 //!
-//! - `<title>`, `<style>`, `<xmp>`, `<noembed>`, `<noframes>` hold text or CSS, never
-//!   markup: the element ends at the first tag in its content (`<name` or `</name`),
-//!   whether or not an end tag comes later (an unclosed title otherwise runs to the
-//!   `</title>` of the first SVG icon in the body). A `<!--` inside a style is the old
-//!   way of hiding CSS from ancient browsers, not a tag.
+//! - `<title>` holds text, never markup: it ends at the first tag in its content
+//!   (`<name` or `</name`), whether or not an end tag comes later (an unclosed title
+//!   otherwise runs to the `</title>` of the first SVG icon in the body).
+//! - `<style>`, `<xmp>`, `<noembed>`, `<noframes>` may hold a tag inside a line (CSS with
+//!   an SVG in a `data:` URL) but never a line that opens with one: such an element ends
+//!   before the first line that opens with a tag, or, when it has no end tag at all, at
+//!   its first tag. A `<!--` inside a style is the old way of hiding CSS from ancient
+//!   browsers, not a tag.
 //! - `<textarea>` may hold markup as text (embed code to copy): it ends at the first
 //!   line that opens with a tag only when no end tag follows, or its content runs past
 //!   [`MAX_TEXTAREA_BYTES`] (no form field holds a page's worth).
@@ -68,7 +71,8 @@ pub fn recover(html: &str) -> (Cow<'_, str>, u64) {
         };
         i = content;
         let kind = match name.as_slice() {
-            b"title" | b"style" | b"xmp" | b"noembed" | b"noframes" => Trap::Text,
+            b"title" => Trap::Text,
+            b"style" | b"xmp" | b"noembed" | b"noframes" => Trap::Styles,
             b"textarea" => Trap::Textarea,
             b"noscript" => Trap::Noscript,
             b"script" => Trap::Skip,
@@ -78,6 +82,13 @@ pub fn recover(html: &str) -> (Cow<'_, str>, u64) {
         let close = format!("</{}>", String::from_utf8_lossy(&name));
         let cut = match kind {
             Trap::Text => first_tag(bytes, content, end.unwrap_or(bytes.len())),
+            Trap::Styles => {
+                first_tag_line(bytes, content, end.unwrap_or(bytes.len())).or_else(|| {
+                    end.is_none()
+                        .then(|| first_tag(bytes, content, bytes.len()))
+                        .flatten()
+                })
+            }
             Trap::Textarea => match end {
                 Some(end) if end - content <= MAX_TEXTAREA_BYTES => None,
                 _ => first_tag_line(bytes, content, end.unwrap_or(bytes.len())),
@@ -107,6 +118,9 @@ pub fn recover(html: &str) -> (Cow<'_, str>, u64) {
 
 enum Trap {
     Text,
+    /// CSS may hold markup inside a line (an SVG in a `data:` URL), never a line that
+    /// opens with a tag.
+    Styles,
     Textarea,
     Noscript,
     /// Script content is skipped (it may say `"<title>"`), never cut.
@@ -204,7 +218,7 @@ mod tests {
 
     #[test]
     fn closed_elements_are_left_as_they_are() {
-        let page = "<html><head><title>A &lt;b&gt; title</title><style><!-- p > a { x: 1 } --></style>\
+        let page = "<html><head><title>A &lt;b&gt; title</title><style><!-- p > a { x: 1 } -->\n.i { background: url('data:image/svg+xml,<svg xmlns=x><path d=M0/></svg>') }</style>\
             <noscript><img src=x></noscript><!-- a\n<p>commented out</p>\n --></head><body>\
             <textarea>\n<iframe src=x></iframe>\n</textarea><script>if (a<b) { s = '<title>'; }</script>\
             <p>Text</p><svg><title>Icon</title></svg></body></html>";
