@@ -85,9 +85,15 @@ fn has_mojibake_shape(line: &str) -> bool {
 /// undefined 9D.
 const LOST_QUOTE: &str = "â€\u{FFFD}";
 
+/// Bytes of a line from which it is left as it is: plsfix slices a longer line at a
+/// byte offset that may fall inside a character, and panics (a 16 MB page of one
+/// paragraph of entities, found by the hostile-page sweep). No line a person wrote is
+/// a megabyte long.
+const MAX_LINE_BYTES: usize = 1_000_000;
+
 /// The repaired line and the characters the repair wrote, or `None` to keep it.
 fn repair_line(line: &str) -> Option<(String, u64)> {
-    if !has_mojibake_shape(line) {
+    if line.len() > MAX_LINE_BYTES || !has_mojibake_shape(line) {
         return None;
     }
     // A lost last byte of a right quote: try the quote first, keep it only if the line
@@ -293,6 +299,14 @@ mod tests {
         let twice = garble(&garble(original));
         let (fixed, _) = repair(&twice);
         assert_eq!(fixed, original);
+    }
+
+    /// plsfix panicked on a line of 3 MB whose byte 3,000,000 fell inside a character.
+    #[test]
+    fn a_line_of_megabytes_is_left_alone_not_a_panic() {
+        let line = "&Aé∉Ӓ".repeat(400_000);
+        let (fixed, n) = repair(&line);
+        assert_eq!((fixed.len(), n), (line.len(), 0));
     }
 
     #[test]

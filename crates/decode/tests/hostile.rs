@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use newsprep_core::config::DecodeConfig;
 use newsprep_decode::{html, Decoder};
 
-/// A release build takes under a second per shape (BENCHMARKS.md, "Hostile pages");
-/// a debug build is ten to thirty times slower, and the machine may be busy. A shape
-/// that is quadratic again takes minutes.
-const BOUND: Duration = Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 5 });
+/// A release build takes 0.1 to 10 seconds per shape on a busy machine (BENCHMARKS.md,
+/// "Hostile pages"); a debug build is ten to thirty times slower. A shape that is
+/// quadratic again takes many minutes.
+const BOUND: Duration = Duration::from_secs(if cfg!(debug_assertions) { 180 } else { 30 });
 
 #[test]
 fn every_hostile_shape_at_the_size_limit_decodes_in_bounded_time() {
