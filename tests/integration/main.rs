@@ -12,5 +12,6 @@ mod language;
 mod operations;
 mod reuse;
 mod safety;
+mod traps;
 mod util;
 mod warc;

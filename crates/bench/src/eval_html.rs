@@ -200,10 +200,10 @@ fn run(args: &EvalHtmlArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Parses a page as [`html::extract`] does (depth-bounded first) and nothing more,
+/// Parses a page as [`html::extract`] does (traps closed, attributes and depth bounded first) and nothing more,
 /// returning its node count: the floor under extraction's time.
 fn parse_only(page: &str) -> usize {
-    scraper::Html::parse_document(&html::depth::bounded(page))
+    scraper::Html::parse_document(&html::prepare(page).0)
         .tree
         .nodes()
         .count()

@@ -6,6 +6,7 @@
 pub mod eval;
 pub mod eval_dedup;
 pub mod eval_entities;
+pub mod eval_hostile;
 pub mod eval_html;
 pub mod eval_mojibake;
 pub mod gen;

@@ -5,7 +5,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use newsprep_bench::{eval, eval_dedup, eval_entities, eval_html, eval_mojibake, gen};
+use newsprep_bench::{
+    eval, eval_dedup, eval_entities, eval_hostile, eval_html, eval_mojibake, gen,
+};
 
 /// Measures newsprep's stages against gold data and generates benchmark corpora.
 #[derive(Debug, Parser)]
@@ -32,6 +34,8 @@ enum Command {
     EvalEntities(eval_entities::EvalEntitiesArgs),
     /// Mojibake repair on the suite of correct and broken strings, and its speed.
     EvalMojibake(eval_mojibake::EvalMojibakeArgs),
+    /// Decode time of each generated hostile page shape at the size limit.
+    EvalHostile(eval_hostile::EvalHostileArgs),
     /// Write a seeded corpus of articles with known exact and near copies.
     GenCorpus(gen::GenArgs),
 }
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         Command::EvalDedup(args) => eval_dedup::eval(args),
         Command::EvalEntities(args) => eval_entities::eval(args),
         Command::EvalMojibake(args) => eval_mojibake::eval(args),
+        Command::EvalHostile(args) => eval_hostile::eval(args),
         Command::GenCorpus(args) => gen::gen(args),
     }
 }

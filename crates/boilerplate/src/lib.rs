@@ -295,9 +295,10 @@ impl CorpusStage for Boilerplate {
             return Err(Rejection::new(
                 Reason::NoArticle,
                 format!(
-                    "{words} article words left after removing {} boilerplate lines, fewer than min_words = {}",
+                    "{words} article words left after removing {} boilerplate lines, fewer than min_words = {}{}",
                     removed.len(),
-                    self.min_words
+                    self.min_words,
+                    newsprep_core::document::largest_block(removed.iter().copied())
                 ),
             ));
         }

@@ -473,6 +473,29 @@ impl Rejection {
     }
 }
 
+/// Characters of the largest block a quarantine detail quotes.
+const QUOTED_CHARS: usize = 200;
+
+/// `; largest block: "..."`, the first 200 characters (spaces collapsed) of the longest
+/// of `blocks`, for the detail of a `no_article` or `binary` rejection: a reader of the
+/// quarantine table sees at a glance whether an article was lost. Empty when all
+/// blocks are blank.
+pub fn largest_block<'a>(blocks: impl Iterator<Item = &'a str>) -> String {
+    let Some(block) = blocks
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .max_by_key(|b| b.chars().count())
+    else {
+        return String::new();
+    };
+    let start: String = block
+        .split_whitespace()
+        .flat_map(|w| w.chars().chain([' ']))
+        .take(QUOTED_CHARS)
+        .collect();
+    format!("; largest block: \"{}\"", start.trim_end())
+}
+
 /// One row of `quarantine.parquet`: a document that was read but not kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuarantineRecord {

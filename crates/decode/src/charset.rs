@@ -11,6 +11,9 @@ pub struct DecodedText {
     pub text: String,
     pub encoding: &'static Encoding,
     pub source: EncodingSource,
+    /// U+FFFD the decoder wrote for bytes it could not decode; those the file itself
+    /// holds (valid UTF-8 for the character) are not counted.
+    pub replaced: usize,
 }
 
 /// Bytes fed to the statistical detector, at most.
@@ -30,6 +33,7 @@ pub fn decode(bytes: &[u8], max_control_ratio: f64) -> Result<DecodedText, Rejec
             text: text.to_owned(),
             encoding: UTF_8,
             source: EncodingSource::Utf8,
+            replaced: 0,
         });
     }
     if let Some(encoding) = declared_charset(bytes) {
@@ -78,6 +82,7 @@ pub fn decode_html_served(
                 text: text.to_owned(),
                 encoding: UTF_8,
                 source,
+                replaced: 0,
             }),
             None => decode(bytes, max_control_ratio),
         };
@@ -87,6 +92,7 @@ pub fn decode_html_served(
             text: text.to_owned(),
             encoding: UTF_8,
             source: EncodingSource::Utf8,
+            replaced: 0,
         });
     }
     Ok(with(declared, bytes, source))
@@ -114,12 +120,36 @@ fn detection_sample(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn with(encoding: &'static Encoding, bytes: &[u8], source: EncodingSource) -> DecodedText {
-    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let replaced = if had_errors {
+        // A U+FFFD the file holds is the same three bytes in UTF-8 and one code unit in
+        // UTF-16; the legacy encodings cannot hold one.
+        let literal = if encoding == UTF_8 {
+            count(bytes, "\u{FFFD}".as_bytes())
+        } else if encoding == UTF_16LE {
+            count(bytes, &[0xFD, 0xFF])
+        } else if encoding == UTF_16BE {
+            count(bytes, &[0xFF, 0xFD])
+        } else {
+            0
+        };
+        text.matches('\u{FFFD}').count().saturating_sub(literal)
+    } else {
+        0
+    };
     DecodedText {
         text: text.into_owned(),
         encoding,
         source,
+        replaced,
     }
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 /// UTF-16 without a BOM: Latin-script text has a zero in every other byte. CJK text
@@ -151,29 +181,80 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// NUL bytes, or too many other control bytes, mean the file is not text. ESC is
-/// allowed: ISO-2022-JP uses it.
+/// A file is binary by what it starts with (the signature of an archive, image, PDF or
+/// executable) or by the share of its bytes that are controls, NUL included, above
+/// `max_control_ratio`; never by one byte. A few NULs in a page or a dump are damage a
+/// broken CMS or a truncated copy left: a browser shows such a page (the HTML standard's
+/// parser replaces or drops them), so decoding goes on and the damage is counted.
+/// ESC is not counted: ISO-2022-JP uses it.
 fn reject_binary(bytes: &[u8], max_control_ratio: f64) -> Result<(), Rejection> {
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(kind) = binary_signature(bytes) {
         return Err(Rejection::new(
             Reason::Binary,
-            format!("NUL byte at offset {offset}: not a text file"),
+            format!("starts with the signature of {kind}: not a text file"),
         ));
     }
-    let controls = bytes
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
-        .count();
-    if controls as f64 / bytes.len() as f64 > max_control_ratio {
+    let controls = control_bytes(bytes);
+    if controls as f64 / bytes.len().max(1) as f64 > max_control_ratio {
+        let nuls = bytes.iter().filter(|&&b| b == 0).count();
         return Err(Rejection::new(
             Reason::Binary,
             format!(
-                "{controls} of {} bytes are control bytes: not a text file",
+                "{controls} of {} bytes ({nuls} of them NUL) are control bytes, over max_control_ratio = {max_control_ratio}: not a text file",
                 bytes.len()
             ),
         ));
     }
     Ok(())
+}
+
+/// Control bytes that no text holds: C0 controls but tab, line feed, form feed,
+/// carriage return and ESC, NUL included.
+pub fn control_bytes(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count()
+}
+
+/// The kind of binary file `bytes` start as, by the magic numbers of the formats a crawl
+/// or a scrape picks up under a text or HTML name. Every one holds a byte no text
+/// starts with (a control or a byte invalid in UTF-8), so no text matches.
+fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "a zip archive"),
+        (b"\x1F\x8B", "a gzip stream"),
+        (b"\x28\xB5\x2F\xFD", "a zstd stream"),
+        (b"\xFD7zXZ\x00", "an xz stream"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7z archive"),
+        (b"Rar!\x1A\x07", "a rar archive"),
+        (b"%PDF-", "a PDF document"),
+        (b"\x89PNG\r\n\x1A\n", "a PNG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"\x7FELF", "an ELF executable"),
+        (
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            "an OLE2 (old Office) document",
+        ),
+        (b"\x00\x00\x01\x00", "an icon"),
+        (b"\x1A\x45\xDF\xA3", "a Matroska or WebM video"),
+        (b"OggS\x00", "an Ogg stream"),
+        (b"ID3", "an MP3 file"),
+        (b"wOFF", "a WOFF font"),
+        (b"wOF2", "a WOFF2 font"),
+    ];
+    // Some signatures are printable ("%PDF-", "GIF89a", "ID3"): those count only with a
+    // control or non-ASCII byte among the next eight, as the binary header after them has.
+    let binary = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b >= 0x80;
+    SIGNATURES
+        .iter()
+        .find(|(magic, _)| {
+            bytes.starts_with(magic)
+                && (magic.iter().any(binary) || bytes[magic.len()..].iter().take(8).any(binary))
+        })
+        .map(|(_, kind)| *kind)
 }
 
 /// A `charset=NAME` (HTTP header, HTML meta tag) in the first 4 KiB, when it names an
@@ -273,7 +354,7 @@ mod tests {
     fn nul_bytes_and_control_noise_are_binary() {
         let err = decode(b"PK\x03\x04\x00\x00binary", 0.05).unwrap_err();
         assert_eq!(err.reason, Reason::Binary);
-        assert!(err.detail.contains("offset 4"), "{}", err.detail);
+        assert!(err.detail.contains("zip archive"), "{}", err.detail);
         let noise: Vec<u8> = (1u8..=8).cycle().take(200).collect();
         assert_eq!(decode(&noise, 0.05).unwrap_err().reason, Reason::Binary);
     }

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use newsprep_core::config::DecodeConfig;
 use newsprep_core::document::Origin;
 use newsprep_core::document::{
-    BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
+    largest_block, BoilerplateNote, Document, Format, Metadata, Reason, Rejection, Trace,
 };
 use newsprep_core::input::InputFile;
 use newsprep_core::stage::{Part, Parts};
@@ -85,8 +85,9 @@ impl Decoder {
         }
         let http =
             http_charset.and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
-        let decoded = charset::decode_html_served(bytes, http, self.max_control_ratio)?;
-        self.check_replacements(&decoded)?;
+        let decoded = charset::decode_html_served(bytes, http, self.max_control_ratio)
+            .map_err(|rejection| with_prose(rejection, bytes))?;
+        self.check_replacements(&decoded, &decoded.text)?;
         let page = html::extract(&decoded.text);
         let (text, mojibake_repairs) = self.repair_and_normalize(&page.text);
         if text.is_empty() {
@@ -94,8 +95,9 @@ impl Decoder {
                 "the page has no visible text".to_owned()
             } else {
                 format!(
-                    "the page has no article: all {} blocks of visible text are menus, link lists or other chrome",
-                    page.removed.len()
+                    "the page has no article: all {} blocks of visible text are menus, link lists or other chrome{}",
+                    page.removed.len(),
+                    largest_block(page.removed.iter().map(String::as_str))
                 )
             };
             return Err(Rejection::new(Reason::NoArticle, detail));
@@ -108,6 +110,7 @@ impl Decoder {
                 encoding: decoded.encoding.name(),
                 encoding_source: decoded.source,
                 mojibake_repairs,
+                repairs: control_chars(&decoded.text) + page.markup_repairs,
             },
             meta: page.meta,
             removed,
@@ -129,23 +132,31 @@ impl Decoder {
         }
     }
 
-    fn check_replacements(&self, decoded: &charset::DecodedText) -> Result<(), Rejection> {
-        self.check_replacements_in(&decoded.text, decoded.encoding)
-    }
-
-    fn check_replacements_in(
+    /// Rejects a text the decoder had to replace more than `max_replacement_ratio` of:
+    /// only its own replacements count, not the U+FFFD a valid UTF-8 file holds (a
+    /// copy saved by a lossy tool reads on around them), which the message counts apart.
+    fn check_replacements(
         &self,
+        decoded: &charset::DecodedText,
         text: &str,
-        encoding: &'static encoding_rs::Encoding,
     ) -> Result<(), Rejection> {
-        let replacements = text.chars().filter(|&c| c == '\u{FFFD}').count();
         let chars = text.chars().count().max(1);
-        if replacements as f64 / chars as f64 > self.max_replacement_ratio {
+        if decoded.replaced as f64 / chars as f64 > self.max_replacement_ratio {
+            let literal = text
+                .matches('\u{FFFD}')
+                .count()
+                .saturating_sub(decoded.replaced);
+            let also = match literal {
+                0 => String::new(),
+                n => format!("; {n} more U+FFFD are the file's own characters, kept"),
+            };
             return Err(Rejection::new(
                 Reason::Undecodable,
                 format!(
-                    "{replacements} of {chars} characters did not decode as {}",
-                    encoding.name()
+                    "{} of {chars} characters did not decode as {} and were replaced by U+FFFD, over max_replacement_ratio = {}{also}",
+                    decoded.replaced,
+                    decoded.encoding.name(),
+                    self.max_replacement_ratio
                 ),
             ));
         }
@@ -157,11 +168,11 @@ impl Decoder {
         if bytes.is_empty() {
             return Err(Rejection::new(Reason::Empty, "file is empty"));
         }
-        let decoded = charset::decode(bytes, self.max_control_ratio)?;
-        // Counted after the repair: a right quote that lost its last byte is a
-        // replacement character the repair gives back.
+        let decoded = charset::decode(bytes, self.max_control_ratio)
+            .map_err(|rejection| with_prose(rejection, bytes))?;
+        self.check_replacements(&decoded, &decoded.text)?;
         let (repaired, mojibake_repairs) = self.repair(&decoded.text);
-        self.check_replacements_in(&repaired, decoded.encoding)?;
+        let repairs = control_chars(&repaired);
         let text = normalize::normalize(&repaired);
         if text.is_empty() {
             return Err(Rejection::new(Reason::Empty, "file holds only whitespace"));
@@ -171,6 +182,7 @@ impl Decoder {
             encoding: decoded.encoding.name(),
             encoding_source: decoded.source,
             mojibake_repairs,
+            repairs,
         })
     }
 }
@@ -182,6 +194,29 @@ pub struct Decoded {
     pub encoding: &'static str,
     pub encoding_source: newsprep_core::document::EncodingSource,
     pub mojibake_repairs: u64,
+    /// Damage mended: control characters (NUL above all) dropped or replaced, and in a
+    /// page the elements closed and attributes dropped before parsing.
+    pub repairs: u64,
+}
+
+/// Control characters no text holds (C0 but tab, line feed, form feed, carriage return
+/// and ESC): the bytes a broken writer left, which normalisation drops and the HTML
+/// parser replaces or drops.
+fn control_chars(text: &str) -> u64 {
+    text.chars()
+        .filter(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1B'))
+        .count() as u64
+}
+
+/// A `binary` rejection with the largest run of text the bytes hold (read as UTF-8,
+/// cut at control bytes and line ends) quoted.
+fn with_prose(mut rejection: Rejection, bytes: &[u8]) -> Rejection {
+    if rejection.reason == Reason::Binary {
+        let text = String::from_utf8_lossy(bytes);
+        let runs = text.split(|c: char| c.is_control() || c == '\u{FFFD}');
+        rejection.detail.push_str(&largest_block(runs));
+    }
+    rejection
 }
 
 /// The outcome of decoding one HTML page.
@@ -305,10 +340,52 @@ mod tests {
 
     #[test]
     fn many_replacement_characters_make_a_text_undecodable() {
-        let text = "ok \u{FFFD}\u{FFFD}\u{FFFD} text".repeat(10);
-        let err = decoder().decode_bytes(text.as_bytes()).unwrap_err();
+        // A byte-order mark says UTF-8; the bytes after it are not.
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        for _ in 0..10 {
+            bytes.extend_from_slice(b"ok \xFF\xFE\xFF text \xEF\xBF\xBD ");
+        }
+        let err = decoder().decode_bytes(&bytes).unwrap_err();
         assert_eq!(err.reason, Reason::Undecodable);
-        assert!(err.detail.contains("UTF-8"), "{}", err.detail);
+        assert!(
+            err.detail
+                .starts_with("30 of 140 characters did not decode as UTF-8")
+                && err
+                    .detail
+                    .ends_with("; 10 more U+FFFD are the file's own characters, kept"),
+            "{}",
+            err.detail
+        );
+    }
+
+    /// Literal U+FFFD (valid UTF-8: a copy saved by a lossy tool) made a text
+    /// `undecodable` with "did not decode as UTF-8", which is not what happened: they
+    /// are the file's characters, kept and not held against max_replacement_ratio.
+    #[test]
+    fn replacement_characters_the_file_holds_are_not_decoding_failures() {
+        let text = "ok \u{FFFD}\u{FFFD}\u{FFFD} text".repeat(10);
+        let decoded = decoder().decode_bytes(text.as_bytes()).unwrap();
+        assert_eq!(decoded.text, text);
+        assert_eq!(decoded.repairs, 0);
+    }
+
+    #[test]
+    fn nul_bytes_in_a_dump_are_damage_counted_not_a_reason_to_drop_it() {
+        let mut bytes = b"The council approved the budget on Tuesday.\n".repeat(900);
+        bytes[20_000] = 0;
+        bytes[30_000] = 0;
+        let decoded = decoder().decode_bytes(&bytes).unwrap();
+        assert_eq!(decoded.repairs, 2);
+        assert!(!decoded.text.contains('\0'));
+        let noise: Vec<u8> = b"text\x00\x01\x02".repeat(100);
+        let err = decoder().decode_bytes(&noise).unwrap_err();
+        assert_eq!(err.reason, Reason::Binary);
+        assert!(
+            err.detail.contains("max_control_ratio")
+                && err.detail.contains("largest block: \"text\""),
+            "{}",
+            err.detail
+        );
     }
 
     #[test]

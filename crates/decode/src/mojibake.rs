@@ -8,13 +8,17 @@
 //! (`NESTLÉ®`, `MARQUÉ…`, `5×£35`) stays what it is. On our suite of real-looking
 //! cases (`tests/fixtures/mojibake/`) it fixes 54 of 60 broken lines and leaves 58 of
 //! 59 correct ones alone, where the byte-sequence rule we had before fixed 40 and
-//! damaged 8 (BENCHMARKS.md, "Mojibake repair"). Around it, three things of our own:
+//! damaged 8 (BENCHMARKS.md, "Mojibake repair"). Around it, four things of our own:
 //! - a right quote that lost its last byte (`â€` then U+FFFD: `”` is E2 80 9D, and 9D
 //!   is undefined in windows-1252) is read as that quote, when the line then repairs
 //!   cleanly;
 //! - a line whose repair leaves it dense with accented capitals is decoration
 //!   (leetspeak, symbol art), not misread text: real text that went through an
 //!   encoding accident comes back as ordinary words, so such a repair is refused;
+//! - a repair that writes a character foreign to where it stands (an IPA letter, a
+//!   lower-case letter between capitals, Greek or Cyrillic against a Latin letter) is
+//!   refused: ftfy's own negative cases hold such lines (`ANDRÉ§`, a title in capitals
+//!   with a no-break space after `Ã`), see [`is_implausible`];
 //! - plsfix also decodes HTML entities, which is not an encoding repair: `&` is
 //!   masked around it, so `AT&amp;T` in a text dump stays as written.
 //!
@@ -81,9 +85,15 @@ fn has_mojibake_shape(line: &str) -> bool {
 /// undefined 9D.
 const LOST_QUOTE: &str = "â€\u{FFFD}";
 
+/// Bytes of a line from which it is left as it is: plsfix slices a longer line at a
+/// byte offset that may fall inside a character, and panics (a 16 MB page of one
+/// paragraph of entities, found by the hostile-page sweep). No line a person wrote is
+/// a megabyte long.
+const MAX_LINE_BYTES: usize = 1_000_000;
+
 /// The repaired line and the characters the repair wrote, or `None` to keep it.
 fn repair_line(line: &str) -> Option<(String, u64)> {
-    if !has_mojibake_shape(line) {
+    if line.len() > MAX_LINE_BYTES || !has_mojibake_shape(line) {
         return None;
     }
     // A lost last byte of a right quote: try the quote first, keep it only if the line
@@ -97,7 +107,7 @@ fn repair_line(line: &str) -> Option<(String, u64)> {
         Some(fixed) => fixed,
         None => fix_encoding(line)?,
     };
-    if fixed == line || is_decoration(&fixed) {
+    if fixed == line || is_decoration(&fixed) || is_implausible(line, &fixed) {
         return None;
     }
     let n = rewritten(line, &fixed);
@@ -146,6 +156,66 @@ fn is_decoration(line: &str) -> bool {
         }
     }
     latin1 >= 4 && latin1 * 4 >= letters
+}
+
+/// Whether a repair wrote a character that does not fit where it stands, so the line
+/// was correct text that happened to look like mojibake:
+/// - a letter of the IPA or a spacing modifier (U+0250 to U+02FF), which news text does
+///   not hold: `ANDRÉ§` is not `ANDRɧ`;
+/// - a lower-case letter between capitals, as a title in capitals has them: `MANHÃ`
+///   and a no-break space is not `MANHà`, run into the next word;
+/// - a Greek, Cyrillic, Hebrew or Arabic character written against a Latin letter in
+///   the same word: `NOUVEAUÎ` and a no-break space is not `NOUVEAUΠ`.
+///
+/// Mojibake undone gives back characters of the text's own script and case: `Ã©`
+/// becomes `é` between lower-case letters, `Ð¡Ð¾` becomes Cyrillic beside Cyrillic.
+fn is_implausible(original: &str, fixed: &str) -> bool {
+    let a: Vec<char> = original.chars().collect();
+    let b: Vec<char> = fixed.chars().collect();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if a[i].is_ascii() && b[j].is_ascii() {
+            i += 1;
+        } else {
+            while i < a.len() && !a[i].is_ascii() {
+                i += 1;
+            }
+            let start = j;
+            while j < b.len() && !b[j].is_ascii() {
+                j += 1;
+            }
+            let before = start.checked_sub(1).map(|k| b[k]);
+            let after = b.get(j).copied();
+            for (k, &c) in b[start..j].iter().enumerate() {
+                let prev = if k == 0 {
+                    before
+                } else {
+                    Some(b[start + k - 1])
+                };
+                let next = b.get(start + k + 1).copied().or(after);
+                if misfits(c, prev, next) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn misfits(c: char, prev: Option<char>, next: Option<char>) -> bool {
+    if ('\u{250}'..='\u{2FF}').contains(&c) {
+        return true;
+    }
+    let upper = |x: Option<char>| x.is_some_and(char::is_uppercase);
+    if c.is_lowercase() && upper(prev) && upper(next) {
+        return true;
+    }
+    let latin = |x: Option<char>| x.is_some_and(|x| x.is_alphabetic() && x < '\u{250}');
+    let other_script = ('\u{370}'..='\u{6FF}').contains(&c);
+    other_script && (latin(prev) || latin(next))
 }
 
 /// How many characters the repair wrote: the non-ASCII characters of `fixed` in each
@@ -229,6 +299,14 @@ mod tests {
         let twice = garble(&garble(original));
         let (fixed, _) = repair(&twice);
         assert_eq!(fixed, original);
+    }
+
+    /// plsfix panicked on a line of 3 MB whose byte 3,000,000 fell inside a character.
+    #[test]
+    fn a_line_of_megabytes_is_left_alone_not_a_panic() {
+        let line = "&Aé∉Ӓ".repeat(400_000);
+        let (fixed, n) = repair(&line);
+        assert_eq!((fixed.len(), n), (line.len(), 0));
     }
 
     #[test]

@@ -14,6 +14,9 @@
 //!    containers by ads and images).
 //! 4. Of the blocks inside, chrome and link lists are dropped.
 //! 5. The article grows over prose next to it in page order (see [`grow`]).
+//! 6. When all this keeps less than two sentences' worth, the longest run of
+//!    consecutive prose paragraphs is the article (see [`longest_prose_run`]): a page
+//!    holding one is never judged all chrome.
 //!
 //! Teasers, summaries cut short with an ellipsis, never count as prose.
 
@@ -127,7 +130,7 @@ pub fn choose(page: &Blocks) -> Vec<bool> {
                 }
             }
         }
-        None => return vec![false; blocks.len()],
+        None => return safety_net(blocks, &prose, vec![false; blocks.len()]),
     }
 
     // 4. What is kept of them.
@@ -141,7 +144,99 @@ pub fn choose(page: &Blocks) -> Vec<bool> {
     }
     grow(blocks, &block_chrome, &mut keep);
     drop_repeats(blocks, &mut keep);
-    keep
+    safety_net(blocks, &prose, keep)
+}
+
+/// `keep`, or the longest run of prose when `keep` holds less than
+/// [`MIN_ARTICLE_PROSE`] characters of it.
+fn safety_net(blocks: &[Block], prose: &[usize], keep: Vec<bool>) -> Vec<bool> {
+    let kept: usize = (0..blocks.len())
+        .filter(|&b| keep[b])
+        .map(|b| prose[b])
+        .sum();
+    if kept >= MIN_ARTICLE_PROSE {
+        return keep;
+    }
+    match longest_prose_run(blocks) {
+        Some(mut run) => {
+            drop_repeats(blocks, &mut run);
+            run
+        }
+        None => keep,
+    }
+}
+
+/// Prose characters below which what the steps above kept is no article (fewer than
+/// two sentences), and a run of prose, if the page has one, is taken instead.
+const MIN_ARTICLE_PROSE: usize = 200;
+/// Prose blocks a run must hold: one paragraph of full sentences is a teaser, a
+/// comment, a disclaimer; several in a row, with few links, is what an article is and
+/// chrome is not.
+const MIN_RUN_BLOCKS: usize = 3;
+/// Characters outside links from which a block counts in a run: a sentence of a dozen
+/// words, as news paragraphs of one sentence are.
+const RUN_MIN_CHARS: usize = 80;
+
+/// Step 6, the safety net: when the steps above find no article (chrome marks by class
+/// words, or a container score, misled by a layout they do not know), the longest run
+/// of prose in page order is the article, whatever the elements around it say. A run is
+/// [`MIN_RUN_BLOCKS`] or more blocks of full sentences (at least
+/// [`RUN_MIN_CHARS`] characters outside links, under a fifth of them link text,
+/// ending as a sentence ends, no teaser, its text not repeated on the page), with at
+/// most [`MAX_GAP_BLOCKS`] other blocks between two of them and no link among those (a
+/// teaser rail alternates links and summaries); the gap blocks come along. Menus, link
+/// lists, teaser rails and footers have no such run.
+fn longest_prose_run(blocks: &[Block]) -> Option<Vec<bool>> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for block in blocks {
+        *seen.entry(block.text.as_str()).or_default() += 1;
+    }
+    let is_prose = |block: &Block| {
+        prose_chars(block) >= RUN_MIN_CHARS
+            && (block.link_chars as f64) < 0.2 * block.chars as f64
+            && ends_sentence(&block.text)
+            && !is_teaser(&block.text)
+            && seen[block.text.as_str()] == 1
+    };
+    let is_link = |block: &Block| block.link_chars as f64 > MAX_LINK_DENSITY * block.chars as f64;
+    // (first block, last prose block, prose blocks, prose characters) of each run.
+    let mut best: Option<(usize, usize, usize, usize)> = None;
+    let mut current: Option<(usize, usize, usize, usize)> = None;
+    let mut close = |run: Option<(usize, usize, usize, usize)>| {
+        if let Some(run) = run.filter(|r| r.2 >= MIN_RUN_BLOCKS) {
+            if best.is_none_or(|b| run.3 > b.3) {
+                best = Some(run);
+            }
+        }
+    };
+    for (b, block) in blocks.iter().enumerate() {
+        if is_link(block) {
+            // A teaser rail alternates links and summaries; an article's paragraphs
+            // follow one another.
+            close(current.take());
+        } else if is_prose(block) {
+            let chars = prose_chars(block);
+            current = match current {
+                Some((first, last, n, c)) if b - last <= MAX_GAP_BLOCKS + 1 => {
+                    Some((first, b, n + 1, c + chars))
+                }
+                run => {
+                    close(run);
+                    Some((b, b, 1, chars))
+                }
+            };
+        }
+    }
+    close(current);
+    let (first, last, _, _) = best?;
+    let keep = (0..blocks.len())
+        .map(|b| {
+            let block = &blocks[b];
+            (first..=last).contains(&b)
+                && (block.link_chars as f64) <= MAX_LINK_DENSITY * block.chars as f64
+        })
+        .collect();
+    Some(keep)
 }
 
 /// An article does not repeat its paragraphs: a block whose text occurs twice on the
@@ -281,6 +376,27 @@ mod tests {
             "<body class='has-sidebar comments-open'><div><p>{P1}</p><p>{P2}</p></div></body>"
         );
         assert_eq!(article(&page), [P1, P2]);
+    }
+
+    /// A financial news page had all its blocks judged chrome, its twelve paragraphs of
+    /// full sentences included (`no_article`): the article sat in an element whose
+    /// class words say chrome, beside a rail of teasers holding more prose than it.
+    #[test]
+    fn a_run_of_prose_is_never_all_chrome() {
+        let rail = |name: &str| -> String {
+            (0..6)
+                .map(|i| format!("<li><a href=/{name}{i}>Story {i} of the {name} desk</a><p>The {name} desk's report number {i}, with the figures of the day and what the traders said.</p></li>"))
+                .collect()
+        };
+        let paragraphs = [P1, P2, "Markets fell for a third day, as investors weighed the rate decision and the earnings of the banks."];
+        let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let page = format!(
+            "<body><div class='sidebar-module widget'><div class=txt>{body}</div></div>\
+             <div class='related-stories'><ul>{}</ul></div><div class=promo><ul>{}</ul></div></body>",
+            rail("markets"),
+            rail("business")
+        );
+        assert_eq!(article(&page), paragraphs);
     }
 
     #[test]

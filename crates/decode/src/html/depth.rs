@@ -5,6 +5,8 @@
 //! before parsing, keeping their text, so such a page still gives its words, in time
 //! linear in its size.
 //!
+//! Formatting elements left open are bounded the same way ([`MAX_OPEN_FORMATTING`]).
+//!
 //! The depth is estimated by a scan of the tags, not a parse: elements that close
 //! themselves (`<p>`, `<li>`, `<td>`, ...) and void elements (`<br>`, `<img>`) are not
 //! counted, comments and raw text (`<script>`, `<style>`) are skipped. Real pages stay
@@ -14,6 +16,34 @@ use std::borrow::Cow;
 
 /// Nesting depth from which tags are dropped.
 pub const MAX_DEPTH: usize = 1024;
+
+/// Formatting elements (`<b>`, `<font>`, `<em>`, ...) left open from which more are
+/// dropped. The parser reopens every open formatting element at each new paragraph or
+/// cell ("reconstruct the active formatting elements"); its limit of three identical
+/// ones is defeated by distinct attributes, so 2,000 unclosed `<b id=N>` before a
+/// million `<p>` cost two billion elements. Old pages leave a few `<font>` open, never
+/// dozens of distinct ones; a tag dropped here loses its formatting, not its text.
+pub const MAX_OPEN_FORMATTING: usize = 16;
+
+/// Formatting elements but `<a>` and `<nobr>`: a new one of those closes the one
+/// before, so the parser never holds two, and an `<a>` dropped would turn link text
+/// into prose.
+fn is_formatting(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"b" | b"big"
+            | b"code"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"s"
+            | b"small"
+            | b"strike"
+            | b"strong"
+            | b"tt"
+            | b"u"
+    )
+}
 
 fn is_void(name: &[u8]) -> bool {
     matches!(
@@ -74,6 +104,7 @@ fn is_raw_text(name: &[u8]) -> bool {
 pub fn bounded(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
+    let mut formatting = 0usize;
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already written to `out`
     let mut i = 0;
@@ -107,9 +138,17 @@ pub fn bounded(html: &str) -> Cow<'_, str> {
                 drop = depth > MAX_DEPTH;
                 depth -= 1;
             }
+            if is_formatting(&name) && formatting > 0 {
+                drop |= formatting > MAX_OPEN_FORMATTING;
+                formatting -= 1;
+            }
         } else if counted && !self_closing {
             depth += 1;
             drop = depth > MAX_DEPTH;
+            if is_formatting(&name) {
+                formatting += 1;
+                drop |= formatting > MAX_OPEN_FORMATTING;
+            }
         }
         if drop {
             let out = out.get_or_insert_with(|| String::with_capacity(html.len()));
@@ -172,6 +211,19 @@ mod tests {
         assert!(matches!(bounded(page), Cow::Borrowed(_)));
         let many_paragraphs = "<p>x".repeat(5000);
         assert!(matches!(bounded(&many_paragraphs), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn formatting_elements_left_open_past_the_cap_go() {
+        let open: String = (0..MAX_OPEN_FORMATTING + 10)
+            .map(|i| format!("<b id={i}>"))
+            .collect();
+        let page = format!("{open}<p>one<p>two");
+        let out = bounded(&page);
+        assert_eq!(out.matches("<b ").count(), MAX_OPEN_FORMATTING);
+        assert!(out.ends_with("<p>one<p>two"));
+        let closed = "<b>x</b>".repeat(MAX_OPEN_FORMATTING * 2);
+        assert!(matches!(bounded(&closed), Cow::Borrowed(_)));
     }
 
     #[test]

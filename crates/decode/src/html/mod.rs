@@ -7,10 +7,15 @@
 //! line between paragraphs.
 
 pub mod article;
+pub mod attributes;
 pub mod blocks;
 pub mod depth;
+pub mod hostile;
 pub mod meta;
 pub mod prescan;
+pub mod traps;
+
+use std::borrow::Cow;
 
 use scraper::Html;
 
@@ -25,11 +30,36 @@ pub struct Page {
     /// The visible blocks left out, in page order.
     pub removed: Vec<String>,
     pub meta: Metadata,
+    /// Markup mended before parsing: elements closed ([`traps`]) and attributes
+    /// dropped ([`attributes`]).
+    pub markup_repairs: u64,
+}
+
+/// The page as it is handed to the parser: unclosed elements that would swallow the
+/// body closed, then attributes and nesting bounded so parsing takes time linear in its
+/// size; with the number of repairs (closed elements and dropped attributes; tags
+/// dropped for depth are not counted, as before).
+pub fn prepare(html: &str) -> (Cow<'_, str>, u64) {
+    let (recovered, closed) = traps::recover(html);
+    let (capped, dropped) = match attributes::capped(&recovered) {
+        (Cow::Borrowed(_), 0) => (None, 0),
+        (capped, dropped) => (Some(capped.into_owned()), dropped),
+    };
+    let text = match capped {
+        Some(capped) => Cow::Owned(capped),
+        None => recovered,
+    };
+    let text = match depth::bounded(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(bounded) => Cow::Owned(bounded),
+    };
+    (text, closed + dropped)
 }
 
 /// Extracts the article and metadata of a decoded page.
 pub fn extract(html: &str) -> Page {
-    let parsed = Html::parse_document(&depth::bounded(html));
+    let (prepared, markup_repairs) = prepare(html);
+    let parsed = Html::parse_document(&prepared);
     let page = blocks::collect(&parsed);
     let mut keep = article::choose(&page);
 
@@ -73,6 +103,7 @@ pub fn extract(html: &str) -> Page {
         text,
         removed,
         meta,
+        markup_repairs,
     }
 }
 
