@@ -64,7 +64,7 @@ class S3:
         for path in sorted(Path(folder).rglob("*")):
             if path.is_file():
                 key = f"{prefix}/{path.relative_to(folder).as_posix()}"
-                with fs.open_output_stream(key) as out:
+                with fs.open_output_stream(key, compression=None) as out:
                     out.write(path.read_bytes())
                 count += 1
         return count

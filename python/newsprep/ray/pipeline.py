@@ -43,8 +43,9 @@ MAX_PAIRS = 40_000_000
 # The engine's hash partitions per shuffle: at least two, so a group-by runs over
 # more than one block even on a small corpus, and about two per CPU.
 _MIN_PARTITIONS = 2
-# A test sets this to a file path; the first read task that finds the file removes it
-# and kills its own worker process, as a lost node would. Ray retries the task.
+# Tests set this to a file path. The first read task that finds the file removes it
+# and then, as the file says, kills its own worker process (`exit`: a lost node, which
+# Ray retries) or raises (`raise`: a failure of the run, which Ray does not retry).
 INJECT_FAILURE_ENV = "NEWSPREP_RAY_INJECT_FAILURE"
 
 
@@ -66,7 +67,7 @@ def run(
     import ray
 
     cpus = _init_ray(num_cpus)
-    partitions = max(_MIN_PARTITIONS, 2 * cpus)
+    partitions = max(_MIN_PARTITIONS, cpus)
     writer = storage.Output(destination)
     writer.open()
     try:
@@ -241,7 +242,7 @@ def _process(pipeline, names, contents, until) -> pa.Table:
 
 
 def _read_bytes(fs, path: str) -> bytes:
-    with fs.open_input_stream(path) as f:
+    with fs.open_input_stream(path, compression=None) as f:
         return f.read()
 
 
@@ -254,7 +255,7 @@ def _read_warc(pipeline, fs, path: str, source_path: str, until) -> Iterator[pa.
     else:
         handle, local = tempfile.mkstemp(suffix="-" + posixpath.basename(path))
         cleanup = local
-        with os.fdopen(handle, "wb") as out, fs.open_input_stream(path) as src:
+        with os.fdopen(handle, "wb") as out, fs.open_input_stream(path, compression=None) as src:
             while True:
                 chunk = src.read(8 << 20)
                 if not chunk:
@@ -277,7 +278,11 @@ def _maybe_fail() -> None:
         os.rename(marker, claimed)
     except OSError:
         return
+    with open(claimed) as f:
+        how = f.read().strip()
     os.unlink(claimed)
+    if how == "raise":
+        raise RuntimeError("injected failure: a read task raised")
     os._exit(1)
 
 
@@ -476,7 +481,9 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
     wanted = wanted.groupby(_DOC_ID, num_partitions=partitions).count()
     shingled = docs.join(wanted, join_type="inner", num_partitions=partitions, on=(_DOC_ID,))
     shingles = shingled.map_batches(
-        _shingles, batch_format="pyarrow", fn_kwargs={"config_text": config_text}
+        _shingles,
+        batch_format="pyarrow",
+        fn_kwargs={"config_text": config_text, "schema": docs.schema().base_schema},
     )
     left = pairs.join(
         shingles, join_type="inner", num_partitions=partitions, on=("a",), right_on=(_DOC_ID,)
@@ -489,8 +496,10 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
     ).materialize()
 
 
-def _shingles(docs: pa.Table, config_text) -> pa.Table:
-    return _pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))
+def _shingles(docs: pa.Table, config_text, schema) -> pa.Table:
+    # The join may widen types (string to large_string): back to the stages' own.
+    docs = docs.select(schema.names).cast(schema)
+    return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))])
 
 
 def _rename(t: pa.Table, to: str) -> pa.Table:
@@ -601,12 +610,13 @@ _components = _Lazy(_remote_components)
 
 
 def _fill_component(t: pa.Table) -> pa.Table:
-    component = pc.coalesce(t.column("component"), t.column("leader"))
+    leader = t.column("leader").cast(pa.string())
+    component = pc.coalesce(t.column("component").cast(pa.string()), leader)
     return pa.table(
         {
             "component": component,
-            _DOC_ID: t.column(_DOC_ID),
-            "leader": t.column("leader"),
+            _DOC_ID: t.column(_DOC_ID).cast(pa.string()),
+            "leader": leader,
             "n_chars": t.column("n_chars").cast(pa.uint64()),
             "published": t.column("published").cast(pa.int64()),
             "a": pa.nulls(t.num_rows, pa.string()),
@@ -620,14 +630,14 @@ def _edge_rows(t: pa.Table) -> pa.Table:
     n = t.num_rows
     return pa.table(
         {
-            "component": t.column("component"),
+            "component": t.column("component").cast(pa.string()),
             _DOC_ID: pa.nulls(n, pa.string()),
             "leader": pa.nulls(n, pa.string()),
             "n_chars": pa.nulls(n, pa.uint64()),
             "published": pa.nulls(n, pa.int64()),
-            "a": t.column("a"),
-            "b": t.column("b"),
-            "similarity": t.column("similarity"),
+            "a": t.column("a").cast(pa.string()),
+            "b": t.column("b").cast(pa.string()),
+            "similarity": t.column("similarity").cast(pa.float64()),
         }
     )
 
