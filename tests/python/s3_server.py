@@ -56,13 +56,14 @@ class S3:
         return f"s3://{name}"
 
     def upload(self, folder: Path, uri: str) -> int:
-        """Copies every file under ``folder`` to ``uri`` (``s3://bucket/prefix``),
+        """Copies every regular file under ``folder`` to ``uri`` (``s3://bucket/prefix``),
         keeping the relative paths; returns how many."""
         fs = self.filesystem()
         prefix = uri.split("://", 1)[1].rstrip("/")
         count = 0
         for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
+            # Object storage has no links: a link is not uploaded.
+            if path.is_file() and not path.is_symlink():
                 key = f"{prefix}/{path.relative_to(folder).as_posix()}"
                 with fs.open_output_stream(key, compression=None) as out:
                     out.write(path.read_bytes())

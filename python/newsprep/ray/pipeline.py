@@ -741,6 +741,13 @@ def _write(docs, config_text, writer: storage.Output, described, listing):
             _add_counts(totals, json.loads(row["counts"]))
         else:
             parts.setdefault(row["table"], []).append((row["first"], row["path"]))
+    if listing.rejected:
+        # Inputs the listing turned away (links leading outside the input, special
+        # files) are quarantined as the CLI's walk quarantines them.
+        rejected = _newsprep.Pipeline.rejected_inputs(listing.rejected)
+        path = writer.part_path("quarantine", "listing")
+        _write_parquet(writer.output.fs, path, pa.Table.from_batches([rejected]), described)
+        parts.setdefault("quarantine", []).append((listing.rejected[0][0], path))
     ordered: Dict[str, List[str]] = {}
     pipeline = _pipeline(config_text)
     for table in storage.TABLES:
