@@ -364,3 +364,21 @@ def test_the_cli_refusals_of_an_output_hold_with_its_messages(case, tmp_path):
         text=True,
     )
     assert done.returncode == 2 and str(refused.value) in done.stderr
+
+
+def test_a_bad_config_and_a_missing_input_are_usage_errors(tmp_path):
+    config = tmp_path / "pipeline.toml"
+    config.write_text("[dedup]\nno_such_setting = 1\n")
+    (tmp_path / "raw").mkdir()
+    with pytest.raises(storage.ConfigRefused, match="no_such_setting"):
+        newsprep.ray.run(tmp_path / "raw", tmp_path / "out", config=config)
+    with pytest.raises(storage.InputMissing, match="does not exist"):
+        newsprep.ray.run(tmp_path / "missing", tmp_path / "out")
+    done = subprocess.run(
+        [sys.executable, "-m", "newsprep.ray", "--input", str(tmp_path / "raw"), "--output",
+         str(tmp_path / "out"), "--config", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "no_such_setting" in done.stderr
+    assert not (tmp_path / "out").exists()

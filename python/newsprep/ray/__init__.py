@@ -24,9 +24,9 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Optional, Sequence, Union
 
-from newsprep.ray.storage import InputMissing, OutputRefused
+from newsprep.ray.storage import ConfigRefused, InputMissing, OutputRefused
 
-__all__ = ["run", "OutputRefused", "InputMissing"]
+__all__ = ["run", "OutputRefused", "InputMissing", "ConfigRefused"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -45,7 +45,8 @@ def run(
     ``newsprep run`` writes, named as it names them, and ``manifest.json`` last. An
     output the CLI would refuse raises :class:`OutputRefused` with the CLI's message
     before anything is written; a run that fails leaves no output at the destination
-    (an earlier output in a local folder stays as it was).
+    (an earlier output in a local folder stays as it was). A config that cannot be
+    read or built raises :class:`ConfigRefused`, a missing input :class:`InputMissing`.
     """
     from newsprep.ray.pipeline import run as run_on_ray
 

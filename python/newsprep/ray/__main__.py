@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from newsprep.ray.storage import InputMissing, OutputRefused
+from newsprep.ray.storage import ConfigRefused, InputMissing, OutputRefused
 
 
 def main(argv=None) -> int:
@@ -37,11 +37,7 @@ def main(argv=None) -> int:
     source = args.input[0] if len(args.input) == 1 else args.input
     try:
         manifest = run(source, args.output, config=args.config, num_cpus=args.num_cpus)
-    except (OutputRefused, InputMissing) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except ValueError as err:
-        # The package's own refusals: a config it cannot read or build.
+    except (OutputRefused, InputMissing, ConfigRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except Exception as err:  # noqa: BLE001 - any failure of the run is exit 1

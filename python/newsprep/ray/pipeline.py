@@ -56,9 +56,12 @@ def run(
     num_cpus: Optional[int] = None,
 ) -> Dict[str, Any]:
     started = time.time()
-    config_text = None if config is None else open(os.fspath(config), "rb").read()
     # Built on the driver first: a bad config is refused before Ray starts.
-    pipeline = _pipeline(config_text)
+    try:
+        config_text = None if config is None else open(os.fspath(config), "rb").read()
+        pipeline = _pipeline(config_text)
+    except (OSError, ValueError) as err:
+        raise storage.ConfigRefused(f"cannot use the config {config}: {err}") from err
     described = json.loads(pipeline._inner.describe())
     listing = storage.list_inputs(input, described["config"]["decode"]["extensions"])
     destination = storage.resolve(output)

@@ -41,6 +41,10 @@ class InputMissing(ValueError):
     """The input folder or a listed file's folder does not exist."""
 
 
+class ConfigRefused(ValueError):
+    """The config file cannot be read, or names settings the pipeline refuses."""
+
+
 @dataclass(frozen=True)
 class Location:
     """A folder (or file) on one file system: ``path`` is what ``fs`` takes, ``uri``
