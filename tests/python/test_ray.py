@@ -258,7 +258,7 @@ def blocks_produced(line: str) -> int:
     "step,shuffle",
     [
         ("boilerplate", "key_columns=('line_hash',)"),
-        ("dedup", "keys=('band', 'hash')"),
+        ("dedup", "('band', 'hash')"),
         ("link_people", "key_columns=('name',)"),
     ],
 )

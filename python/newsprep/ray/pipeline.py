@@ -402,9 +402,14 @@ def _dedup(docs, config_text, until, partitions: int, described):
         lambda t: t.filter(t.column("is_leader")), batch_format="pyarrow"
     )
     band_rows = leaders.map_batches(_band_rows, batch_format="pyarrow")
-    pairs = band_rows.groupby(["band", "hash"], num_partitions=partitions).map_groups(
-        _bucket_pairs, batch_format="pyarrow"
+    from ray.data.aggregate import Unique
+
+    # One row per bucket with its leaders (a vectorised aggregation, not a Python call
+    # per bucket: most buckets hold one leader and are dropped at once).
+    buckets = band_rows.groupby(["band", "hash"], num_partitions=partitions).aggregate(
+        Unique(on="leader", alias_name="leaders")
     )
+    pairs = buckets.map_batches(_bucket_pairs, batch_format="pyarrow")
     pairs = pairs.groupby(["a", "b"], num_partitions=partitions).count().materialize()
     stats += pairs.stats()
     edges = _confirm(docs, pairs, config_text, threshold, partitions)
@@ -442,6 +447,7 @@ def _exact_group(group: pa.Table) -> pa.Table:
         {
             _DOC_ID: group.column(_DOC_ID),
             "leader": pa.array([leader] * len(ids), pa.string()),
+            "group_size": pa.array([len(ids)] * len(ids), pa.int64()),
             "is_leader": pa.array([i == leader for i in ids]),
             "n_chars": group.column("n_chars"),
             "published": group.column("published"),
@@ -451,29 +457,31 @@ def _exact_group(group: pa.Table) -> pa.Table:
 
 
 def _band_rows(leaders: pa.Table) -> pa.Table:
-    bands = leaders.column("band_hashes")
-    lengths = pc.list_value_length(bands).fill_null(0).to_pylist()
-    ids = leaders.column(_DOC_ID).to_pylist()
-    index, owner = [], []
-    for doc_id, n in zip(ids, lengths):
-        index.extend(range(n))
-        owner.extend([doc_id] * n)
+    import numpy as np
+
+    bands = leaders.column("band_hashes").combine_chunks()
+    owner = pc.list_parent_indices(bands)
+    # A band's index is its place in its document's list.
+    starts = np.asarray(bands.offsets)[:-1]
+    index = np.arange(len(owner)) - starts[np.asarray(owner)] if len(owner) else np.array([], np.int64)
     return pa.table(
         {
-            "band": pa.array(index, pa.uint32()),
+            "band": pa.array(index.astype(np.uint32)),
             "hash": pc.list_flatten(bands),
-            "leader": pa.array(owner, pa.string()),
+            "leader": leaders.column(_DOC_ID).combine_chunks().cast(pa.string()).take(owner),
         }
     )
 
 
-def _bucket_pairs(bucket: pa.Table) -> pa.Table:
-    ids = sorted(set(bucket.column("leader").to_pylist()))
+def _bucket_pairs(buckets: pa.Table) -> pa.Table:
+    shared = buckets.filter(pc.greater(pc.list_value_length(buckets.column("leaders")), 1))
     a, b = [], []
-    for i, x in enumerate(ids):
-        for y in ids[i + 1 :]:
-            a.append(x)
-            b.append(y)
+    for leaders in shared.column("leaders").to_pylist():
+        ids = sorted(set(leaders))
+        for i, x in enumerate(ids):
+            for y in ids[i + 1 :]:
+                a.append(x)
+                b.append(y)
     return pa.table({"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string())})
 
 
@@ -613,6 +621,10 @@ _components = _Lazy(_remote_components)
 
 
 def _fill_component(t: pa.Table) -> pa.Table:
+    # A document alone in its exact group and in no confirmed pair is kept, its own
+    # cluster: what apply does for a document no placement names, so it goes no further.
+    placed = pc.or_(pc.is_valid(t.column("component")), pc.greater(t.column("group_size"), 1))
+    t = t.filter(placed)
     leader = t.column("leader").cast(pa.string())
     component = pc.coalesce(t.column("component").cast(pa.string()), leader)
     return pa.table(
