@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv goldens stopwords gazetteer ner-model clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv goldens stopwords gazetteer ner-model clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -35,9 +35,16 @@ clippy:
 rust-test:
 	$(CARGO) test --locked --workspace
 
-# The Python tests read the output the way notebooks do (pyarrow, polars).
-py-test: build venv
+# The Python tests read the output the way notebooks do (pyarrow, polars), and drive
+# the newsprep package; stubtest holds its .pyi stubs to the compiled module.
+py-test: build develop
 	NEWSPREP_BIN=$(BIN) $(VENV)/bin/python -m pytest -q tests/python
+	$(VENV)/bin/python -m mypy.stubtest --mypy-config-file pyproject.toml newsprep
+
+# The newsprep package (pyproject.toml, crates/python) built in the dev profile into
+# target/, shared with cargo, and installed into the test environment as editable.
+develop: venv
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --profile dev
 
 venv: $(VENV)/.installed
 

@@ -1,8 +1,6 @@
 //! The `newsprep` binary: parses the command line, sets up logging, and maps every
 //! outcome to an exit code a scheduler can act on.
 
-mod guard;
-mod output;
 mod progress;
 mod report;
 mod run;

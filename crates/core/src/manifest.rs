@@ -12,8 +12,10 @@ use crate::runner::plan::PlanRecord;
 use crate::runner::{PassReport, RunReport, StageReport};
 
 /// The manifest of one run. Field names are part of the output contract. The CLI, the
-/// report and the tests read it back as this type too.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// report and the tests read it back as this type too; a field an older release did not
+/// write reads as its default, so `newsprep report` still reads that release's outputs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Manifest {
     pub newsprep_version: String,
     pub schema_version: u32,
@@ -45,6 +47,7 @@ pub struct Manifest {
 
 /// How much of the run was taken from earlier outputs instead of decoded.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Reuse {
     /// `full` (every input decoded), `incremental` (`run --incremental`) or `merge`.
     pub mode: String,
@@ -60,7 +63,8 @@ pub struct Reuse {
     pub decodes: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Counts {
     /// Documents read: kept + duplicates + quarantined (a WARC file counts each record
     /// that became a document or a quarantine row).
@@ -175,5 +179,18 @@ mod tests {
         assert_eq!((read.counts.read, read.counts.kept), (6, 5));
         assert_eq!(read.quarantined_by_reason["empty"], 1);
         assert_eq!(read.config, Config::default());
+    }
+
+    /// What a release before the plan, the passes and the reuse record wrote.
+    #[test]
+    fn an_older_manifest_reads_with_defaults_for_what_it_lacks() {
+        let json = r#"{"newsprep_version": "0.1.0", "schema_version": 2,
+            "counts": {"read": 5, "kept": 4, "duplicates": 0, "quarantined": 1, "written": 4},
+            "quarantined_by_reason": {"empty": 1}}"#;
+        let read: Manifest = serde_json::from_str(json).unwrap();
+        assert_eq!((read.counts.read, read.counts.quarantined), (5, 1));
+        assert_eq!(read.schema_version, 2);
+        assert!(read.plan.passes.is_empty() && read.stages.is_empty());
+        assert_eq!(read.reuse.mode, "");
     }
 }

@@ -286,7 +286,7 @@ impl SpillFile {
             .build();
         let rows = config.max_rows_per_file;
         let state_dir = create_dirs(dir)?;
-        let columns = state::spill_columns();
+        let columns: Vec<_> = state::spill_columns().collect();
         Ok(SpillFile {
             dir: dir.to_owned(),
             documents: Table::create(
@@ -540,6 +540,64 @@ mod tests {
         );
         let trace = read_all(&dir.path().join(STATE_DIR).join("trace.parquet"));
         assert_eq!(trace.num_rows(), 2);
+    }
+
+    /// A spill holds only what a restored document is made of, and gives back every
+    /// field of the document and its trace as written.
+    #[test]
+    fn a_spill_gives_back_the_whole_document_and_its_trace() {
+        use newsprep_core::document::{DedupNote, DocId, Signature, Trace};
+        use newsprep_core::runner::Spill;
+        let dir = tempfile::tempdir().unwrap();
+        let meta = FileMetadata {
+            config_hash: "cafe".into(),
+        };
+        let mut written = doc("a.txt", "Bakiyev fled Osh.");
+        written.meta.attribution = Some("Reuters".into());
+        written.dedup = Some(DedupNote {
+            cluster: DocId::for_path("b.txt"),
+            duplicate_of: Some(DocId::for_path("b.txt")),
+            similarity: Some(0.91),
+            dropped: true,
+        });
+        written.trace = Trace {
+            input_hash: Some(format!("{:032x}", 7u128)),
+            input_bytes: Some(17),
+            chrome_lines: Some(vec![(3, true), (5, false)]),
+            signature: Some(Signature {
+                exact: 42,
+                n_chars: 17,
+                published: Some(1_111_400_040_000_000),
+                bands: vec![9, 8, 7],
+            }),
+        };
+        let spill = SpillFile::create(dir.path(), &ExportConfig::default(), &meta).unwrap();
+        let mut spill: Box<dyn Spill> = Box::new(spill);
+        spill.write(vec![written.clone()]).unwrap();
+        let earlier = spill.finish().unwrap();
+
+        let names = read_all(&dir.path().join("documents.parquet"))
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect::<Vec<_>>();
+        assert!(!names.iter().any(|n| n == "n_words" || n == "content_hash"));
+        assert!(!dir.path().join("entities.parquet").exists());
+
+        let file = newsprep_core::input::InputFile {
+            path: "a.txt".into(),
+            rel_path: "a.txt".to_owned(),
+            size: written.source_bytes,
+            compression: newsprep_core::Compression::None,
+        };
+        let mut reader = earlier.reader().unwrap();
+        let (kept, _) = reader.read(&file, &|_| true, 10).unwrap();
+        let read: Vec<Document> = kept
+            .into_iter()
+            .map(newsprep_core::runner::KeptDoc::into_document)
+            .collect();
+        assert_eq!(read, [written]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 use parquet::arrow::ProjectionMask;
 use rustc_hash::FxHashMap;
 
-use crate::schema::documents::{self, DocumentColumn};
+use crate::schema::documents;
 use crate::schema::{self, quarantine, Column};
 use crate::state;
 use crate::{DOCUMENTS, QUARANTINE, STATE_DIR, TRACE};
@@ -320,7 +320,7 @@ impl Cursor {
 /// to hold exactly these columns, in this order, when their batches were read.
 fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) -> Document {
     let mut doc = Document::default();
-    for (column, array) in restored_columns().zip(docs.columns()) {
+    for (column, array) in state::spill_columns().zip(docs.columns()) {
         if let Some(read) = column.read {
             read(array.as_ref(), row, &mut doc);
         }
@@ -331,12 +331,6 @@ fn document(docs: &RecordBatch, row: usize, trace: &RecordBatch, trow: usize) ->
         }
     }
     doc
-}
-
-/// The documents columns a restored document is made of: those [`state::spill_columns`]
-/// names, without collecting them for every document.
-fn restored_columns() -> impl Iterator<Item = &'static DocumentColumn> {
-    documents::COLUMNS.iter().filter(|c| c.read.is_some())
 }
 
 /// The columns read from a table's files, and every column the table may hold.
@@ -358,7 +352,7 @@ impl Projection {
 
     /// What a restored document is made of, from an output or a spill.
     fn documents() -> Projection {
-        Projection::of(documents::COLUMNS, restored_columns())
+        Projection::of(documents::COLUMNS, state::spill_columns())
     }
 }
 

@@ -1,7 +1,9 @@
 //! Runner state, not public output: the columns of `_state/trace.parquet` (what the
 //! next `run --incremental` or `merge` reads to reuse a document without its file) and
-//! of the spills that carry documents between the passes of one run. Both are written
-//! and read by this build alone, so they change without a schema version.
+//! of the spills that carry documents between the passes of one run. Notebooks never
+//! read either. A spill lives for one run of one build; the trace is read by later
+//! builds, which check its `newsprep.schema_version` as they do the tables', so a
+//! change of its columns bumps `SCHEMA_VERSION` too.
 
 use std::sync::Arc;
 
@@ -26,11 +28,8 @@ pub type TraceColumn = Column<Write, Read>;
 /// The documents columns a spill holds: those a restored document is made of. The
 /// counts and hashes derived from the text are left out; the final pass, which
 /// writes the output, computes them.
-pub fn spill_columns() -> Vec<&'static DocumentColumn> {
-    documents::COLUMNS
-        .iter()
-        .filter(|c| c.read.is_some())
-        .collect()
+pub fn spill_columns() -> impl Iterator<Item = &'static DocumentColumn> + Clone {
+    documents::COLUMNS.iter().filter(|c| c.read.is_some())
 }
 
 /// `_state/trace.parquet`: one row per row of `documents.parquet`, in the same order.

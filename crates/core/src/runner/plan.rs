@@ -240,12 +240,14 @@ fn restore_point(stages: &[Shape]) -> Incremental {
 
 /// What `manifest.json` records of the plan.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PlanRecord {
     pub incremental: String,
     pub passes: Vec<PassRecord>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PassRecord {
     pub name: String,
     pub reads: String,

@@ -65,6 +65,7 @@ pub struct RunReport {
 
 /// Counts and time of one stage, each document counted once (in the pass that keeps it).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StageReport {
     pub name: String,
     pub docs_in: u64,
@@ -79,6 +80,7 @@ pub struct StageReport {
 /// pass kept every thread busy; `serial_share` is the part of its work that ran on one
 /// thread, estimated from the two (Amdahl's law solved for the serial part).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PassReport {
     pub name: String,
     pub wall_ms: u64,

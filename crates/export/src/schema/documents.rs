@@ -690,7 +690,11 @@ mod tests {
         written.mojibake_repairs = 2;
         written.meta.title = Some("Osh".into());
         written.meta.published = Some(1_111_400_040_000_000);
+        written.meta.attribution = Some("Reuters".into());
         written.meta.author = vec!["Jane Doe".into()];
+        written.meta.site_name = Some("Example News".into());
+        written.meta.url = Some("https://example.com/a".into());
+        written.meta.canonical_url = Some("https://example.com/b".into());
         written.meta.page_language = Some("en-US".into());
         written.origin = Some(Origin {
             record_id: "<urn:uuid:1>".into(),

@@ -306,6 +306,8 @@ pub fn read_list(list: &ListArray, row: usize) -> Option<Vec<Mention>> {
     }
     let items = list.value(row);
     let items = items.as_struct();
+    // The reader checked the struct's fields by name when it opened the file
+    // (`same_shape`), so none is missing here.
     let readers: Vec<(&ArrayRef, Read)> = fields()
         .iter()
         .filter_map(|field| Some((items.column_by_name(field.name)?, field.read?)))

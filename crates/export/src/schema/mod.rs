@@ -102,6 +102,7 @@ pub fn dictionary_columns() -> Vec<&'static str> {
                 .map(|c| c.name),
         )
         .collect();
+    names.sort_unstable();
     names.dedup();
     names
 }

@@ -10,6 +10,7 @@ use newsprep_core::document::QuarantineRecord;
 use super::{int64, to_i64, utf8, Column};
 
 pub type Write = fn(&[QuarantineRecord]) -> Result<ArrayRef, ArrowError>;
+/// No reader: nothing restores a quarantine row (`read` is `None` throughout).
 pub type QuarantineColumn = Column<Write, ()>;
 
 /// The table, in file order.

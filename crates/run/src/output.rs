@@ -7,12 +7,36 @@
 //! next to it.
 
 use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::Context;
 use tracing::warn;
+
+/// A step on the output folder or beside it failed: what was being done, with the
+/// path, and the system's reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}")]
+pub struct OutputError {
+    what: String,
+    #[source]
+    source: Option<io::Error>,
+}
+
+/// Names what failed, as `anyhow`'s `with_context` did before this module left the
+/// binary, so the messages stay the same.
+trait Context<T> {
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T, OutputError>;
+}
+
+impl<T> Context<T> for io::Result<T> {
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T, OutputError> {
+        self.map_err(|source| OutputError {
+            what: what(),
+            source: Some(source),
+        })
+    }
+}
 
 /// Held while a run writes to an output folder; released on drop.
 pub struct Lock {
@@ -26,7 +50,7 @@ pub enum LockError {
         path: PathBuf,
         holder: String,
     },
-    Io(anyhow::Error),
+    Io(OutputError),
 }
 
 impl Lock {
@@ -48,7 +72,7 @@ impl Lock {
                         .map_err(LockError::Io)?;
                     return Ok(Lock { path });
                 }
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
                     let holder = fs::read_to_string(&path).unwrap_or_default();
                     if holder_alive(&holder) {
                         return Err(LockError::Held {
@@ -62,17 +86,17 @@ impl Lock {
                         .map_err(LockError::Io)?;
                 }
                 Err(err) => {
-                    return Err(LockError::Io(
-                        anyhow::Error::new(err)
-                            .context(format!("cannot create lock {}", path.display())),
-                    ))
+                    return Err(LockError::Io(OutputError {
+                        what: format!("cannot create lock {}", path.display()),
+                        source: Some(err),
+                    }))
                 }
             }
         }
-        Err(LockError::Io(anyhow::anyhow!(
-            "cannot take lock {}",
-            path.display()
-        )))
+        Err(LockError::Io(OutputError {
+            what: format!("cannot take lock {}", path.display()),
+            source: None,
+        }))
     }
 }
 
@@ -111,7 +135,7 @@ const CARRIED: &[&str] = &["shards"];
 /// Puts the finished staging folder in the place of `output`. The old output is moved
 /// aside first and removed last, so at every moment one complete output exists under
 /// one of the two names.
-pub fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
+pub fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
     let old = beside(output, &format!("newsprep-old-{}", std::process::id()));
     let had_output = output.exists();
     if had_output {
@@ -129,7 +153,7 @@ pub fn swap_in(staging: &Path, output: &Path) -> anyhow::Result<()> {
 }
 
 /// Moves the [`CARRIED`] folders of `old` into `output`, where it has none.
-fn carry_over(old: &Path, output: &Path) -> anyhow::Result<()> {
+fn carry_over(old: &Path, output: &Path) -> Result<(), OutputError> {
     for name in CARRIED {
         let (from, to) = (old.join(name), output.join(name));
         if from.is_dir() && !to.exists() {
@@ -143,7 +167,7 @@ fn carry_over(old: &Path, output: &Path) -> anyhow::Result<()> {
 /// Cleans up after a run that was killed (SIGKILL, power loss): removes its staging
 /// folder, and if it died between moving the old output aside and moving the new one
 /// in, puts the old output back. Call it holding the lock, so no other run is writing.
-pub fn recover(output: &Path) -> anyhow::Result<()> {
+pub fn recover(output: &Path) -> Result<(), OutputError> {
     let (parent, name) = parent_and_name(output);
     let Ok(entries) = fs::read_dir(parent) else {
         return Ok(());

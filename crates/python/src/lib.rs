@@ -1,0 +1,357 @@
+//! The `newsprep._newsprep` extension module: the pipeline's stages callable from
+//! Python over Arrow. The Python package (python/newsprep) wraps it; the names users
+//! rely on, and their docs, are there.
+//!
+//! Every call releases the GIL while Rust works, and runs rows on rayon's pool as the
+//! CLI does. Arrow crosses in both directions through the C data interface: the
+//! content column is read where pyarrow put it, never as one Python object per row.
+
+mod corpus;
+mod run;
+mod stages;
+mod table;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use arrow_array::RecordBatch;
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use newsprep_core::config::Config;
+use newsprep_core::document::{DocId, Document, Metadata};
+use newsprep_core::input::InputFile;
+use newsprep_core::stage::{Decode, Entry};
+use newsprep_export::schema::documents::{self, DocumentColumn};
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+
+use stages::{compression_of, Outcome, Row, Stages};
+
+/// The page file name `extract` decodes under: an HTML name, so the HTML path is
+/// taken whatever the bytes start with.
+const PAGE_NAME: &str = "page.html";
+
+/// What `extract` returns of a document, by the documents table's names.
+const EXTRACTED: [&DocumentColumn; 11] = [
+    &documents::TEXT,
+    &documents::TITLE,
+    &documents::AUTHOR,
+    &documents::PUBLISHED,
+    &documents::ATTRIBUTION,
+    &documents::SITE_NAME,
+    &documents::URL,
+    &documents::CANONICAL_URL,
+    &documents::PAGE_LANGUAGE,
+    &documents::LANGUAGE,
+    &documents::LANGUAGE_SCORE,
+];
+
+/// The settings `config` names: a `pipeline.toml`, or the defaults; read and checked
+/// by the run library, so that a bad file gets the CLI's message.
+fn load_config(config: Option<PathBuf>) -> PyResult<Config> {
+    let source = match config {
+        Some(path) => newsprep_run::ConfigSource::File(path),
+        None => newsprep_run::ConfigSource::Given(Box::default()),
+    };
+    newsprep_run::load_config(&newsprep_run::Options {
+        config: source,
+        ..newsprep_run::Options::default()
+    })
+    .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// `extract`'s stages: the default ones but the entity tagger, whose mentions it does
+/// not return. Built once per `keep_removed`, as the gazetteer and model are not cheap.
+fn extract_stages(keep_removed: bool) -> PyResult<&'static Stages> {
+    static PLAIN: OnceLock<Stages> = OnceLock::new();
+    static KEEPING: OnceLock<Stages> = OnceLock::new();
+    let cell = if keep_removed { &KEEPING } else { &PLAIN };
+    if let Some(stages) = cell.get() {
+        return Ok(stages);
+    }
+    let mut config = Config::default();
+    config.entities.enabled = false;
+    config.boilerplate.keep_removed = keep_removed;
+    let stages = Stages::new(&config).map_err(PyValueError::new_err)?;
+    Ok(cell.get_or_init(|| stages))
+}
+
+/// One page in, its article as a one-row batch of the extracted columns, or `None`.
+#[pyfunction]
+#[pyo3(signature = (html, url=None, keep_removed=false))]
+fn extract<'py>(
+    py: Python<'py>,
+    html: &[u8],
+    url: Option<&str>,
+    keep_removed: bool,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let stages = extract_stages(keep_removed)?;
+    let batch = py.detach(|| {
+        let outcome = stages.run_bytes(
+            Row {
+                source_path: PAGE_NAME,
+                content: html,
+                url,
+                origin: None,
+            },
+            usize::MAX,
+        );
+        match outcome {
+            Outcome::Kept(doc) => {
+                let mut columns: Vec<&DocumentColumn> = EXTRACTED.to_vec();
+                if keep_removed {
+                    columns.push(&documents::REMOVED_TEXT);
+                }
+                table::documents_batch(std::slice::from_ref(&doc), &columns).map(Some)
+            }
+            Outcome::Rejected { .. } => Ok(None),
+        }
+    });
+    match batch.map_err(|e| PyValueError::new_err(e.to_string()))? {
+        Some(batch) => Ok(Some(batch.to_pyarrow(py)?)),
+        None => Ok(None),
+    }
+}
+
+/// The configured stages, run in process over Arrow batches.
+#[pyclass(frozen, module = "newsprep._newsprep")]
+struct Pipeline {
+    stages: Arc<Stages>,
+    config: Config,
+}
+
+#[pymethods]
+impl Pipeline {
+    #[new]
+    #[pyo3(signature = (config=None))]
+    fn new(config: Option<PathBuf>) -> PyResult<Pipeline> {
+        let config = load_config(config)?;
+        let stages = Stages::new(&config).map_err(PyValueError::new_err)?;
+        Ok(Pipeline {
+            stages: Arc::new(stages),
+            config,
+        })
+    }
+
+    /// Names of the stages after decode, in order.
+    #[getter]
+    fn stages(&self) -> Vec<&'static str> {
+        self.stages.stages.iter().map(|s| s.name()).collect()
+    }
+
+    /// One pyarrow.RecordBatch in, one out, row for row, through the stages before
+    /// `until` (all of them when `None`).
+    #[pyo3(signature = (batch, until=None))]
+    fn process_batch<'py>(
+        &self,
+        py: Python<'py>,
+        batch: &Bound<'py, PyAny>,
+        until: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let upto = self.upto(until)?;
+        let stages = &self.stages;
+        let out = py.detach(|| {
+            let outcomes = table::process(stages, &batch, upto)?;
+            table::outcomes_batch(outcomes).map_err(|e| e.to_string())
+        });
+        out.map_err(PyValueError::new_err)?.to_pyarrow(py)
+    }
+
+    /// Each document's summary for the corpus stage `stage`.
+    fn observe<'py>(
+        &self,
+        py: Python<'py>,
+        stage: &str,
+        batch: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let stages = &self.stages;
+        let out = py.detach(|| corpus::observe(stages, stage, &batch));
+        out.map_err(PyValueError::new_err)?.to_pyarrow(py)
+    }
+
+    /// The documents with `stage` applied under `decided`, then the stages after it
+    /// up to `until`.
+    #[pyo3(signature = (stage, batch, decided, until=None))]
+    fn apply<'py>(
+        &self,
+        py: Python<'py>,
+        stage: &str,
+        batch: &Bound<'py, PyAny>,
+        decided: &Bound<'py, PyAny>,
+        until: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let decided = RecordBatch::from_pyarrow_bound(decided)?;
+        let (stages, config) = (&self.stages, &self.config);
+        let out = py.detach(|| {
+            let (outcomes, rejected) =
+                corpus::apply(stages, config, stage, &batch, &decided, until)?;
+            let out = table::outcomes_batch(outcomes).map_err(|e| e.to_string())?;
+            table::keep_rows(&batch, out, &rejected).map_err(|e| e.to_string())
+        });
+        out.map_err(PyValueError::new_err)?.to_pyarrow(py)
+    }
+
+    /// The documents of the file at `path`, read as the runner reads it, in batches.
+    #[pyo3(signature = (path, source_path=None, batch_rows=256))]
+    fn process_path(
+        &self,
+        path: PathBuf,
+        source_path: Option<String>,
+        batch_rows: usize,
+    ) -> PyResult<Batches> {
+        let meta = std::fs::metadata(&path)
+            .map_err(|e| PyOSError::new_err(format!("cannot read {}: {e}", path.display())))?;
+        let rel_path = source_path.unwrap_or_else(|| {
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.to_string_lossy().into_owned())
+        });
+        let input = InputFile {
+            compression: compression_of(&rel_path),
+            path,
+            rel_path,
+            size: meta.len(),
+        };
+        Ok(Batches::spawn(
+            Arc::clone(&self.stages),
+            input,
+            batch_rows.max(1),
+        ))
+    }
+}
+
+/// Batches of documents made on a thread of their own, one batch ahead of the reader.
+#[pyclass(frozen, module = "newsprep._newsprep")]
+struct Batches {
+    receiver: Mutex<Receiver<Result<RecordBatch, String>>>,
+}
+
+impl Batches {
+    fn spawn(stages: Arc<Stages>, input: InputFile, rows: usize) -> Batches {
+        let (sender, receiver) = sync_channel(1);
+        std::thread::spawn(move || {
+            let mut chunk = Vec::with_capacity(rows);
+            let flush = |chunk: &mut Vec<Entry>| {
+                let batch = outcomes_of(&stages, &input, std::mem::take(chunk));
+                sender.send(batch).is_ok()
+            };
+            for entry in stages.decoder.open(&input) {
+                if matches!(entry, Entry::Skipped(_)) {
+                    continue;
+                }
+                chunk.push(entry);
+                // A reader that went away (the generator was dropped) ends the work.
+                if chunk.len() == rows && !flush(&mut chunk) {
+                    return;
+                }
+            }
+            if !chunk.is_empty() {
+                flush(&mut chunk);
+            }
+        });
+        Batches {
+            receiver: Mutex::new(receiver),
+        }
+    }
+}
+
+/// The batch of one chunk of a file's entries, decoded in parallel, in file order.
+fn outcomes_of(
+    stages: &Stages,
+    input: &InputFile,
+    entries: Vec<Entry>,
+) -> Result<RecordBatch, String> {
+    use rayon::prelude::*;
+    let outcomes = entries
+        .into_par_iter()
+        .map(|entry| match entry {
+            Entry::Part(part) => stages.run(input, part, usize::MAX),
+            Entry::Unreadable { rejection, url, .. } => Outcome::Rejected {
+                doc: Document {
+                    doc_id: DocId::for_path(&input.rel_path),
+                    source_path: input.rel_path.clone(),
+                    source_bytes: input.size,
+                    meta: Metadata {
+                        url,
+                        ..Metadata::default()
+                    },
+                    ..Document::default()
+                },
+                stage: "decode",
+                rejection,
+            },
+            Entry::Skipped(_) => unreachable!("skipped entries are left out before"),
+        })
+        .collect();
+    table::outcomes_batch(outcomes).map_err(|e| e.to_string())
+}
+
+impl Pipeline {
+    /// How many stages run before the stage named `until` (all of them for `None`).
+    fn upto(&self, until: Option<&str>) -> PyResult<usize> {
+        let Some(until) = until else {
+            return Ok(self.stages.stages.len());
+        };
+        self.stages
+            .stages
+            .iter()
+            .position(|s| s.name() == until)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "no stage {until:?} in this pipeline: its stages are {:?}",
+                    self.stages
+                        .stages
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                ))
+            })
+    }
+}
+
+#[pymethods]
+impl Batches {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let next = py.detach(|| match self.receiver.lock() {
+            Ok(receiver) => receiver.recv().ok(),
+            Err(_) => None,
+        });
+        match next {
+            Some(Ok(batch)) => Ok(Some(batch.to_pyarrow(py)?)),
+            Some(Err(message)) => Err(PyValueError::new_err(message)),
+            None => Ok(None),
+        }
+    }
+}
+
+#[pymodule]
+fn _newsprep(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", newsprep_core::VERSION)?;
+    m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(run::run, m)?)?;
+    m.add("UsageError", m.py().get_type::<run::UsageError>())?;
+    m.add("LockedError", m.py().get_type::<run::LockedError>())?;
+    m.add("RunError", m.py().get_type::<run::RunError>())?;
+    m.add_class::<Pipeline>()?;
+    m.add_class::<Batches>()?;
+    // What observe gives and apply takes, per corpus stage: (summary column, decided
+    // key column, decided count column).
+    let corpus_columns = pyo3::types::PyDict::new(m.py());
+    corpus_columns.set_item(
+        "boilerplate",
+        (corpus::LINE_HASHES, corpus::LINE_HASH, corpus::DOCUMENTS),
+    )?;
+    corpus_columns.set_item(
+        "link_people",
+        (corpus::NAMES, corpus::NAME, corpus::DOCUMENTS),
+    )?;
+    m.add("CORPUS_COLUMNS", corpus_columns)?;
+    Ok(())
+}
