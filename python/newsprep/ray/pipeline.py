@@ -135,10 +135,12 @@ def _init_ray(num_cpus: Optional[int]) -> int:
 # ---------------------------------------------------------------------------------
 # Workers: one Pipeline per process and config, built on first use.
 
-_PIPELINES: Dict[str, newsprep.Pipeline] = {}
+# The package's Pipeline; typed Any since the engine also calls its compiled half
+# (`_inner`: process_path with `until`, dedup_shingles, tables, describe).
+_PIPELINES: Dict[str, Any] = {}
 
 
-def _pipeline(config_text: Optional[bytes]) -> newsprep.Pipeline:
+def _pipeline(config_text: Optional[bytes]) -> Any:
     key = hashlib.sha256(config_text or b"").hexdigest()
     found = _PIPELINES.get(key)
     if found is None:
@@ -212,7 +214,7 @@ def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline):
         return ray.data.from_arrow(empty)
     files = ray.data.from_items(tasks, override_num_blocks=len(tasks))
     return files.map_batches(
-        _read_files,
+        _read_files,  # type: ignore[arg-type]
         batch_size=1,
         batch_format="pyarrow",
         fn_kwargs={"fs": fs, "config_text": config_text, "until": until},
@@ -673,8 +675,8 @@ def _place_component(rows: pa.Table) -> pa.Table:
     groups: Dict[str, list] = {}
     for m in members:
         groups.setdefault(m["leader"], []).append(m)
-    for g in groups.values():
-        g.sort(key=keep_key)
+    for group in groups.values():
+        group.sort(key=keep_key)
     order = sorted(groups, key=lambda g: keep_key(groups[g][0]))
     rank = {g: r for r, g in enumerate(order)}
     neighbours: Dict[str, list] = {g: [] for g in groups}
@@ -788,7 +790,7 @@ def _write_part(docs: pa.Table, config_text, writer: storage.Output, described) 
     pipeline = _pipeline(config_text)
     tables = pipeline._inner.tables(_one_batch(docs))
     key = uuid.uuid4().hex
-    rows = {"table": [], "path": [], "first": [], "counts": []}
+    rows: Dict[str, List[str]] = {"table": [], "path": [], "first": [], "counts": []}
     for table in storage.TABLES:
         batch = tables[table]
         if batch.num_rows == 0:

@@ -306,7 +306,7 @@ def replaceable(output: Location) -> None:
 def is_table_file(name: str, stem: str) -> bool:
     """``STEM.parquet`` or ``STEM-NNNNN.parquet``."""
     m = _TABLE_FILE.match(name)
-    return bool(m) and m.group("stem") == stem
+    return m is not None and m.group("stem") == stem
 
 
 def _is_output_entry(name: str, is_dir: bool) -> bool:
