@@ -1,5 +1,5 @@
 # The compiled module (crates/python); the package's own names are in __init__.pyi.
-from typing import Iterator, Optional, final
+from typing import Any, Iterator, Optional, final
 
 import pyarrow as pa
 
@@ -42,8 +42,17 @@ class Pipeline:
         until: Optional[str] = None,
     ) -> pa.RecordBatch: ...
     def process_path(
-        self, path: str, source_path: Optional[str] = None, batch_rows: int = 256
+        self,
+        path: str,
+        source_path: Optional[str] = None,
+        batch_rows: int = 256,
+        until: Optional[str] = None,
     ) -> Batches: ...
+    def dedup_shingles(self, batch: pa.RecordBatch) -> pa.RecordBatch: ...
+    def tables(self, batch: pa.RecordBatch) -> dict[str, Any]: ...
+    def describe(self) -> str: ...
+    @staticmethod
+    def rejected_inputs(rows: list[tuple[str, str, str]]) -> pa.RecordBatch: ...
 
 @final
 class Batches:

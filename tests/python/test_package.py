@@ -308,8 +308,9 @@ def test_observe_and_apply_give_what_the_cli_gives_on_a_corpus(tmp_path):
 def test_observe_and_apply_refuse_a_stage_without_them():
     p = newsprep.Pipeline()
     docs = p.process(pa.record_batch({"source_path": ["a.txt"], "content": [b"Some text of a page. " * 20]}))
-    with pytest.raises(ValueError, match="dedup"):
-        p.observe("dedup", docs)
+    # A per-document stage has nothing to observe (dedup's are newsprep.ray's).
+    with pytest.raises(ValueError, match="language"):
+        p.observe("language", docs)
     with pytest.raises(ValueError, match="no stage"):
         p.observe("nothing", docs)
 

@@ -217,7 +217,7 @@ fn corpus_stage<'a>(
 }
 
 fn unsupported(name: &str) -> String {
-    format!("{name:?} has no observe and apply over Arrow: boilerplate and link_people have")
+    format!("{name:?} has no observe and apply over Arrow: boilerplate, dedup and link_people have")
 }
 
 /// A fresh corpus stage that has absorbed and decided what `decided` says: the same

@@ -7,6 +7,7 @@
 //! content column is read where pyarrow put it, never as one Python object per row.
 
 mod corpus;
+mod engine;
 mod run;
 mod stages;
 mod table;
@@ -166,8 +167,11 @@ impl Pipeline {
         batch: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let batch = RecordBatch::from_pyarrow_bound(batch)?;
-        let stages = &self.stages;
-        let out = py.detach(|| corpus::observe(stages, stage, &batch));
+        let (stages, config) = (&self.stages, &self.config);
+        let out = py.detach(|| match stage {
+            "dedup" => engine::observe_dedup(config, &batch),
+            _ => corpus::observe(stages, stage, &batch),
+        });
         out.map_err(PyValueError::new_err)?.to_pyarrow(py)
     }
 
@@ -186,22 +190,27 @@ impl Pipeline {
         let decided = RecordBatch::from_pyarrow_bound(decided)?;
         let (stages, config) = (&self.stages, &self.config);
         let out = py.detach(|| {
-            let (outcomes, rejected) =
-                corpus::apply(stages, config, stage, &batch, &decided, until)?;
+            let (outcomes, rejected) = match stage {
+                "dedup" => engine::apply_dedup(stages, config, &batch, &decided, until)?,
+                _ => corpus::apply(stages, config, stage, &batch, &decided, until)?,
+            };
             let out = table::outcomes_batch(outcomes).map_err(|e| e.to_string())?;
             table::keep_rows(&batch, out, &rejected).map_err(|e| e.to_string())
         });
         out.map_err(PyValueError::new_err)?.to_pyarrow(py)
     }
 
-    /// The documents of the file at `path`, read as the runner reads it, in batches.
-    #[pyo3(signature = (path, source_path=None, batch_rows=256))]
+    /// The documents of the file at `path`, read as the runner reads it, in batches,
+    /// through the stages before `until` (all of them when `None`).
+    #[pyo3(signature = (path, source_path=None, batch_rows=256, until=None))]
     fn process_path(
         &self,
         path: PathBuf,
         source_path: Option<String>,
         batch_rows: usize,
+        until: Option<&str>,
     ) -> PyResult<Batches> {
+        let upto = self.upto(until)?;
         let meta = std::fs::metadata(&path)
             .map_err(|e| PyOSError::new_err(format!("cannot read {}: {e}", path.display())))?;
         let rel_path = source_path.unwrap_or_else(|| {
@@ -219,7 +228,59 @@ impl Pipeline {
             Arc::clone(&self.stages),
             input,
             batch_rows.max(1),
+            upto,
         ))
+    }
+
+    /// Dedup's second look at each document: its shingle set (newsprep.ray confirms
+    /// candidate pairs with it).
+    fn dedup_shingles<'py>(
+        &self,
+        py: Python<'py>,
+        batch: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let config = &self.config;
+        let out = py.detach(|| engine::shingles(config, &batch));
+        out.map_err(PyValueError::new_err)?.to_pyarrow(py)
+    }
+
+    /// The output tables of processed rows, as the CLI's sink writes them: a dict of
+    /// `documents`, `entities` and `quarantine` batches, and `counts` (JSON).
+    fn tables<'py>(
+        &self,
+        py: Python<'py>,
+        batch: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let config = &self.config;
+        let tables = py
+            .detach(|| engine::tables(config, &batch))
+            .map_err(PyValueError::new_err)?;
+        let out = pyo3::types::PyDict::new(py);
+        out.set_item("documents", tables.documents.to_pyarrow(py)?)?;
+        out.set_item("entities", tables.entities.to_pyarrow(py)?)?;
+        out.set_item("quarantine", tables.quarantine.to_pyarrow(py)?)?;
+        out.set_item("counts", tables.counts.json().to_string())?;
+        Ok(out)
+    }
+
+    /// The quarantine rows of inputs a listing turned away before reading:
+    /// `(source_path, reason, detail)` each.
+    #[staticmethod]
+    fn rejected_inputs<'py>(
+        py: Python<'py>,
+        rows: Vec<(String, String, String)>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        engine::rejected_inputs(&rows)
+            .map_err(PyValueError::new_err)?
+            .to_pyarrow(py)
+    }
+
+    /// What a run with this config records (JSON): versions, the config and its
+    /// hash, how the Parquet files are written.
+    fn describe(&self) -> PyResult<String> {
+        engine::describe(&self.config).map_err(PyValueError::new_err)
     }
 }
 
@@ -230,12 +291,12 @@ struct Batches {
 }
 
 impl Batches {
-    fn spawn(stages: Arc<Stages>, input: InputFile, rows: usize) -> Batches {
+    fn spawn(stages: Arc<Stages>, input: InputFile, rows: usize, upto: usize) -> Batches {
         let (sender, receiver) = sync_channel(1);
         std::thread::spawn(move || {
             let mut chunk = Vec::with_capacity(rows);
             let flush = |chunk: &mut Vec<Entry>| {
-                let batch = outcomes_of(&stages, &input, std::mem::take(chunk));
+                let batch = outcomes_of(&stages, &input, std::mem::take(chunk), upto);
                 sender.send(batch).is_ok()
             };
             for entry in stages.decoder.open(&input) {
@@ -263,12 +324,13 @@ fn outcomes_of(
     stages: &Stages,
     input: &InputFile,
     entries: Vec<Entry>,
+    upto: usize,
 ) -> Result<RecordBatch, String> {
     use rayon::prelude::*;
     let outcomes = entries
         .into_par_iter()
         .map(|entry| match entry {
-            Entry::Part(part) => stages.run(input, part, usize::MAX),
+            Entry::Part(part) => stages.run(input, part, upto),
             Entry::Unreadable { rejection, url, .. } => Outcome::Rejected {
                 doc: Document {
                     doc_id: DocId::for_path(&input.rel_path),
