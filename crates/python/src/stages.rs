@@ -9,7 +9,7 @@ use newsprep_core::config::Config;
 use newsprep_core::document::{DocId, Document, Metadata, Origin, Reason, Rejection};
 use newsprep_core::input::{Compression, InputFile};
 use newsprep_core::stage::{Decode, Part, Stage};
-use newsprep_decode::{warc, Decoder};
+use newsprep_decode::{read, warc, Decoder};
 use newsprep_dedup::Dedup;
 use newsprep_entities::link::LinkPeople;
 use newsprep_entities::Entities;
@@ -171,37 +171,8 @@ impl Stages {
                 ),
             ));
         }
-        let (reader, format): (Box<dyn std::io::Read>, &str) = match compression {
-            Compression::None => return Ok(content.to_vec()),
-            Compression::Gzip => (Box::new(flate2::read::MultiGzDecoder::new(content)), "gzip"),
-            Compression::Zstd => (
-                Box::new(zstd::stream::read::Decoder::new(content).map_err(|e| {
-                    Rejection::new(Reason::BadCompression, format!("broken zstd stream: {e}"))
-                })?),
-                "zstd",
-            ),
-        };
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(reader, self.max_bytes.saturating_add(1)),
-            &mut bytes,
-        )
-        .map_err(|e| {
-            Rejection::new(
-                Reason::BadCompression,
-                format!("broken {format} stream: {e}"),
-            )
-        })?;
-        if bytes.len() as u64 > self.max_bytes {
-            return Err(Rejection::new(
-                Reason::TooLarge,
-                format!(
-                    "decompressed {format} content exceeds max_bytes = {}; stopped reading there",
-                    self.max_bytes
-                ),
-            ));
-        }
-        Ok(bytes)
+        // decode's reader, as the CLI reads a file: the same cap and rejections.
+        read::read_stream(content, compression, self.max_bytes)
     }
 }
 
