@@ -1,5 +1,5 @@
 # The compiled module (crates/python); the package's own names are in __init__.pyi.
-from typing import Iterator, Optional, final
+from typing import Any, Iterator, Optional, final
 
 import pyarrow as pa
 
@@ -43,6 +43,13 @@ class Pipeline:
     ) -> pa.RecordBatch: ...
     def process_path(
         self, path: str, source_path: Optional[str] = None, batch_rows: int = 256
+    ) -> Batches: ...
+    def process_stream(
+        self,
+        reader: Any,
+        source_path: str,
+        size: Optional[int] = None,
+        batch_rows: int = 256,
     ) -> Batches: ...
 
 @final
