@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-venv goldens stopwords gazetteer ner-model clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-venv goldens stopwords gazetteer ner-model clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -86,7 +86,7 @@ eval-language: release bench-venv
 	$(CARGO) run --release --manifest-path bench/language/Cargo.toml -- $(LANGUAGE_DIR)/multilingual.tsv $(LANGUAGE_DIR)/article_bench.tsv
 
 # Benchmarks, figures in BENCHMARKS.md. Release build; the Python peers get their own venv.
-bench: eval eval-html bench-dedup eval-entities eval-mojibake eval-language bench-pipeline bench-micro
+bench: eval eval-html bench-dedup eval-entities eval-mojibake eval-language bench-pipeline bench-python bench-micro
 
 # criterion micro-benchmarks of each stage's hot loop; the table goes to BENCHMARKS.md.
 bench-micro:
@@ -156,6 +156,12 @@ BENCH_WARC_BYTES ?= 50000000
 bench-pipeline-warc: release bench-venv
 	rm -rf $(BENCH_DIR)/warc && $(BENCH_BIN) gen-corpus --kind warc --from $(EVAL_DIR)/html --out $(BENCH_DIR)/warc --bytes $(BENCH_WARC_BYTES) --seed 1
 	$(BENCH_VENV)/bin/python bench/warc_bench.py $(RELEASE_BIN) $(BENCH_DIR)/warc $(BENCH_DIR)/warc-out --runs 3
+
+# The newsprep package, built release into the bench venv: extract beside trafilatura
+# on the benchmark's pages, Pipeline.process beside newsprep run on one thread.
+bench-python: release bench-venv
+	VIRTUAL_ENV=$(CURDIR)/$(BENCH_VENV) $(BENCH_VENV)/bin/maturin develop --release --locked
+	$(BENCH_VENV)/bin/python bench/python_bench.py $(RELEASE_BIN) $(EVAL_DIR)/html $(EVAL_DIR)/gold $(BENCH_DIR)/python
 
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB

@@ -27,10 +27,6 @@ __all__ = ["LockedError", "Pipeline", "RunError", "UsageError", "extract", "run"
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-# The bytes of a file object handed to process_file are read this many at a time.
-_CHUNK = 1 << 20
-
-
 def extract(
     html: Union[bytes, str], url: Optional[str] = None, keep_removed: bool = False
 ) -> Optional[dict[str, Any]]:
@@ -233,7 +229,8 @@ class Pipeline:
         ``source`` is a path (any format ``newsprep run`` reads: a page, a text dump,
         a WARC file of any size, plain or compressed), read as the runner reads it,
         a batch at a time and never whole. It may also be a binary file object (such
-        as pyarrow's file systems open) holding one document, read in chunks.
+        as pyarrow's file systems open), read in chunks as Rust needs them: a WARC
+        file record by record, any other file as its one document.
         ``source_path`` names the file in the output (by default its file name).
 
         >>> import newsprep
@@ -245,16 +242,22 @@ class Pipeline:
             yield from self._inner.process_path(os.fspath(source), source_path, batch_rows)
             return
         name = source_path or os.path.basename(str(getattr(source, "name", "") or "input"))
-        chunks = []
-        while True:
-            chunk = source.read(_CHUNK)
-            if not chunk:
-                break
-            chunks.append(bytes(chunk))
-        content = pa.array([b"".join(chunks)], pa.large_binary())
-        yield self._inner.process_batch(
-            pa.record_batch({"source_path": pa.array([name]), "content": content})
-        )
+        yield from self._inner.process_stream(source, name, _size_of(source), batch_rows)
+
+
+def _size_of(source: BinaryIO) -> Optional[int]:
+    """The size of the file behind a file object, when it can tell (pyarrow's files
+    have ``size()``; an open file has a descriptor), for the rows of a rejected file."""
+    size = getattr(source, "size", None)
+    if callable(size):
+        try:
+            return int(size())
+        except Exception:
+            pass
+    try:
+        return os.fstat(source.fileno()).st_size
+    except Exception:
+        return None
 
 
 def _map(data: Union[pa.RecordBatch, pa.Table], f: Any) -> Union[pa.RecordBatch, pa.Table]:

@@ -53,6 +53,13 @@ class Pipeline:
     def describe(self) -> str: ...
     @staticmethod
     def rejected_inputs(rows: list[tuple[str, str, str]]) -> pa.RecordBatch: ...
+    def process_stream(
+        self,
+        reader: Any,
+        source_path: str,
+        size: Optional[int] = None,
+        batch_rows: int = 256,
+    ) -> Batches: ...
 
 @final
 class Batches:

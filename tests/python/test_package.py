@@ -183,7 +183,7 @@ def test_a_config_file_chooses_the_stages(tmp_path):
 
 def write_warc(path, pages):
     with open(path, "wb") as out:
-        writer = WARCWriter(out, gzip=True)
+        writer = WARCWriter(out, gzip=path.name.endswith(".gz"))
         for i, page in enumerate(pages):
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             record = writer.create_warc_record(
@@ -230,6 +230,69 @@ def test_process_file_reads_a_file_object(tmp_path):
     assert from_object.equals(from_path)
     assert from_object.column("text")[0].as_py()
     assert from_object.column("source_path").to_pylist() == [page.name]
+
+
+class Trickle(io.RawIOBase):
+    """A file object over bytes that hands over at most ``limit`` bytes a read, as
+    bytearrays, and keeps the sizes it was asked for; it tells its size as pyarrow's
+    files do when ``sized``."""
+
+    def __init__(self, data, limit=4096, fail_at=None, sized=False):
+        self._data = io.BytesIO(data)
+        if sized:
+            self.size = lambda: len(data)
+        self._limit = limit
+        self._fail_at = fail_at
+        self.asked = []
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        self.asked.append(n)
+        if self._fail_at is not None and self._data.tell() >= self._fail_at:
+            raise OSError("connection reset by peer")
+        return bytearray(self._data.read(min(n, self._limit) if n >= 0 else self._limit))
+
+
+def test_process_file_reads_a_warc_file_object_record_by_record_as_its_path(tmp_path):
+    pages = [gzip.open(p).read() for p in PAGES]
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, [pages[i % len(pages)] + f"<!-- {i} -->".encode() for i in range(300)])
+    from_path = pa.Table.from_batches(newsprep.Pipeline().process_file(warc, batch_rows=100))
+    stream = Trickle(warc.read_bytes())
+    batches = list(newsprep.Pipeline().process_file(stream, source_path=warc.name, batch_rows=100))
+    assert [b.num_rows for b in batches] == [100, 100, 100]
+    assert pa.Table.from_batches(batches).equals(from_path)
+    # Read in the chunks Rust asks for, never the whole file in one call.
+    assert stream.asked and max(stream.asked) < warc.stat().st_size // 10
+    # pyarrow's own file objects (as its S3 file system opens them) read the same.
+    with pa.OSFile(str(warc)) as f:
+        from_arrow = pa.Table.from_batches(newsprep.Pipeline().process_file(f, source_path=warc.name, batch_rows=100))
+    assert from_arrow.equals(from_path)
+
+
+def test_a_warc_file_object_that_breaks_keeps_the_records_before_it(tmp_path):
+    pages = [gzip.open(p).read() for p in PAGES]
+    warc = tmp_path / "crawl.warc"
+    write_warc(warc, pages)
+    data = warc.read_bytes()
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(data[: len(data) - 300])
+    from_path = pa.Table.from_batches(newsprep.Pipeline().process_file(cut))
+    stream = Trickle(cut.read_bytes(), sized=True)
+    from_stream = pa.Table.from_batches(newsprep.Pipeline().process_file(stream, source_path=cut.name))
+    assert from_stream.equals(from_path)
+    # The broken record's row says how big the file is when the file object can tell.
+    assert from_stream.column("source_bytes").to_pylist()[-1] == cut.stat().st_size
+    assert from_stream.column("reason").to_pylist()[-1] == "bad_warc"
+    # A read that raises is the last row's reason, with the Python error's message.
+    failing = Trickle(data, fail_at=len(data) // 2)
+    rows = pa.Table.from_batches(newsprep.Pipeline().process_file(failing, source_path=warc.name)).to_pylist()
+    assert 0 < len(rows) < len(pages) + 1
+    assert rows[-1]["reason"] == "bad_warc"
+    assert "connection reset by peer" in rows[-1]["detail"]
+    assert all(r["reason"] is None for r in rows[:-1])
 
 
 def test_import_does_not_import_ray():

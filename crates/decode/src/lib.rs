@@ -292,11 +292,11 @@ impl Decode for Decoder {
                 r.file_hash,
                 bytes.len() as u64,
             ),
-            None => (meta, None, input_hash(&bytes), input.size),
+            None => (meta, None, Some(input_hash(&bytes)), input.size),
         };
         Ok(Document {
             trace: Trace {
-                input_hash: Some(input_hash),
+                input_hash,
                 input_bytes: origin.as_ref().map(|_| input.size),
                 ..Trace::default()
             },

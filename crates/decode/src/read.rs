@@ -21,9 +21,36 @@ pub fn read_capped(input: &InputFile, max_bytes: u64) -> Result<Vec<u8>, Rejecti
     match input.compression {
         Compression::None => read_limited(file, max_bytes)
             .map_err(|e| Rejection::new(Reason::Unreadable, format!("cannot read file: {e}"))),
-        Compression::Gzip => decompress(flate2::read::MultiGzDecoder::new(file), max_bytes, "gzip"),
+        Compression::Gzip | Compression::Zstd => read_stream(file, input.compression, max_bytes),
+    }
+}
+
+/// Reads a file's bytes from any stream (a file object, bytes already in memory),
+/// decompressed as `compression` says, with the same cap and rejections as
+/// [`read_capped`]: a stream's size is not known ahead, so a plain one is also
+/// stopped at the cap.
+pub fn read_stream(
+    reader: impl Read,
+    compression: Compression,
+    max_bytes: u64,
+) -> Result<Vec<u8>, Rejection> {
+    match compression {
+        Compression::None => {
+            let bytes = read_limited(reader, max_bytes).map_err(|e| {
+                Rejection::new(Reason::Unreadable, format!("cannot read file: {e}"))
+            })?;
+            if bytes.len() as u64 > max_bytes {
+                return Err(too_large(format!(
+                    "file is over max_bytes = {max_bytes}; stopped reading there"
+                )));
+            }
+            Ok(bytes)
+        }
+        Compression::Gzip => {
+            decompress(flate2::read::MultiGzDecoder::new(reader), max_bytes, "gzip")
+        }
         Compression::Zstd => {
-            let decoder = zstd::stream::read::Decoder::new(file).map_err(|e| {
+            let decoder = zstd::stream::read::Decoder::new(reader).map_err(|e| {
                 Rejection::new(Reason::Unreadable, format!("cannot read file: {e}"))
             })?;
             decompress(decoder, max_bytes, "zstd")
@@ -125,6 +152,43 @@ mod tests {
             let err = read_capped(&input(&path, kind), 1 << 20).unwrap_err();
             assert_eq!(err.reason, Reason::BadCompression, "{}", err.detail);
         }
+    }
+
+    /// Bytes in memory read as the file holding them does, cap and rejections alike.
+    #[test]
+    fn a_stream_reads_as_its_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = gzip(&b"some text that compresses ".repeat(100));
+        let cases = [
+            ("a.txt.gz", full.clone(), Compression::Gzip, 1 << 20),
+            (
+                "cut.txt.gz",
+                full[..full.len() / 2].to_vec(),
+                Compression::Gzip,
+                1 << 20,
+            ),
+            ("bomb.txt.gz", full, Compression::Gzip, 500),
+            (
+                "a.txt.zst",
+                zstd::encode_all(&b"hello"[..], 3).unwrap(),
+                Compression::Zstd,
+                100,
+            ),
+            ("junk.txt.zst", b"not zstd".to_vec(), Compression::Zstd, 100),
+        ];
+        for (name, bytes, compression, cap) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let from_file = read_capped(&input(&path, compression), cap);
+            let from_stream = read_stream(&bytes[..], compression, cap);
+            assert_eq!(from_stream, from_file, "{name}");
+        }
+        let err = read_stream(&[b'x'; 2000][..], Compression::None, 1000).unwrap_err();
+        assert_eq!(err.reason, Reason::TooLarge);
+        assert_eq!(
+            read_stream(&b"plain"[..], Compression::None, 5).unwrap(),
+            b"plain"
+        );
     }
 
     #[test]

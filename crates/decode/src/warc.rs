@@ -39,8 +39,10 @@ pub struct RecordHeader {
     pub format: Option<Format>,
     /// The `charset` of the HTTP `Content-Type`, as written.
     pub http_charset: Option<String>,
-    /// BLAKE3 of the whole file, as the incremental fingerprint.
-    pub file_hash: String,
+    /// BLAKE3 of the whole file, as the incremental fingerprint; `None` for a file
+    /// read from a stream ([`entries_from`]), which cannot be hashed before its
+    /// records are handed on without reading it twice.
+    pub file_hash: Option<String>,
 }
 
 /// The entries of a WARC file, read as the runner iterates. `max_bytes` caps each
@@ -56,7 +58,36 @@ pub fn entries(input: &InputFile, max_bytes: u64) -> Parts<'_> {
             )))
         }
     };
-    match Records::open(input, max_bytes, file_hash) {
+    let opened = File::open(&input.path).and_then(|file| {
+        Records::new(
+            Box::new(file),
+            input.rel_path.clone(),
+            input.compression,
+            max_bytes,
+            Some(file_hash),
+        )
+    });
+    match opened {
+        Ok(records) => Box::new(records),
+        Err(err) => Box::new(std::iter::once(unreadable(
+            Reason::Unreadable,
+            format!("cannot open the WARC file: {err}"),
+            None,
+        ))),
+    }
+}
+
+/// The entries of a WARC file read from any stream (a Python file object, an object
+/// store's download) as [`entries`] reads a file on disk, record by record and never
+/// whole. `rel_path` names the file in the documents' ids; `compression` is what its
+/// name tells. The records carry no file hash: see [`RecordHeader::file_hash`].
+pub fn entries_from(
+    source: Box<dyn Read + Send>,
+    rel_path: &str,
+    compression: Compression,
+    max_bytes: u64,
+) -> Parts<'static> {
+    match Records::new(source, rel_path.to_owned(), compression, max_bytes, None) {
         Ok(records) => Box::new(records),
         Err(err) => Box::new(std::iter::once(unreadable(
             Reason::Unreadable,
@@ -108,8 +139,11 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 }
 
+/// Where a WARC file's bytes come from: the file on disk, or any stream.
+type Source = Box<dyn Read + Send>;
+
 /// The compressed file of a gzip WARC, read member by member.
-type Members = Counted<BufReader<File>>;
+type Members = Counted<BufReader<Source>>;
 
 /// The decompressed bytes of one stretch of the file, counted for offsets within it:
 /// one gzip member (read through a decoder that stops at its end, so the next member
@@ -153,10 +187,11 @@ impl BufRead for Stretch {
 }
 
 /// Reads a WARC file's records one at a time.
-struct Records<'a> {
-    input: &'a InputFile,
+struct Records {
+    /// The file's name in the documents' ids.
+    rel_path: String,
     max_bytes: u64,
-    file_hash: String,
+    file_hash: Option<String>,
     /// For gzip, between members: the compressed file.
     members: Option<Members>,
     /// The stretch being read, and the compressed offset it starts at (a member).
@@ -168,11 +203,16 @@ struct Records<'a> {
     done: bool,
 }
 
-impl<'a> Records<'a> {
-    fn open(input: &'a InputFile, max_bytes: u64, file_hash: String) -> io::Result<Records<'a>> {
-        let file = File::open(&input.path)?;
+impl Records {
+    fn new(
+        file: Source,
+        rel_path: String,
+        compression: Compression,
+        max_bytes: u64,
+        file_hash: Option<String>,
+    ) -> io::Result<Records> {
         let mut records = Records {
-            input,
+            rel_path,
             max_bytes,
             file_hash,
             members: None,
@@ -187,14 +227,14 @@ impl<'a> Records<'a> {
                 position: 0,
             })
         };
-        match input.compression {
+        match compression {
             Compression::Gzip => {
                 records.members = Some(Counted {
                     inner: BufReader::new(file),
                     position: 0,
                 });
             }
-            Compression::None => records.stretch = Some((whole(Box::new(file)), None)),
+            Compression::None => records.stretch = Some((whole(file), None)),
             Compression::Zstd => {
                 let decoder = zstd::stream::read::Decoder::new(file)?;
                 records.stretch = Some((whole(Box::new(decoder)), None));
@@ -385,7 +425,7 @@ impl<'a> Records<'a> {
             file_hash: self.file_hash.clone(),
         };
         Entry::Part(Part {
-            doc_id: DocId::for_path(&format!("{}#{record_id}", self.input.rel_path)),
+            doc_id: DocId::for_path(&format!("{}#{record_id}", self.rel_path)),
             bytes: Some(payload),
             header: Some(Box::new(header)),
             truncated,
@@ -395,7 +435,7 @@ impl<'a> Records<'a> {
     }
 }
 
-impl Iterator for Records<'_> {
+impl Iterator for Records {
     type Item = Entry;
     fn next(&mut self) -> Option<Entry> {
         self.next_entry()
@@ -717,6 +757,127 @@ mod tests {
             charset_of(http.content_type.as_deref().unwrap()).as_deref(),
             Some("ISO-8859-1")
         );
+    }
+
+    /// A reader that hands over a few bytes a call, as a network stream or a Python
+    /// file object may, so that no record arrives whole in one read.
+    struct Trickle(std::io::Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(7);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    /// What an entry says, but the file hash a stream cannot have.
+    fn summary(entry: Entry) -> String {
+        match entry {
+            Entry::Part(part) => {
+                let header = part
+                    .header
+                    .and_then(|h| h.downcast::<RecordHeader>().ok())
+                    .expect("a record's part carries its header");
+                format!(
+                    "part {:?} {:?} {:?} {} {} {:?} {} {:?} {:?} {:?}",
+                    part.doc_id,
+                    part.offset,
+                    part.url,
+                    part.truncated,
+                    part.bytes.map_or(0, |b| b.len()),
+                    header.record_id,
+                    header.offset,
+                    header.date,
+                    header.format,
+                    header.http_charset,
+                )
+            }
+            Entry::Unreadable {
+                rejection, offset, ..
+            } => format!("unreadable {:?} {offset:?}", rejection.reason),
+            Entry::Skipped(why) => format!("skipped {why}"),
+        }
+    }
+
+    /// A stream gives the entries the file on disk gives, offsets included, for a
+    /// plain file, gzip members and zstd; a cut-off stream ends with the same error.
+    #[test]
+    fn a_stream_reads_as_the_file_does() {
+        let warc = include_bytes!("../tests/fixtures/crawl.warc").to_vec();
+        let gzip = |bytes: &[u8]| {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut enc, bytes).unwrap();
+            enc.finish().unwrap()
+        };
+        let mut members = gzip(&warc);
+        members.extend(gzip(&warc));
+        let files = [
+            ("crawl.warc", warc.clone(), Compression::None),
+            (
+                "crawl.warc",
+                warc[..warc.len() - 100].to_vec(),
+                Compression::None,
+            ),
+            ("crawl.warc.gz", members, Compression::Gzip),
+            (
+                "crawl.warc.zst",
+                zstd::encode_all(&warc[..], 3).unwrap(),
+                Compression::Zstd,
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes, compression) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let input = InputFile {
+                path,
+                rel_path: format!("crawl/{name}"),
+                size: bytes.len() as u64,
+                compression,
+            };
+            let from_file: Vec<_> = entries(&input, 1 << 20).map(summary).collect();
+            let stream = Box::new(Trickle(std::io::Cursor::new(bytes)));
+            let from_stream: Vec<_> = entries_from(stream, &input.rel_path, compression, 1 << 20)
+                .map(summary)
+                .collect();
+            assert!(
+                from_file.iter().any(|e| e.starts_with("part")),
+                "{from_file:?}"
+            );
+            assert_eq!(from_stream, from_file, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_file_has_its_hash_and_a_stream_none() {
+        let warc = include_bytes!("../tests/fixtures/crawl.warc").to_vec();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crawl.warc");
+        std::fs::write(&path, &warc).unwrap();
+        let input = InputFile {
+            path,
+            rel_path: "crawl.warc".into(),
+            size: warc.len() as u64,
+            compression: Compression::None,
+        };
+        let hash = |entry: Entry| match entry {
+            Entry::Part(part) => part
+                .header
+                .and_then(|h| h.downcast::<RecordHeader>().ok())
+                .map(|h| h.file_hash),
+            _ => None,
+        };
+        let on_disk: Vec<_> = entries(&input, 1 << 20).filter_map(hash).collect();
+        assert_eq!(on_disk, vec![Some(fingerprint(&input).unwrap())]);
+        let streamed: Vec<_> = entries_from(
+            Box::new(std::io::Cursor::new(warc)),
+            "crawl.warc",
+            Compression::None,
+            1 << 20,
+        )
+        .filter_map(hash)
+        .collect();
+        assert_eq!(streamed, vec![None]);
     }
 
     #[test]

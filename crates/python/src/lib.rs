@@ -12,6 +12,7 @@ mod run;
 mod stages;
 mod table;
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -21,10 +22,12 @@ use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use newsprep_core::config::Config;
 use newsprep_core::document::{DocId, Document, Metadata};
 use newsprep_core::input::InputFile;
-use newsprep_core::stage::{Decode, Entry};
+use newsprep_core::stage::{Decode, Entry, Part, Parts};
+use newsprep_decode::{read, warc};
 use newsprep_export::schema::documents::{self, DocumentColumn};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use stages::{compression_of, Outcome, Row, Stages};
 
@@ -227,6 +230,7 @@ impl Pipeline {
         Ok(Batches::spawn(
             Arc::clone(&self.stages),
             input,
+            Source::Path,
             batch_rows.max(1),
             upto,
         ))
@@ -282,6 +286,110 @@ impl Pipeline {
     fn describe(&self) -> PyResult<String> {
         engine::describe(&self.config).map_err(PyValueError::new_err)
     }
+
+    /// The documents of the file a Python binary file object reads, named
+    /// `source_path` (which tells its format and compression), read in chunks on the
+    /// batches' thread and never whole: a WARC file record by record, any other file
+    /// as its one document, capped at `max_bytes`. `size`, the file's size when the
+    /// caller knows it, is what a rejected file's row says it held.
+    #[pyo3(signature = (reader, source_path, size=None, batch_rows=256))]
+    fn process_stream(
+        &self,
+        reader: Py<PyAny>,
+        source_path: String,
+        size: Option<u64>,
+        batch_rows: usize,
+    ) -> Batches {
+        let input = InputFile {
+            compression: compression_of(&source_path),
+            path: PathBuf::from(&source_path),
+            rel_path: source_path,
+            size: size.unwrap_or(0),
+        };
+        Batches::spawn(
+            Arc::clone(&self.stages),
+            input,
+            Source::Stream(Box::new(PyReader(reader))),
+            batch_rows.max(1),
+            self.stages.stages.len(),
+        )
+    }
+}
+
+/// Where a file's bytes come from.
+enum Source {
+    /// Its path, opened as the runner opens it.
+    Path,
+    /// A stream of its bytes as stored (compressed when its name says so).
+    Stream(Box<dyn Read + Send>),
+}
+
+impl Source {
+    /// The file's entries, as the decoder's `open` gives them for a path.
+    fn entries<'a>(self, stages: &'a Stages, input: &'a InputFile) -> Parts<'a> {
+        let reader = match self {
+            Source::Path => return stages.decoder.open(input),
+            Source::Stream(reader) => reader,
+        };
+        if warc::is_warc(&input.rel_path) {
+            return warc::entries_from(
+                reader,
+                &input.rel_path,
+                input.compression,
+                stages.max_bytes,
+            );
+        }
+        let entry = match read::read_stream(reader, input.compression, stages.max_bytes) {
+            Ok(bytes) => Entry::Part(Part {
+                bytes: Some(bytes),
+                ..Part::whole(input)
+            }),
+            Err(rejection) => Entry::Unreadable {
+                rejection,
+                url: None,
+                offset: None,
+            },
+        };
+        Box::new(std::iter::once(entry))
+    }
+}
+
+/// A Python binary file object as a `Read`: each read takes the GIL for the call to
+/// the object's `read`. A Python error becomes an I/O error with its message, which
+/// the reader turns into a row with a reason.
+struct PyReader(Py<PyAny>);
+
+impl Read for PyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        Python::attach(|py| {
+            let failed =
+                |e: PyErr| std::io::Error::other(format!("the file object's read failed: {e}"));
+            let chunk = self
+                .0
+                .bind(py)
+                .call_method1("read", (buf.len(),))
+                .map_err(failed)?;
+            // bytes as file objects return them; bytearray or memoryview copied into bytes.
+            let chunk = match chunk.cast_into::<PyBytes>() {
+                Ok(bytes) => bytes,
+                Err(other) => py
+                    .get_type::<PyBytes>()
+                    .call1((other.into_inner(),))
+                    .and_then(|b| b.cast_into::<PyBytes>().map_err(PyErr::from))
+                    .map_err(failed)?,
+            };
+            let bytes = chunk.as_bytes();
+            if bytes.len() > buf.len() {
+                return Err(std::io::Error::other(format!(
+                    "the file object's read({}) gave {} bytes",
+                    buf.len(),
+                    bytes.len()
+                )));
+            }
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Ok(bytes.len())
+        })
+    }
 }
 
 /// Batches of documents made on a thread of their own, one batch ahead of the reader.
@@ -291,7 +399,13 @@ struct Batches {
 }
 
 impl Batches {
-    fn spawn(stages: Arc<Stages>, input: InputFile, rows: usize, upto: usize) -> Batches {
+    fn spawn(
+        stages: Arc<Stages>,
+        input: InputFile,
+        source: Source,
+        rows: usize,
+        upto: usize,
+    ) -> Batches {
         let (sender, receiver) = sync_channel(1);
         std::thread::spawn(move || {
             let mut chunk = Vec::with_capacity(rows);
@@ -299,7 +413,7 @@ impl Batches {
                 let batch = outcomes_of(&stages, &input, std::mem::take(chunk), upto);
                 sender.send(batch).is_ok()
             };
-            for entry in stages.decoder.open(&input) {
+            for entry in source.entries(&stages, &input) {
                 if matches!(entry, Entry::Skipped(_)) {
                     continue;
                 }

@@ -4,16 +4,11 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
 use newsprep_core::document::{DocId, Document, Metadata, Origin, Reason, Rejection};
 use newsprep_core::input::{Compression, InputFile};
 use newsprep_core::stage::{Decode, Part, Stage};
-use newsprep_decode::{warc, Decoder};
-use newsprep_dedup::Dedup;
-use newsprep_entities::link::LinkPeople;
-use newsprep_entities::Entities;
-use newsprep_language::Language;
+use newsprep_decode::{read, warc, Decoder};
 
 /// The decoder and the stages after it, as `newsprep run` builds them from `config`.
 pub struct Stages {
@@ -23,31 +18,10 @@ pub struct Stages {
 }
 
 impl Stages {
-    /// The CLI's stages for `config` (crates/cli/src/run.rs, build_pipeline), in its
-    /// order; `config` must be validated.
+    /// The stages `newsprep run` builds for `config` (the run library's builder), in
+    /// its order; `config` must be validated.
     pub fn new(config: &Config) -> Result<Stages, String> {
-        let decoder = Decoder::new(&config.decode)
-            .keeping_removed(config.boilerplate.enabled && config.boilerplate.keep_removed);
-        let mut stages = Vec::new();
-        if config.boilerplate.enabled {
-            stages.push(Stage::corpus(Boilerplate::new(&config.boilerplate)));
-        }
-        if config.language.enabled {
-            stages.push(Stage::document(
-                Language::new(&config.language).map_err(|e| e.to_string())?,
-            ));
-        }
-        if config.dedup.enabled {
-            stages.push(Stage::corpus(Dedup::new(&config.dedup)));
-        }
-        if config.entities.enabled {
-            stages.push(Stage::document(
-                Entities::new(&config.entities).map_err(|e| e.to_string())?,
-            ));
-            if config.entities.link_people {
-                stages.push(Stage::corpus(LinkPeople::default()));
-            }
-        }
+        let (decoder, stages) = newsprep_run::build_stages(config).map_err(|e| e.to_string())?;
         Ok(Stages {
             decoder,
             stages,
@@ -171,37 +145,8 @@ impl Stages {
                 ),
             ));
         }
-        let (reader, format): (Box<dyn std::io::Read>, &str) = match compression {
-            Compression::None => return Ok(content.to_vec()),
-            Compression::Gzip => (Box::new(flate2::read::MultiGzDecoder::new(content)), "gzip"),
-            Compression::Zstd => (
-                Box::new(zstd::stream::read::Decoder::new(content).map_err(|e| {
-                    Rejection::new(Reason::BadCompression, format!("broken zstd stream: {e}"))
-                })?),
-                "zstd",
-            ),
-        };
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(reader, self.max_bytes.saturating_add(1)),
-            &mut bytes,
-        )
-        .map_err(|e| {
-            Rejection::new(
-                Reason::BadCompression,
-                format!("broken {format} stream: {e}"),
-            )
-        })?;
-        if bytes.len() as u64 > self.max_bytes {
-            return Err(Rejection::new(
-                Reason::TooLarge,
-                format!(
-                    "decompressed {format} content exceeds max_bytes = {}; stopped reading there",
-                    self.max_bytes
-                ),
-            ));
-        }
-        Ok(bytes)
+        // decode's reader, as the CLI reads a file: the same cap and rejections.
+        read::read_stream(content, compression, self.max_bytes)
     }
 }
 
@@ -259,34 +204,4 @@ fn guarded<T>(step: impl FnOnce() -> Result<T, Rejection>) -> Result<T, Rejectio
             format!("the stage panicked: {message}"),
         ))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The stages are built here because the run library hands its pipeline over
-    /// whole (newsprep_run::build_pipeline), without its decoder and stage list; this
-    /// holds the two builders to the same stages, in the same order.
-    #[test]
-    fn the_stages_are_those_the_run_library_builds() {
-        let configs = [
-            "",
-            "[dedup]\nenabled = false\n",
-            "[entities]\nlink_people = false\n",
-            "[boilerplate]\nenabled = false\n[language]\nenabled = false\n",
-            "[entities]\nenabled = false\n",
-        ];
-        for text in configs {
-            let config = Config::from_toml(text).expect("the test's config parses");
-            let stages = Stages::new(&config).expect("builds");
-            let ours: Vec<_> = std::iter::once("decode")
-                .chain(stages.stages.iter().map(Stage::name))
-                .collect();
-            let theirs = newsprep_run::build_pipeline(&config)
-                .expect("builds")
-                .stage_names();
-            assert_eq!(ours, theirs, "{text}");
-        }
-    }
 }

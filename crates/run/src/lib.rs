@@ -23,7 +23,7 @@ pub use newsprep_core::input::Shard;
 pub use newsprep_core::manifest::Manifest;
 pub use newsprep_core::runner::NoProgress;
 pub use newsprep_core::{Pipeline, Progress};
-pub use stages::{build_pipeline, BuildError};
+pub use stages::{build_pipeline, build_stages, BuildError};
 
 /// The config file read when [`ConfigSource::Lookup`] is asked for, if it exists.
 pub const DEFAULT_CONFIG: &str = "pipeline.toml";

@@ -25,26 +25,34 @@ pub enum BuildError {
 }
 
 /// The decoder and the stages `config` switches on, in pipeline order, with the
-/// settings `newsprep run` gives them. The pipeline runs on the current Rayon pool;
-/// [`crate::run`] adds the spill, the restorer and the cancel flag a run needs.
-pub fn build_pipeline(config: &Config) -> Result<Pipeline, BuildError> {
+/// settings `newsprep run` gives them: the one builder of both the run's pipeline and
+/// the Python bindings' stages, so that the two cannot drift apart.
+pub fn build_stages(config: &Config) -> Result<(Decoder, Vec<Stage>), BuildError> {
     let decoder = Decoder::new(&config.decode)
         .keeping_removed(config.boilerplate.enabled && config.boilerplate.keep_removed);
-    let mut pipeline = Pipeline::new(decoder, config.export.row_group_size);
+    let mut stages = Vec::new();
     if config.boilerplate.enabled {
-        pipeline = pipeline.with_stage(Stage::corpus(Boilerplate::new(&config.boilerplate)));
+        stages.push(Stage::corpus(Boilerplate::new(&config.boilerplate)));
     }
     if config.language.enabled {
-        pipeline = pipeline.with_stage(Stage::document(Language::new(&config.language)?));
+        stages.push(Stage::document(Language::new(&config.language)?));
     }
     if config.dedup.enabled {
-        pipeline = pipeline.with_stage(Stage::corpus(Dedup::new(&config.dedup)));
+        stages.push(Stage::corpus(Dedup::new(&config.dedup)));
     }
     if config.entities.enabled {
-        pipeline = pipeline.with_stage(Stage::document(Entities::new(&config.entities)?));
+        stages.push(Stage::document(Entities::new(&config.entities)?));
         if config.entities.link_people {
-            pipeline = pipeline.with_stage(Stage::corpus(LinkPeople::default()));
+            stages.push(Stage::corpus(LinkPeople::default()));
         }
     }
-    Ok(pipeline)
+    Ok((decoder, stages))
+}
+
+/// The stages of [`build_stages`] as a pipeline. It runs on the current Rayon pool;
+/// [`crate::run`] adds the spill, the restorer and the cancel flag a run needs.
+pub fn build_pipeline(config: &Config) -> Result<Pipeline, BuildError> {
+    let (decoder, stages) = build_stages(config)?;
+    let pipeline = Pipeline::new(decoder, config.export.row_group_size);
+    Ok(stages.into_iter().fold(pipeline, Pipeline::with_stage))
 }
