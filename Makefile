@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-venv goldens stopwords gazetteer ner-model clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-venv goldens stopwords gazetteer ner-model clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -71,6 +71,11 @@ eval-html: release bench-venv
 # broken ones that must be fixed) and the repair's speed on the benchmark's article texts.
 eval-mojibake: release
 	$(BENCH_BIN) eval-mojibake --texts $(EVAL_DIR)/gold
+
+# Hostile page shapes at the size limit (many attributes, elements, long words, tables,
+# endless comments, entity floods, unclosed formatting): decode's time on each.
+eval-hostile: release
+	$(BENCH_BIN) eval-hostile
 
 # Language identification: the pipeline's language column on the benchmark's pages
 # against the hand labels in eval/language_article_bench.tsv, then newsprep's stage
