@@ -1,5 +1,5 @@
 # The compiled module (crates/python); the package's own names are in __init__.pyi.
-from typing import Any, Iterator, Optional, final
+from typing import Any, Dict, Iterator, Optional, Tuple, final
 
 import pyarrow as pa
 
@@ -65,3 +65,4 @@ class Pipeline:
 class Batches:
     def __iter__(self) -> Iterator[pa.RecordBatch]: ...
     def __next__(self) -> pa.RecordBatch: ...
+    def tallies(self) -> Tuple[Dict[str, int], int]: ...

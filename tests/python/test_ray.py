@@ -94,7 +94,8 @@ def make_corpus(root: Path):
     # HTML pages as the benchmark has them.
     for name in ("cbsnews.html.gz", "latimes.html.gz"):
         shutil.copy(REPO / "tests" / "fixtures" / "html" / name, root / name)
-    # A WARC file: requests and responses, one response the story again.
+    # A WARC file: requests and responses, one response the story again, one marked
+    # truncated by the crawler.
     with open(root / "crawl.warc.gz", "wb") as out:
         writer = WARCWriter(out, gzip=True)
         pages = [("Bridge vote", STORY), ("Harvest", article(40)), ("Market", article(41))]
@@ -108,7 +109,11 @@ def make_corpus(root: Path):
             )
             writer.write_record(
                 writer.create_warc_record(
-                    uri, "response", payload=BytesIO(warc_page(title, text).encode()), http_headers=headers
+                    uri,
+                    "response",
+                    payload=BytesIO(warc_page(title, text).encode()),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Truncated": "length"} if title == "Market" else None,
                 )
             )
     # Bad inputs: empty, binary, a broken gzip, too short to keep; and a non-input.
@@ -207,9 +212,13 @@ def assert_same_tables(ours: dict, theirs: dict):
 
 
 def test_ray_writes_what_the_cli_writes(cli_output, ray_run):
-    out, manifest, _ = ray_run
+    out, manifest, stats = ray_run
     ours, theirs = read_tables(out), read_tables(cli_output)
     assert_same_tables(ours, theirs)
+    # Dedup's decided tables went to the documents (a broadcast), not the documents
+    # through a shuffle.
+    assert "_apply_placed" in stats["dedup"] and "_shingles_of_wanted" in stats["dedup"]
+    assert "JoinShuffleMapLeft(keys=('doc_id',)" not in stats["dedup"]
     # The corpus exercised what it is meant to: duplicates found, boilerplate lines
     # removed by recurrence, bad inputs quarantined, WARC records read.
     docs = theirs["documents"].to_pylist()
@@ -219,8 +228,10 @@ def test_ray_writes_what_the_cli_writes(cli_output, ray_run):
     assert theirs["quarantine"].num_rows >= 3
     assert "outside_input" in theirs["quarantine"].column("reason").to_pylist()
     cli = __import__("json").loads((cli_output / "manifest.json").read_text())
-    for key in ("read", "kept", "duplicates", "quarantined", "written", "files_ignored"):
+    for key in ("read", "kept", "duplicates", "quarantined", "written", "files_ignored",
+                "records_skipped", "records_truncated"):
         assert manifest["counts"][key] == cli["counts"][key], key
+    assert cli["counts"]["records_skipped"] == {"request": 3} and cli["counts"]["records_truncated"] == 1
     assert manifest["quarantined_by_reason"] == cli["quarantined_by_reason"]
     assert manifest["mentions_by_label"] == cli["mentions_by_label"]
 
@@ -276,9 +287,14 @@ def test_the_corpus_steps_run_as_group_bys_over_two_blocks(ray_run, step, shuffl
 # Object storage
 
 
-def test_object_storage_in_and_out_gives_the_same_result(s3, ray_session, corpus, ray_run, tmp_path):
+def test_object_storage_in_and_out_gives_the_same_result(s3, ray_session, corpus, ray_run, tmp_path, monkeypatch):
     s3.upload(corpus, "s3://news/raw")
+    # This run joins the documents with dedup's decided tables instead of
+    # broadcasting them (as past BROADCAST_ROWS rows): both ways give the same tables.
+    monkeypatch.setattr(pipeline, "BROADCAST_ROWS", 0)
     manifest = newsprep.ray.run("s3://news/raw", "s3://news/processed")
+    stats = pipeline.last_stats()["dedup"]
+    assert "JoinShuffleMapLeft(keys=('doc_id',)" in stats and "_apply_dedup" in stats
     keys = s3.keys("s3://news/processed")
     assert "manifest.json" in keys and not [k for k in s3.keys("s3://news") if "newsprep-tmp" in k]
     local = tmp_path / "from-s3"
@@ -356,6 +372,8 @@ def test_the_cli_refusals_of_an_output_hold_with_its_messages(case, tmp_path):
     with pytest.raises(storage.OutputRefused) as refused:
         newsprep.ray.run(str(corpus), str(output))
     assert str(refused.value) in expected
+    # One except clause serves newsprep.run and newsprep.ray.run alike.
+    assert isinstance(refused.value, newsprep.UsageError)
     assert (corpus / "a.txt").read_text() == STORY
     # The command line gives the exit code the CLI gives.
     done = subprocess.run(
@@ -372,8 +390,9 @@ def test_a_bad_config_and_a_missing_input_are_usage_errors(tmp_path):
     (tmp_path / "raw").mkdir()
     with pytest.raises(storage.ConfigRefused, match="no_such_setting"):
         newsprep.ray.run(tmp_path / "raw", tmp_path / "out", config=config)
-    with pytest.raises(storage.InputMissing, match="does not exist"):
+    with pytest.raises(storage.InputMissing, match="does not exist") as missing:
         newsprep.ray.run(tmp_path / "missing", tmp_path / "out")
+    assert isinstance(missing.value, newsprep.UsageError)
     done = subprocess.run(
         [sys.executable, "-m", "newsprep.ray", "--input", str(tmp_path / "raw"), "--output",
          str(tmp_path / "out"), "--config", str(config)],

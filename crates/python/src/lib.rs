@@ -12,6 +12,7 @@ mod run;
 mod stages;
 mod table;
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -396,6 +397,16 @@ impl Read for PyReader {
 #[pyclass(frozen, module = "newsprep._newsprep")]
 struct Batches {
     receiver: Mutex<Receiver<Result<RecordBatch, String>>>,
+    tallies: Arc<Mutex<Tallies>>,
+}
+
+/// What a WARC file held besides documents, as the manifest counts it: the records
+/// that are no document, by reason, and those marked `WARC-Truncated` (processed as
+/// usual).
+#[derive(Default)]
+struct Tallies {
+    skipped: BTreeMap<&'static str, u64>,
+    truncated: u64,
 }
 
 impl Batches {
@@ -407,6 +418,8 @@ impl Batches {
         upto: usize,
     ) -> Batches {
         let (sender, receiver) = sync_channel(1);
+        let tallies = Arc::new(Mutex::new(Tallies::default()));
+        let tally = Arc::clone(&tallies);
         std::thread::spawn(move || {
             let mut chunk = Vec::with_capacity(rows);
             let flush = |chunk: &mut Vec<Entry>| {
@@ -414,8 +427,19 @@ impl Batches {
                 sender.send(batch).is_ok()
             };
             for entry in source.entries(&stages, &input) {
-                if matches!(entry, Entry::Skipped(_)) {
-                    continue;
+                match &entry {
+                    Entry::Skipped(reason) => {
+                        if let Ok(mut t) = tally.lock() {
+                            *t.skipped.entry(reason).or_default() += 1;
+                        }
+                        continue;
+                    }
+                    Entry::Part(part) if part.truncated => {
+                        if let Ok(mut t) = tally.lock() {
+                            t.truncated += 1;
+                        }
+                    }
+                    _ => {}
                 }
                 chunk.push(entry);
                 // A reader that went away (the generator was dropped) ends the work.
@@ -429,6 +453,7 @@ impl Batches {
         });
         Batches {
             receiver: Mutex::new(receiver),
+            tallies,
         }
     }
 }
@@ -468,23 +493,10 @@ fn outcomes_of(
 impl Pipeline {
     /// How many stages run before the stage named `until` (all of them for `None`).
     fn upto(&self, until: Option<&str>) -> PyResult<usize> {
-        let Some(until) = until else {
-            return Ok(self.stages.stages.len());
-        };
-        self.stages
-            .stages
-            .iter()
-            .position(|s| s.name() == until)
-            .ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "no stage {until:?} in this pipeline: its stages are {:?}",
-                    self.stages
-                        .stages
-                        .iter()
-                        .map(|s| s.name())
-                        .collect::<Vec<_>>()
-                ))
-            })
+        match until {
+            None => Ok(self.stages.stages.len()),
+            Some(until) => self.stages.position(until).map_err(PyValueError::new_err),
+        }
     }
 }
 
@@ -503,6 +515,16 @@ impl Batches {
             Some(Ok(batch)) => Ok(Some(batch.to_pyarrow(py)?)),
             Some(Err(message)) => Err(PyValueError::new_err(message)),
             None => Ok(None),
+        }
+    }
+
+    /// The records read so far that are no document, by reason, and the number marked
+    /// `WARC-Truncated`: `(records_skipped, records_truncated)` as the manifest counts
+    /// them. Complete once the batches are exhausted.
+    fn tallies(&self) -> (BTreeMap<&'static str, u64>, u64) {
+        match self.tallies.lock() {
+            Ok(t) => (t.skipped.clone(), t.truncated),
+            Err(_) => (BTreeMap::new(), 0),
         }
     }
 }

@@ -47,6 +47,8 @@ def run(
     before anything is written; a run that fails leaves no output at the destination
     (an earlier output in a local folder stays as it was). A config that cannot be
     read or built raises :class:`ConfigRefused`, a missing input :class:`InputMissing`.
+    All three are :class:`newsprep.UsageError`, as the same cases are for
+    :func:`newsprep.run`.
     """
     from newsprep.ray.pipeline import run as run_on_ray
 

@@ -40,6 +40,12 @@ _BATCH_ROWS = 256
 # the pairs only (never the documents): a run refuses to go on past this many pairs,
 # whose union-find takes about 40 bytes a pair, so 1.6 GB at the bound.
 MAX_PAIRS = 40_000_000
+# A decided table of at most this many rows (the ids of the documents in candidate
+# pairs, the placements of the documents in duplicate clusters) travels whole to each
+# task that applies it, a broadcast join: the documents stay where they are. A bigger
+# one is joined with the documents by the engine, a shuffle of the documents on
+# doc_id. At the bound a worker holds about 400 MB of it.
+BROADCAST_ROWS = 5_000_000
 # The engine's hash partitions per shuffle: at least two, so a group-by runs over
 # more than one block even on a small corpus, and about two per CPU.
 _MIN_PARTITIONS = 2
@@ -76,7 +82,8 @@ def run(
     try:
         timings: List[Tuple[str, float]] = []
         clock = time.time()
-        docs = _read(listing, config_text, pipeline)
+        tallies = _WarcTallies.start(listing)
+        docs = _read(listing, config_text, pipeline, tallies)
         corpus = [s for s in pipeline.stages if s in _CORPUS or s == "dedup"]
         docs = docs.materialize()
         timings.append(("read", time.time() - clock))
@@ -95,6 +102,8 @@ def run(
         parts, counts = _write(docs, config_text, writer, described, listing)
         timings.append(("write", time.time() - clock))
         finished = time.time()
+        skipped, truncated = _WarcTallies.totals(tallies)
+        counts["records_skipped"], counts["records_truncated"] = skipped, truncated
         manifest = _manifest(
             described, listing, destination, counts, corpus, timings, started, finished, cpus
         )
@@ -202,7 +211,46 @@ def _is_warc(name: str) -> bool:
     return lower.endswith(".warc")
 
 
-def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline):
+class _WarcTallies:
+    """The WARC files' records that are no document, and those marked truncated, by
+    file: each read task reports a file's once it is read through, under the file's
+    name, so that a task Ray runs again replaces its report rather than adding to it.
+    An actor of no CPU, started only when the input holds a WARC file."""
+
+    def __init__(self) -> None:
+        self.by_file: Dict[str, Tuple[Dict[str, int], int]] = {}
+
+    def put(self, source_path: str, skipped: Dict[str, int], truncated: int) -> None:
+        self.by_file[source_path] = (skipped, truncated)
+
+    def get(self) -> List[Tuple[Dict[str, int], int]]:
+        return list(self.by_file.values())
+
+    @staticmethod
+    def start(listing: storage.Listing) -> Any:
+        import ray
+
+        if not any(_is_warc(f.source_path) for f in listing.files):
+            return None
+        return ray.remote(num_cpus=0)(_WarcTallies).remote()
+
+    @staticmethod
+    def totals(actor: Any) -> Tuple[Dict[str, int], int]:
+        import ray
+
+        skipped: Dict[str, int] = {}
+        truncated = 0
+        if actor is None:
+            return skipped, truncated
+        for by_reason, n in ray.get(actor.get.remote()):
+            for reason, count in by_reason.items():
+                skipped[reason] = skipped.get(reason, 0) + count
+            truncated += n
+        ray.kill(actor)
+        return dict(sorted(skipped.items())), truncated
+
+
+def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline, tallies):
     import ray
 
     tasks = _tasks(listing)
@@ -217,18 +265,18 @@ def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline):
         _read_files,  # type: ignore[arg-type]
         batch_size=1,
         batch_format="pyarrow",
-        fn_kwargs={"fs": fs, "config_text": config_text, "until": until},
+        fn_kwargs={"fs": fs, "config_text": config_text, "until": until, "tallies": tallies},
     )
 
 
-def _read_files(task: pa.Table, fs, config_text, until) -> Iterator[pa.Table]:
+def _read_files(task: pa.Table, fs, config_text, until, tallies) -> Iterator[pa.Table]:
     _maybe_fail()
     pipeline = _pipeline(config_text)
     row = task.to_pylist()[0]
     names, contents = [], []
     for path, source_path in zip(row["paths"], row["source_paths"]):
         if _is_warc(source_path):
-            yield from _read_warc(pipeline, fs, path, source_path, until)
+            yield from _read_warc(pipeline, fs, path, source_path, until, tallies)
             continue
         names.append(source_path)
         contents.append(_read_bytes(fs, path))
@@ -251,7 +299,7 @@ def _read_bytes(fs, path: str) -> bytes:
         return f.read()
 
 
-def _read_warc(pipeline, fs, path: str, source_path: str, until) -> Iterator[pa.Table]:
+def _read_warc(pipeline, fs, path: str, source_path: str, until, tallies) -> Iterator[pa.Table]:
     # A WARC file is streamed by the Rust reader, a batch of records at a time. From
     # object storage it is copied to the worker's disk first, in chunks: the reader
     # wants a file, and memory holds one chunk, never the file.
@@ -267,8 +315,12 @@ def _read_warc(pipeline, fs, path: str, source_path: str, until) -> Iterator[pa.
                     break
                 out.write(chunk)
     try:
-        for batch in pipeline._inner.process_path(local, source_path, _BATCH_ROWS, until):
+        import ray
+
+        batches = pipeline._inner.process_path(local, source_path, _BATCH_ROWS, until)
+        for batch in batches:
             yield pa.Table.from_batches([batch])
+        ray.get(tallies.put.remote(source_path, *batches.tallies()))
     finally:
         if cleanup:
             os.unlink(cleanup)
@@ -345,24 +397,30 @@ def _observe_keys(docs: pa.Table, config_text, stage, summary, key) -> pa.Table:
     return pa.table({key: pc.list_flatten(observed.column(summary))})
 
 
-_DECIDED: Dict[Tuple[str, str], pa.RecordBatch] = {}
+_BROADCAST: Dict[str, pa.RecordBatch] = {}
+
+
+def _broadcast(refs, empty: pa.Table) -> pa.RecordBatch:
+    """The table behind refs as one batch, fetched once per worker process however
+    many batches the worker applies it to; `empty` when the table has no rows."""
+    import ray
+
+    cache = ",".join(repr(r) for r in refs[:1]) + f"/{len(refs)}/{empty.schema}"
+    found = _BROADCAST.get(cache)
+    if found is None:
+        tables = [t for t in ray.get(list(refs)) if t.num_rows]
+        found = _one_batch(pa.concat_tables(tables) if tables else empty)
+        # A stage's tables are done with when the next stage starts: at most the
+        # two of one stage (dedup's wanted ids and placements) are held.
+        if len(_BROADCAST) >= 2:
+            _BROADCAST.clear()
+        _BROADCAST[cache] = found
+    return found
 
 
 def _apply_counted(docs: pa.Table, config_text, stage, until, refs, key, count) -> pa.Table:
-    import ray
-
-    # One copy per worker process of the decided table, however many batches it applies.
-    cache = (stage, repr(refs[0]) if refs else "")
-    decided = _DECIDED.get(cache)
-    if decided is None:
-        tables = [t for t in ray.get(list(refs)) if t.num_rows]
-        if tables:
-            table = pa.concat_tables(tables)
-        else:
-            table = pa.table({key: pa.array([], _key_type(stage)), count: pa.array([], pa.int64())})
-        decided = _one_batch(table)
-        _DECIDED.clear()
-        _DECIDED[cache] = decided
+    empty = pa.table({key: pa.array([], _key_type(stage)), count: pa.array([], pa.int64())})
+    decided = _broadcast(refs, empty)
     return _pipeline(config_text).apply(stage, docs, decided, until)
 
 
@@ -388,7 +446,8 @@ def _dedup(docs, config_text, until, partitions: int, described):
     5. components (one task over the confirmed pairs only, union-find, at most
        MAX_PAIRS pairs) and the keep rule per component (group-by component:
        longest, then earliest published, then doc_id, without chaining).
-    6. apply (a join of the documents with their placements on doc_id, then a map).
+    6. apply (a map over the documents with the placements broadcast, or a join of
+       the documents with them on doc_id past BROADCAST_ROWS placements).
     """
     import ray
 
@@ -417,6 +476,13 @@ def _dedup(docs, config_text, until, partitions: int, described):
     edges = _confirm(docs, pairs, config_text, threshold, partitions)
     placements = _place(members, edges, partitions)
     stats += placements.stats()
+    if placements.count() <= BROADCAST_ROWS:
+        applied = docs.map_batches(
+            _apply_placed,
+            batch_format="pyarrow",
+            fn_kwargs={"config_text": config_text, "until": until, "refs": placements.to_arrow_refs()},
+        )
+        return applied, stats
     joined = docs.join(
         placements,
         join_type="left_outer",
@@ -491,13 +557,21 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
     """The candidate pairs with their true Jaccard similarity, those that reach the
     threshold. Only the leaders in a pair are shingled (as the CLI's second pass)."""
     wanted = pairs.flat_map(lambda r: [{_DOC_ID: r["a"]}, {_DOC_ID: r["b"]}])
-    wanted = wanted.groupby(_DOC_ID, num_partitions=partitions).count()
-    shingled = docs.join(wanted, join_type="inner", num_partitions=partitions, on=(_DOC_ID,))
-    shingles = shingled.map_batches(
-        _shingles,
-        batch_format="pyarrow",
-        fn_kwargs={"config_text": config_text, "schema": docs.schema().base_schema},
-    )
+    wanted = wanted.groupby(_DOC_ID, num_partitions=partitions).count().materialize()
+    if wanted.count() <= BROADCAST_ROWS:
+        # The ids go to the documents, not the documents to a join.
+        shingles = docs.map_batches(
+            _shingles_of_wanted,
+            batch_format="pyarrow",
+            fn_kwargs={"config_text": config_text, "refs": wanted.to_arrow_refs()},
+        )
+    else:
+        shingled = docs.join(wanted, join_type="inner", num_partitions=partitions, on=(_DOC_ID,))
+        shingles = shingled.map_batches(
+            _shingles,
+            batch_format="pyarrow",
+            fn_kwargs={"config_text": config_text, "schema": docs.schema().base_schema},
+        )
     left = pairs.join(
         shingles, join_type="inner", num_partitions=partitions, on=("a",), right_on=(_DOC_ID,)
     ).map_batches(_rename, batch_format="pyarrow", fn_kwargs={"to": "shingles_a"})
@@ -513,6 +587,13 @@ def _shingles(docs: pa.Table, config_text, schema) -> pa.Table:
     # The join may widen types (string to large_string): back to the stages' own.
     docs = docs.select(schema.names).cast(schema)
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))])
+
+
+def _shingles_of_wanted(docs: pa.Table, config_text, refs) -> pa.Table:
+    wanted = _broadcast(refs, pa.table({_DOC_ID: pa.array([], pa.string()), "count()": pa.array([], pa.int64())}))
+    ids = docs.column(_DOC_ID).combine_chunks().cast(pa.string())
+    chosen = docs.filter(pc.is_in(ids, value_set=wanted.column(_DOC_ID).cast(pa.string())))
+    return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(chosen))])
 
 
 def _rename(t: pa.Table, to: str) -> pa.Table:
@@ -713,10 +794,27 @@ def _placements(ids, cluster, dup_of, sim) -> pa.Table:
     )
 
 
+_PLACED_TYPES = {"cluster": pa.string(), "duplicate_of": pa.string(), "similarity": pa.float64()}
+
+
+def _apply_placed(docs: pa.Table, config_text, until, refs) -> pa.Table:
+    empty = _placements([], [], [], [])
+    placed = _broadcast(refs, empty)
+    ids = docs.column(_DOC_ID).combine_chunks().cast(pa.string())
+    # Each document's row in the placements, null for one no placement names (kept
+    # alone): the rows the join would have given it.
+    at = pc.index_in(ids, value_set=placed.column(_DOC_ID))
+    decided = pa.record_batch(
+        {_DOC_ID: ids, **{
+            c: placed.column("placed_" + c).take(at).cast(t) for c, t in _PLACED_TYPES.items()}}
+    )
+    return _pipeline(config_text).apply("dedup", docs, decided, until)
+
+
 def _apply_dedup(joined: pa.Table, config_text, until, schema) -> pa.Table:
     # The placement rides beside the document under names of its own (the documents
     # table has a duplicate_of too); a document no placement names is kept alone.
-    types = {"cluster": pa.string(), "duplicate_of": pa.string(), "similarity": pa.float64()}
+    types = _PLACED_TYPES
     placed = {}
     for c in _PLACEMENT:
         name = "placed_" + c
@@ -868,8 +966,8 @@ def _manifest(described, listing, destination, counts, corpus, timings, started,
             "quarantined": quarantined,
             "written": counts.get("written", 0),
             "files_ignored": listing.ignored,
-            "records_skipped": {},
-            "records_truncated": 0,
+            "records_skipped": counts.get("records_skipped", {}),
+            "records_truncated": counts.get("records_truncated", 0),
         },
         "quarantined_by_reason": quarantined_by_reason,
         "mentions_by_label": counts.get("mentions_by_label", {}),

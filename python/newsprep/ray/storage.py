@@ -20,6 +20,8 @@ from typing import List, Optional, Sequence, Tuple, Union
 
 import pyarrow.fs as pafs
 
+from newsprep import UsageError
+
 # What an output folder holds (crates/export/src/lib.rs: is_output_entry).
 TABLES = ("documents", "entities", "quarantine")
 MANIFEST = "manifest.json"
@@ -32,16 +34,19 @@ _TABLE_FILE = re.compile(r"^(?P<stem>[a-z]+)(?:-(?P<n>\d{5}))?\.parquet$")
 _SHARD_DIR = re.compile(r"^\d+-of-\d+$")
 
 
-class OutputRefused(ValueError):
+# Each refusal is a newsprep.UsageError, as the same case is for newsprep.run (the
+# CLI's exit code 2), so one except clause serves both; ValueError stays a base for
+# the callers written against the first release.
+class OutputRefused(UsageError, ValueError):
     """The output cannot be written without costing the user files; the message is
     the CLI's for the same case (exit code 2 there), and nothing was changed."""
 
 
-class InputMissing(ValueError):
+class InputMissing(UsageError, ValueError):
     """The input folder or a listed file's folder does not exist."""
 
 
-class ConfigRefused(ValueError):
+class ConfigRefused(UsageError, ValueError):
     """The config file cannot be read, or names settings the pipeline refuses."""
 
 
