@@ -376,6 +376,21 @@ def test_observe_and_apply_refuse_a_stage_without_them():
         p.observe("language", docs)
     with pytest.raises(ValueError, match="no stage"):
         p.observe("nothing", docs)
+    # Apply runs the stages after the one it applies: an `until` at or before that
+    # stage is refused alike for the linker's apply and for dedup's.
+    names = pa.record_batch({"name": pa.array([], pa.string()), "documents": pa.array([], pa.int64())})
+    with pytest.raises(ValueError, match="does not come after"):
+        p.apply("link_people", docs, names, until="boilerplate")
+    placed = pa.record_batch(
+        {
+            "doc_id": pa.array([], pa.string()),
+            "cluster": pa.array([], pa.string()),
+            "duplicate_of": pa.array([], pa.string()),
+            "similarity": pa.array([], pa.float64()),
+        }
+    )
+    with pytest.raises(ValueError, match="does not come after"):
+        p.apply("dedup", docs, placed, until="boilerplate")
 
 
 def run_cli(*args, cwd):

@@ -143,16 +143,36 @@ pub fn apply(
     decided: &RecordBatch,
     until: Option<&str>,
 ) -> Result<(Vec<Outcome>, Vec<bool>), String> {
+    let stage = decided_stage(config, name, decided)?;
+    apply_then(stages, name, until, batch, |doc| {
+        stages.apply(doc, std::slice::from_ref(&stage))
+    })
+}
+
+/// The one loop of every apply over Arrow (boilerplate's, the linker's, dedup's):
+/// `first` does what the corpus stage `name` decided to each document, then the stages
+/// after `name` run up to `until`. A document refused on the way becomes the row the
+/// runner's quarantine gives it: its path and size, and its URL and offset only when
+/// it came from a container (a WARC record).
+pub fn apply_then<F>(
+    stages: &Stages,
+    name: &str,
+    until: Option<&str>,
+    batch: &RecordBatch,
+    first: F,
+) -> Result<(Vec<Outcome>, Vec<bool>), String>
+where
+    F: Fn(&mut Document) -> Option<(&'static str, newsprep_core::Rejection)> + Sync,
+{
     use rayon::prelude::*;
-    let at = position(stages, name)?;
+    let at = stages.position(name)?;
     let end = match until {
-        Some(until) => position(stages, until)?,
+        Some(until) => stages.position(until)?,
         None => stages.stages.len(),
     };
     if end <= at {
         return Err(format!("{until:?} does not come after {name:?}"));
     }
-    let stage = decided_stage(config, name, decided)?;
     let after = &stages.stages[at + 1..end];
     let docs = documents_of(batch)?;
     let rejected = docs.iter().map(Option::is_none).collect();
@@ -171,15 +191,12 @@ pub fn apply(
                     source_bytes: doc.source_bytes,
                     origin: doc.origin.clone(),
                     meta: newsprep_core::document::Metadata {
-                        url: doc.meta.url.clone(),
+                        url: doc.origin.as_ref().and(doc.meta.url.clone()),
                         ..Default::default()
                     },
                     ..Document::default()
                 };
-                let refused = stages
-                    .apply(&mut doc, std::slice::from_ref(&stage))
-                    .or_else(|| stages.apply(&mut doc, after));
-                match refused {
+                match first(&mut doc).or_else(|| stages.apply(&mut doc, after)) {
                     None => Outcome::Kept(doc),
                     Some((stage, rejection)) => Outcome::Rejected {
                         doc: placeholder,
@@ -193,22 +210,11 @@ pub fn apply(
     Ok((outcomes, rejected))
 }
 
-fn position(stages: &Stages, name: &str) -> Result<usize, String> {
-    stages
-        .stages
-        .iter()
-        .position(|s| s.name() == name)
-        .ok_or_else(|| {
-            let names: Vec<_> = stages.stages.iter().map(Stage::name).collect();
-            format!("no stage {name:?} in this pipeline: its stages are {names:?}")
-        })
-}
-
 fn corpus_stage<'a>(
     stages: &'a Stages,
     name: &str,
 ) -> Result<&'a dyn newsprep_core::stage::ErasedCorpusStage, String> {
-    match &stages.stages[position(stages, name)?] {
+    match &stages.stages[stages.position(name)?] {
         Stage::Corpus(stage) if name == "boilerplate" || name == "link_people" => {
             Ok(stage.as_ref())
         }

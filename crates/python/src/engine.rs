@@ -16,14 +16,14 @@ use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::{Field, Schema};
 use newsprep_core::config::Config;
-use newsprep_core::document::{DedupNote, DocId, Document};
+use newsprep_core::document::{DedupNote, DocId};
 use newsprep_dedup::minhash::MinHasher;
 use newsprep_dedup::text;
 use newsprep_export::schema::documents::{self, DocumentColumn};
 use newsprep_export::schema::mentions::Mentions;
 use newsprep_export::schema::{self, quarantine};
 
-use crate::corpus::documents_of;
+use crate::corpus::{self, documents_of};
 use crate::stages::{Outcome, Stages};
 
 /// Dedup's summary columns: the exact hash of the words (16 bytes, little-endian), the
@@ -121,67 +121,24 @@ pub fn apply_dedup(
     decided: &RecordBatch,
     until: Option<&str>,
 ) -> Result<(Vec<Outcome>, Vec<bool>), String> {
-    use rayon::prelude::*;
-    let position = |name: &str| {
-        stages
-            .stages
-            .iter()
-            .position(|s| s.name() == name)
-            .ok_or_else(|| format!("no stage {name:?} in this pipeline"))
-    };
-    let at = position("dedup")?;
-    let end = match until {
-        Some(until) => position(until)?,
-        None => stages.stages.len(),
-    };
-    let after = &stages.stages[at + 1..end.max(at + 1)];
     let placements = placements_of(decided)?;
-    let docs = documents_of(batch)?;
-    let rejected = docs.iter().map(Option::is_none).collect();
     let drop = config.dedup.drop_duplicates;
-    let outcomes = docs
-        .into_par_iter()
-        .map(|doc| match doc {
-            None => Outcome::Rejected {
-                doc: Document::default(),
-                stage: "",
-                rejection: newsprep_core::Rejection::new(newsprep_core::Reason::Empty, ""),
-            },
-            Some(mut doc) => {
-                if let std::borrow::Cow::Owned(collapsed) =
-                    text::collapse_repeated_paragraphs(&doc.text)
-                {
-                    doc.text = collapsed;
-                }
-                let (cluster, duplicate_of, similarity) = placements
-                    .get(&doc.doc_id.0)
-                    .copied()
-                    .unwrap_or((doc.doc_id, None, None));
-                doc.dedup = Some(DedupNote {
-                    cluster,
-                    duplicate_of,
-                    similarity,
-                    dropped: drop && duplicate_of.is_some(),
-                });
-                let placeholder = Document {
-                    doc_id: doc.doc_id,
-                    source_path: doc.source_path.clone(),
-                    source_bytes: doc.source_bytes,
-                    origin: doc.origin.clone(),
-                    ..Document::default()
-                };
-                match stages.apply(&mut doc, after) {
-                    None => Outcome::Kept(doc),
-                    Some((stage, rejection)) => Outcome::Rejected {
-                        doc: placeholder,
-                        stage,
-                        rejection,
-                    },
-                }
-            }
-        })
-        .collect();
-    Ok((outcomes, rejected))
+    corpus::apply_then(stages, "dedup", until, batch, |doc| {
+        if let std::borrow::Cow::Owned(collapsed) = text::collapse_repeated_paragraphs(&doc.text) {
+            doc.text = collapsed;
+        }
+        let (cluster, duplicate_of, similarity) = placements
+            .get(&doc.doc_id.0)
+            .copied()
+            .unwrap_or((doc.doc_id, None, None));
+        doc.dedup = Some(DedupNote {
+            cluster,
+            duplicate_of,
+            similarity,
+            dropped: drop && duplicate_of.is_some(),
+        });
+        None
+    })
 }
 
 type Placed = (DocId, Option<DocId>, Option<f64>);

@@ -63,6 +63,18 @@ impl Stages {
             })
     }
 
+    /// Where the stage `name` stands in the pipeline's order; the error lists the
+    /// stages there are.
+    pub fn position(&self, name: &str) -> Result<usize, String> {
+        self.stages
+            .iter()
+            .position(|s| s.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = self.stages.iter().map(Stage::name).collect();
+                format!("no stage {name:?} in this pipeline: its stages are {names:?}")
+            })
+    }
+
     /// Runs `stages` on `doc`; the first refusal, with the stage's name.
     pub fn apply(&self, doc: &mut Document, stages: &[Stage]) -> Option<(&'static str, Rejection)> {
         for stage in stages {
