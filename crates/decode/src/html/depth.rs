@@ -5,7 +5,10 @@
 //! before parsing, keeping their text, so such a page still gives its words, in time
 //! linear in its size.
 //!
-//! Formatting elements left open are bounded the same way ([`MAX_OPEN_FORMATTING`]).
+//! Formatting elements left open are bounded the same way ([`MAX_OPEN_FORMATTING`]),
+//! and so is the number of elements the parser will make in all ([`MAX_ELEMENTS`]):
+//! past it the page's tags are dropped and its text kept, so a page of millions of
+//! elements costs what a large real page costs, however it is shaped.
 //!
 //! The depth is estimated by a scan of the tags, not a parse: elements that close
 //! themselves (`<p>`, `<li>`, `<td>`, ...) and void elements (`<br>`, `<img>`) are not
@@ -24,6 +27,13 @@ pub const MAX_DEPTH: usize = 1024;
 /// million `<p>` cost two billion elements. Old pages leave a few `<font>` open, never
 /// dozens of distinct ones; a tag dropped here loses its formatting, not its text.
 pub const MAX_OPEN_FORMATTING: usize = 16;
+
+/// Elements the parser may make for one page, counting the formatting elements it
+/// reopens at each new element (see [`MAX_OPEN_FORMATTING`]). A long real page makes a
+/// few tens of thousands; a page of a million `<span>` or table cells takes seconds to
+/// parse and walk. Past the budget every tag is dropped (an element of raw text, such
+/// as a `<script>`, with its content), so the rest of the page reads as plain text.
+pub const MAX_ELEMENTS: usize = 200_000;
 
 /// Formatting elements but `<a>` and `<nobr>`: a new one of those closes the one
 /// before, so the parser never holds two, and an `<a>` dropped would turn link text
@@ -99,12 +109,16 @@ fn is_raw_text(name: &[u8]) -> bool {
     )
 }
 
-/// `html` with the tags nested deeper than [`MAX_DEPTH`] removed; borrowed when there
-/// are none, which is every real page.
-pub fn bounded(html: &str) -> Cow<'_, str> {
+/// `html` with the tags nested deeper than [`MAX_DEPTH`], the formatting elements left
+/// open past [`MAX_OPEN_FORMATTING`] and every tag past [`MAX_ELEMENTS`] removed;
+/// borrowed when there are none, which is every real page. With the number of tags
+/// dropped for the element budget (a repair the page's count shows).
+pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut formatting = 0usize;
+    let mut made = 0usize;
+    let mut over_budget = 0u64;
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already written to `out`
     let mut i = 0;
@@ -150,27 +164,44 @@ pub fn bounded(html: &str) -> Cow<'_, str> {
                 drop |= formatting > MAX_OPEN_FORMATTING;
             }
         }
-        if drop {
+        if !closing {
+            made += 1 + formatting.min(MAX_OPEN_FORMATTING);
+        }
+        let spent = made > MAX_ELEMENTS;
+        let mut end = end;
+        let raw_text = !closing && is_raw_text(&name);
+        // The end of a raw text element: its content is skipped, or dropped with it.
+        let raw_end = raw_text.then(|| {
+            let mut close = Vec::with_capacity(name.len() + 2);
+            close.extend_from_slice(b"</");
+            close.extend_from_slice(&name);
+            find_ignore_case(bytes, end, &close).unwrap_or(bytes.len())
+        });
+        if spent {
+            over_budget += 1;
+            if let Some(raw_end) = raw_end {
+                end = tag_end(bytes, raw_end.min(bytes.len()));
+            }
+        }
+        if drop || spent {
             let out = out.get_or_insert_with(|| String::with_capacity(html.len()));
             out.push_str(&html[copied..start]);
             copied = end;
         }
         i = end;
-        if !closing && is_raw_text(&name) {
-            // Skip to the matching end tag, whose '<' the loop then reads.
-            let mut close = Vec::with_capacity(name.len() + 2);
-            close.extend_from_slice(b"</");
-            close.extend_from_slice(&name);
-            i = find_ignore_case(bytes, i, &close).unwrap_or(bytes.len());
+        if let (Some(raw_end), false) = (raw_end, spent) {
+            // On to the matching end tag, whose '<' the loop then reads.
+            i = raw_end;
         }
     }
-    match out {
+    let text = match out {
         Some(mut out) => {
             out.push_str(&html[copied..]);
             Cow::Owned(out)
         }
         None => Cow::Borrowed(html),
-    }
+    };
+    (text, over_budget)
 }
 
 /// The index just past the `>` that ends a tag whose name ends at `from`, skipping
@@ -208,9 +239,9 @@ mod tests {
     #[test]
     fn real_pages_are_left_as_they_are() {
         let page = "<html><body><div class='a>b'><p>One<p>Two<br><img src=x></div><script>if (a<b) {}</script></body></html>";
-        assert!(matches!(bounded(page), Cow::Borrowed(_)));
+        assert!(matches!(bounded(page), (Cow::Borrowed(_), 0)));
         let many_paragraphs = "<p>x".repeat(5000);
-        assert!(matches!(bounded(&many_paragraphs), Cow::Borrowed(_)));
+        assert!(matches!(bounded(&many_paragraphs), (Cow::Borrowed(_), 0)));
     }
 
     #[test]
@@ -219,11 +250,11 @@ mod tests {
             .map(|i| format!("<b id={i}>"))
             .collect();
         let page = format!("{open}<p>one<p>two");
-        let out = bounded(&page);
+        let (out, _) = bounded(&page);
         assert_eq!(out.matches("<b ").count(), MAX_OPEN_FORMATTING);
         assert!(out.ends_with("<p>one<p>two"));
         let closed = "<b>x</b>".repeat(MAX_OPEN_FORMATTING * 2);
-        assert!(matches!(bounded(&closed), Cow::Borrowed(_)));
+        assert!(matches!(bounded(&closed), (Cow::Borrowed(_), 0)));
     }
 
     #[test]
@@ -234,9 +265,39 @@ mod tests {
             "<div>".repeat(depth),
             "</div>".repeat(depth)
         );
-        let out = bounded(&page);
+        let (out, _) = bounded(&page);
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
         assert!(out.contains("deep text"));
+    }
+
+    #[test]
+    fn past_the_element_budget_tags_go_and_text_stays_but_scripts_go_whole() {
+        let cells = MAX_ELEMENTS + 1000;
+        let page = format!(
+            "<table>{}</table><script>var hidden = 1;</script><p>last words",
+            "<td>cell".repeat(cells)
+        );
+        let (out, dropped) = bounded(&page);
+        // The table's start tag and the cells within the budget stay.
+        assert_eq!(out.matches("<td>").count(), MAX_ELEMENTS - 1);
+        assert_eq!(out.matches("cell").count(), cells);
+        assert!(!out.contains("hidden") && !out.contains("<p>"));
+        assert!(out.ends_with("celllast words"));
+        // The 1,001 cells past the budget, the table's end tag, the script, the `<p>`.
+        assert_eq!(dropped, 1001 + 1 + 1 + 1);
+    }
+
+    #[test]
+    fn open_formatting_elements_spend_the_budget_as_the_parser_reopens_them() {
+        let open: String = (0..MAX_OPEN_FORMATTING)
+            .map(|i| format!("<b id={i}>"))
+            .collect();
+        let paragraphs = MAX_ELEMENTS / (MAX_OPEN_FORMATTING + 1) + 100;
+        let page = format!("{open}{}", "<p>x".repeat(paragraphs));
+        let (out, dropped) = bounded(&page);
+        assert!(dropped > 100, "{dropped}");
+        assert!(out.matches("<p>").count() < MAX_ELEMENTS / MAX_OPEN_FORMATTING);
+        assert_eq!(out.matches('x').count(), paragraphs);
     }
 }

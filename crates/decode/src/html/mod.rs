@@ -30,15 +30,16 @@ pub struct Page {
     /// The visible blocks left out, in page order.
     pub removed: Vec<String>,
     pub meta: Metadata,
-    /// Markup mended before parsing: elements closed ([`traps`]) and attributes
-    /// dropped ([`attributes`]).
+    /// Markup mended before parsing: elements closed ([`traps`]), attributes dropped
+    /// ([`attributes`]) and tags dropped past the element budget ([`depth`]).
     pub markup_repairs: u64,
 }
 
 /// The page as it is handed to the parser: unclosed elements that would swallow the
 /// body closed, then attributes and nesting bounded so parsing takes time linear in its
-/// size; with the number of repairs (closed elements and dropped attributes; tags
-/// dropped for depth are not counted, as before).
+/// size; with the number of repairs (closed elements, dropped attributes, and tags
+/// dropped past the page's element budget; tags dropped for depth are not counted, as
+/// before).
 pub fn prepare(html: &str) -> (Cow<'_, str>, u64) {
     let (recovered, closed) = traps::recover(html);
     let (capped, dropped) = match attributes::capped(&recovered) {
@@ -49,11 +50,11 @@ pub fn prepare(html: &str) -> (Cow<'_, str>, u64) {
         Some(capped) => Cow::Owned(capped),
         None => recovered,
     };
-    let text = match depth::bounded(&text) {
-        Cow::Borrowed(_) => text,
-        Cow::Owned(bounded) => Cow::Owned(bounded),
+    let (text, over_budget) = match depth::bounded(&text) {
+        (Cow::Borrowed(_), n) => (text, n),
+        (Cow::Owned(bounded), n) => (Cow::Owned(bounded), n),
     };
-    (text, closed + dropped)
+    (text, closed + dropped + over_budget)
 }
 
 /// Extracts the article and metadata of a decoded page.
