@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-venv goldens stopwords gazetteer ner-model clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-package bench-ray bench-venv goldens stopwords gazetteer ner-model clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -164,9 +164,21 @@ bench-pipeline-warc: release bench-venv
 
 # The newsprep package, built release into the bench venv: extract beside trafilatura
 # on the benchmark's pages, Pipeline.process beside newsprep run on one thread.
-bench-python: release bench-venv
-	VIRTUAL_ENV=$(CURDIR)/$(BENCH_VENV) $(BENCH_VENV)/bin/maturin develop --release --locked
+bench-python: release bench-package
 	$(BENCH_VENV)/bin/python bench/python_bench.py $(RELEASE_BIN) $(EVAL_DIR)/html $(EVAL_DIR)/gold $(BENCH_DIR)/python
+
+# The package's release build in the bench venv, for bench-python and bench-ray.
+bench-package: bench-venv
+	VIRTUAL_ENV=$(CURDIR)/$(BENCH_VENV) $(BENCH_VENV)/bin/maturin develop --release --locked
+
+# newsprep.ray at 2 and 1 CPUs beside newsprep run at 2 and 1 threads on the 1 GB
+# page-dump corpus of bench-large (BENCH_RAY_BYTES for another size), start-up included.
+BENCH_RAY_BYTES ?= 1000000000
+bench-ray: release bench-package
+	rm -rf $(BENCH_DIR)/ray-pages $(BENCH_DIR)/ray && mkdir -p $(BENCH_DIR)/ray
+	$(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/ray-pages --bytes $(BENCH_RAY_BYTES) --seed 1
+	$(BENCH_VENV)/bin/python bench/ray_bench.py $(RELEASE_BIN) $(BENCH_DIR)/ray-pages $(BENCH_DIR)/ray \
+		--write BENCHMARKS.md --label ray-$(BENCH_RAY_BYTES) --command "make bench-ray BENCH_RAY_BYTES=$(BENCH_RAY_BYTES)"
 
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB

@@ -70,6 +70,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     binary = args.binary.resolve()
+    # The CLI runs in the work folder: every path it is given must be absolute.
+    args.work, args.html = args.work.resolve(), args.html.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
 
     paths = sorted(args.html.glob("*.html.gz"))
