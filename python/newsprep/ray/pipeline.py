@@ -397,19 +397,22 @@ def _observe_keys(docs: pa.Table, config_text, stage, summary, key) -> pa.Table:
     return pa.table({key: pc.list_flatten(observed.column(summary))})
 
 
-_BROADCAST: Dict[str, pa.RecordBatch] = {}
+_BROADCAST: Dict[str, Any] = {}
 
 
-def _broadcast(refs, empty: pa.Table) -> pa.RecordBatch:
-    """The table behind refs as one batch, fetched once per worker process however
-    many batches the worker applies it to; `empty` when the table has no rows."""
+def _broadcast(refs, empty: pa.Table, derive=None) -> Any:
+    """The table behind refs as one batch (or what `derive` makes of it), fetched and
+    made once per worker process however many batches the worker applies it to;
+    `empty` when the table has no rows."""
     import ray
 
-    cache = ",".join(repr(r) for r in refs[:1]) + f"/{len(refs)}/{empty.schema}"
+    cache = ",".join(repr(r) for r in refs[:1]) + f"/{len(refs)}/{empty.schema}/{derive}"
     found = _BROADCAST.get(cache)
     if found is None:
         tables = [t for t in ray.get(list(refs)) if t.num_rows]
         found = _one_batch(pa.concat_tables(tables) if tables else empty)
+        if derive is not None:
+            found = derive(found)
         # A stage's tables are done with when the next stage starts: at most the
         # two of one stage (dedup's wanted ids and placements) are held.
         if len(_BROADCAST) >= 2:
@@ -556,16 +559,17 @@ def _bucket_pairs(buckets: pa.Table) -> pa.Table:
 def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
     """The candidate pairs with their true Jaccard similarity, those that reach the
     threshold. Only the leaders in a pair are shingled (as the CLI's second pass)."""
-    wanted = pairs.flat_map(lambda r: [{_DOC_ID: r["a"]}, {_DOC_ID: r["b"]}])
-    wanted = wanted.groupby(_DOC_ID, num_partitions=partitions).count().materialize()
-    if wanted.count() <= BROADCAST_ROWS:
-        # The ids go to the documents, not the documents to a join.
+    if 2 * pairs.count() <= BROADCAST_ROWS:
+        # The pairs go to the documents, not the documents to a join: each task
+        # shingles its documents that are in a pair.
         shingles = docs.map_batches(
             _shingles_of_wanted,
             batch_format="pyarrow",
-            fn_kwargs={"config_text": config_text, "refs": wanted.to_arrow_refs()},
+            fn_kwargs={"config_text": config_text, "refs": pairs.to_arrow_refs()},
         )
     else:
+        wanted = pairs.flat_map(lambda r: [{_DOC_ID: r["a"]}, {_DOC_ID: r["b"]}])
+        wanted = wanted.groupby(_DOC_ID, num_partitions=partitions).count()
         shingled = docs.join(wanted, join_type="inner", num_partitions=partitions, on=(_DOC_ID,))
         shingles = shingled.map_batches(
             _shingles,
@@ -589,10 +593,16 @@ def _shingles(docs: pa.Table, config_text, schema) -> pa.Table:
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))])
 
 
+def _pair_members(pairs: pa.RecordBatch) -> pa.Array:
+    both = pa.chunked_array([pairs.column("a").cast(pa.string()), pairs.column("b").cast(pa.string())])
+    return pc.unique(both) if len(both) else pa.array([], pa.string())
+
+
 def _shingles_of_wanted(docs: pa.Table, config_text, refs) -> pa.Table:
-    wanted = _broadcast(refs, pa.table({_DOC_ID: pa.array([], pa.string()), "count()": pa.array([], pa.int64())}))
+    empty = pa.table({"a": pa.array([], pa.string()), "b": pa.array([], pa.string()), "count()": pa.array([], pa.int64())})
+    wanted = _broadcast(refs, empty, derive=_pair_members)
     ids = docs.column(_DOC_ID).combine_chunks().cast(pa.string())
-    chosen = docs.filter(pc.is_in(ids, value_set=wanted.column(_DOC_ID).cast(pa.string())))
+    chosen = docs.filter(pc.is_in(ids, value_set=wanted))
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(chosen))])
 
 
@@ -640,16 +650,26 @@ def _place(members, edges, partitions: int):
             "components one task finds; raise newsprep.ray.pipeline.MAX_PAIRS on workers "
             "with more memory"
         )
-    component_of = ray.get(_components.remote(edges.to_arrow_refs()))
-    components = ray.data.from_arrow(component_of)
+    component_of = _components.remote(edges.to_arrow_refs())
     # Each member with its leader's component; groups without a confirmed pair are
-    # their own component, named by their leader.
-    tagged = members.join(
-        components, join_type="left_outer", num_partitions=partitions, on=("leader",)
-    ).map_batches(_fill_component, batch_format="pyarrow")
-    with_edges = edges.join(
-        components, join_type="inner", num_partitions=partitions, on=("a",), right_on=("leader",)
-    )
+    # their own component, named by their leader. The components (two rows a pair at
+    # most) are handed to the tasks while they are under BROADCAST_ROWS, else joined.
+    if 2 * n_edges <= BROADCAST_ROWS:
+        refs = [component_of]
+        tagged = members.map_batches(
+            _tag_component, batch_format="pyarrow", fn_kwargs={"refs": refs, "on": "leader"}
+        ).map_batches(_fill_component, batch_format="pyarrow")
+        with_edges = edges.map_batches(
+            _tag_component, batch_format="pyarrow", fn_kwargs={"refs": refs, "on": "a"}
+        )
+    else:
+        components = ray.data.from_arrow_refs([component_of])
+        tagged = members.join(
+            components, join_type="left_outer", num_partitions=partitions, on=("leader",)
+        ).map_batches(_fill_component, batch_format="pyarrow")
+        with_edges = edges.join(
+            components, join_type="inner", num_partitions=partitions, on=("a",), right_on=("leader",)
+        )
     rows = tagged.union(with_edges.map_batches(_edge_rows, batch_format="pyarrow"))
     return rows.groupby("component", num_partitions=partitions).map_groups(
         _place_component, batch_format="pyarrow"
@@ -701,6 +721,15 @@ class _Lazy:
 
 
 _components = _Lazy(_remote_components)
+
+
+def _tag_component(t: pa.Table, refs, on: str) -> pa.Table:
+    """Rows with the component of their column `on` (null for a leader in no
+    confirmed pair): what the join with the components gives them."""
+    empty = pa.table({"leader": pa.array([], pa.string()), "component": pa.array([], pa.string())})
+    components = _broadcast(refs, empty)
+    at = pc.index_in(t.column(on).cast(pa.string()), value_set=components.column("leader"))
+    return t.append_column("component", components.column("component").take(at))
 
 
 def _fill_component(t: pa.Table) -> pa.Table:
