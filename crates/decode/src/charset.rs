@@ -211,10 +211,13 @@ fn reject_binary(bytes: &[u8], max_control_ratio: f64) -> Result<(), Rejection> 
 /// Control bytes that no text holds: C0 controls but tab, line feed, form feed,
 /// carriage return and ESC, NUL included.
 pub fn control_bytes(bytes: &[u8]) -> usize {
+    // Bit b is set for the control byte b that counts: every page's bytes pass here,
+    // and a branch-free sum the compiler vectorises is several times a filter's speed.
+    const COUNTED: u32 = !((1 << 0x09) | (1 << 0x0A) | (1 << 0x0C) | (1 << 0x0D) | (1 << 0x1B));
     bytes
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
-        .count()
+        .map(|&b| usize::from(b < 0x20) & ((COUNTED >> (b & 31)) & 1) as usize)
+        .sum()
 }
 
 /// The kind of binary file `bytes` start as, by the magic numbers of the formats a crawl
@@ -348,6 +351,14 @@ mod tests {
         let d = decode(&bytes, 0.05).unwrap();
         assert_eq!(d.source, EncodingSource::Declared);
         assert!(d.text.ends_with("Ош"));
+    }
+
+    #[test]
+    fn control_bytes_are_the_c0_controls_but_tab_newlines_form_feed_and_escape() {
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(control_bytes(&all), 32 - 5);
+        assert_eq!(control_bytes(b"\t\n\r\x0C\x1B plain text \xC3\xA9"), 0);
+        assert_eq!(control_bytes(b"a\x00b\x01\x1F\x7F"), 3);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub fn capped(html: &str) -> (Cow<'_, str>, u64) {
     let mut dropped = 0u64;
     let mut spans = Vec::new();
     let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
         if bytes[start..].starts_with(b"<!--") {
             i = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
@@ -56,13 +56,14 @@ pub fn capped(html: &str) -> (Cow<'_, str>, u64) {
             copied = end;
         }
         i = end;
-        let name = bytes[start + 1..name_end].to_ascii_lowercase();
+        let (lower, len) = super::prescan::lower_name(&bytes[start + 1..name_end]);
+        let name = &lower[..len];
         if matches!(
-            name.as_slice(),
+            name,
             b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"noembed" | b"noframes"
         ) {
             let mut close = b"</".to_vec();
-            close.extend_from_slice(&name);
+            close.extend_from_slice(name);
             i = find_ignore_case(bytes, i, &close).unwrap_or(bytes.len());
         }
     }
@@ -139,11 +140,7 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+    super::prescan::find_ignore_case(bytes, from, needle)
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already written to `out`
     let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
@@ -142,24 +142,25 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
         {
             name_end += 1;
         }
-        let name = bytes[name_start..name_end].to_ascii_lowercase();
+        let (lower, len) = super::prescan::lower_name(&bytes[name_start..name_end]);
+        let name = &lower[..len];
         let end = tag_end(bytes, name_end);
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
-        let counted = !is_void(&name) && !closes_itself(&name);
+        let counted = !is_void(name) && !closes_itself(name);
         let mut drop = false;
         if closing {
             if counted && depth > 0 {
                 drop = depth > MAX_DEPTH;
                 depth -= 1;
             }
-            if is_formatting(&name) && formatting > 0 {
+            if is_formatting(name) && formatting > 0 {
                 drop |= formatting > MAX_OPEN_FORMATTING;
                 formatting -= 1;
             }
         } else if counted && !self_closing {
             depth += 1;
             drop = depth > MAX_DEPTH;
-            if is_formatting(&name) {
+            if is_formatting(name) {
                 formatting += 1;
                 drop |= formatting > MAX_OPEN_FORMATTING;
             }
@@ -169,12 +170,12 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
         }
         let spent = made > MAX_ELEMENTS;
         let mut end = end;
-        let raw_text = !closing && is_raw_text(&name);
+        let raw_text = !closing && is_raw_text(name);
         // The end of a raw text element: its content is skipped, or dropped with it.
         let raw_end = raw_text.then(|| {
             let mut close = Vec::with_capacity(name.len() + 2);
             close.extend_from_slice(b"</");
-            close.extend_from_slice(&name);
+            close.extend_from_slice(name);
             find_ignore_case(bytes, end, &close).unwrap_or(bytes.len())
         });
         if spent {
@@ -207,14 +208,18 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
 /// The index just past the `>` that ends a tag whose name ends at `from`, skipping
 /// quoted attribute values.
 fn tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return i + 1,
-            None => {}
+    let mut at = from;
+    while let Some(offset) = bytes
+        .get(at..)
+        .and_then(|b| memchr::memchr3(b'>', b'"', b'\'', b))
+    {
+        let i = at + offset;
+        match bytes[i] {
+            b'>' => return i + 1,
+            quote => match memchr::memchr(quote, &bytes[i + 1..]) {
+                Some(close) => at = i + 1 + close + 1,
+                None => return bytes.len(),
+            },
         }
     }
     bytes.len()
@@ -225,11 +230,7 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+    super::prescan::find_ignore_case(bytes, from, needle)
 }
 
 #[cfg(test)]

@@ -152,7 +152,36 @@ fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
 
 /// Where `needle` first occurs in `haystack`.
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
+}
+
+/// Where `needle` (which starts with a byte that has no case, such as `<`) first
+/// occurs in `bytes` from `from` on, ASCII letters compared without case.
+pub(crate) fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut at = from;
+    while let Some(offset) = memchr::memchr(first, bytes.get(at..)?) {
+        let start = at + offset;
+        let end = start + 1 + rest.len();
+        if bytes.get(start + 1..end)?.eq_ignore_ascii_case(rest) {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
+}
+
+/// A tag's name in lower case, on the stack: the names the scans before parsing look
+/// for are at most 8 bytes, so a longer one is none of them and comes back empty.
+pub(crate) fn lower_name(name: &[u8]) -> ([u8; 8], usize) {
+    let mut buf = [0u8; 8];
+    if name.len() > buf.len() {
+        return (buf, 0);
+    }
+    for (b, n) in buf.iter_mut().zip(name) {
+        *b = n.to_ascii_lowercase();
+    }
+    (buf, name.len())
 }
 
 #[cfg(test)]
