@@ -597,6 +597,40 @@ pub const THING_NOUNS: &[&str] = &[
     "vaccine",
 ];
 
+/// Verbs of a match between two teams, before or after a team's name. Not "drew",
+/// which draws crowds as often.
+pub const MATCH_VERBS: &[&str] = &[
+    "beat",
+    "beats",
+    "defeated",
+    "defeats",
+    "edged",
+    "thrashed",
+    "routed",
+    "hammered",
+    "downed",
+    "upset",
+    "outlasted",
+    "vs",
+    "vs.",
+    "v",
+    "v.",
+    "d.",
+];
+
+/// Words after a company's name: its shares and its results.
+pub const COMPANY_AFTER: &[&str] = &[
+    "shares",
+    "stock",
+    "shareholders",
+    "investors",
+    "profit",
+    "profits",
+    "revenue",
+    "earnings",
+    "stake",
+];
+
 /// First names common in news, for names with no other cue ("Michael Andersen").
 pub const FIRST_NAMES: &[&str] = &[
     "adam",

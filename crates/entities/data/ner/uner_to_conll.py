@@ -1,9 +1,8 @@
-"""Rebuilds the Universal NER files of this folder from the UNER releases.
+"""Rebuilds uner_pud.conll of this folder from the Universal NER release.
 
-Usage: python3 uner_to_conll.py EWT_CHECKOUT PUD_CHECKOUT
+Usage: python3 uner_to_conll.py PUD_CHECKOUT
 
-where the checkouts are git clones of UniversalNER/UNER_English-EWT at commit
-8ed072de2fd24022cc62458997fe96a8fe191ea4 and UniversalNER/UNER_English-PUD at commit
+where the checkout is a git clone of UniversalNER/UNER_English-PUD at commit
 07ea0553144e3fcf3d6633efe2a075b725a0d262. The only change is the format: UNER's
 five columns (index, token, tag, and two annotation columns) become `token tag` lines,
 and each `# newdoc id` a `-DOCSTART-` line, the CoNLL that `make ner-model` reads.
@@ -15,11 +14,7 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 
-FILES = [
-    (0, "en_ewt-ud-dev.iob2", "uner_ewt_dev.conll"),
-    (0, "en_ewt-ud-test.iob2", "uner_ewt_test.conll"),
-    (1, "en_pud-ud-test.iob2", "uner_pud.conll"),
-]
+FILES = [("en_pud-ud-test.iob2", "uner_pud.conll")]
 
 
 def convert(source: pathlib.Path) -> str:
@@ -46,11 +41,11 @@ def convert(source: pathlib.Path) -> str:
 
 
 def main() -> None:
-    checkouts = [pathlib.Path(a) for a in sys.argv[1:3]]
-    if len(checkouts) != 2:
+    if len(sys.argv) != 2:
         sys.exit(__doc__)
-    for which, name, target in FILES:
-        (HERE / target).write_text(convert(checkouts[which] / name), encoding="utf-8")
+    checkout = pathlib.Path(sys.argv[1])
+    for name, target in FILES:
+        (HERE / target).write_text(convert(checkout / name), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,41 +11,8 @@ use super::label::names_event;
 use super::{strip_possessive, Name};
 use crate::gazetteer::fold;
 use crate::known;
+use crate::lexicon::{COMPANY_AFTER, MATCH_VERBS};
 use newsprep_core::document::Label;
-
-/// Verbs of a match between two teams, before or after a team's name. Not "drew",
-/// which draws crowds as often.
-const MATCH_VERBS: &[&str] = &[
-    "beat",
-    "beats",
-    "defeated",
-    "defeats",
-    "edged",
-    "thrashed",
-    "routed",
-    "hammered",
-    "downed",
-    "upset",
-    "outlasted",
-    "vs",
-    "vs.",
-    "v",
-    "v.",
-    "d.",
-];
-
-/// Words after a company's name: its shares and its results.
-const COMPANY_AFTER: &[&str] = &[
-    "shares",
-    "stock",
-    "shareholders",
-    "investors",
-    "profit",
-    "profits",
-    "revenue",
-    "earnings",
-    "stake",
-];
 
 /// Words after "shares" that make it a verb.
 const DETERMINERS: &[&str] = &[
