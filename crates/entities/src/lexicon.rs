@@ -631,6 +631,38 @@ pub const COMPANY_AFTER: &[&str] = &[
     "stake",
 ];
 
+/// Nouns that head an apposition after an organisation's name: "Ascom, a global
+/// solutions provider", "Bologna, the Serie A side".
+pub const ORG_NOUNS: &[&str] = &[
+    "airline",
+    "automaker",
+    "bank",
+    "broadcaster",
+    "carmaker",
+    "carrier",
+    "chain",
+    "club",
+    "company",
+    "conglomerate",
+    "developer",
+    "distributor",
+    "firm",
+    "giant",
+    "insurer",
+    "lender",
+    "maker",
+    "manufacturer",
+    "operator",
+    "producer",
+    "provider",
+    "publisher",
+    "retailer",
+    "side",
+    "startup",
+    "supplier",
+    "team",
+];
+
 /// First names common in news, for names with no other cue ("Michael Andersen").
 pub const FIRST_NAMES: &[&str] = &[
     "adam",

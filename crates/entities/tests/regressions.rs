@@ -252,3 +252,14 @@ fn clubs_named_after_their_city_were_the_city() {
                 in Tokyo, and Ford's profit rose.";
     insta::assert_snapshot!(both(text, false));
 }
+
+/// #30: a company the model read as a person stayed one where the text says what it
+/// is ("Ascom, a global solutions provider"): an apposition headed by a company's noun
+/// makes the name read as a person an organisation throughout the text.
+#[test]
+fn company_called_a_provider_was_a_person() {
+    let text = "Vantor and Philips signed a distribution deal. Philips, a Dutch health \
+                technology provider focused on hospitals, will sell the monitors. Philips \
+                expects more.";
+    insta::assert_snapshot!(both(text, false));
+}

@@ -11,7 +11,7 @@ use super::label::names_event;
 use super::{strip_possessive, Name};
 use crate::gazetteer::fold;
 use crate::known;
-use crate::lexicon::{COMPANY_AFTER, MATCH_VERBS};
+use crate::lexicon::{COMPANY_AFTER, MATCH_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLES};
 use newsprep_core::document::Label;
 
 /// Words after "shares" that make it a verb.
@@ -50,12 +50,14 @@ pub(super) fn organisations_acting(
             && proper
             && !names_event(surface.split(' '))
             && match n.label {
-                Some(Label::Loc) => match n.place {
+                Some(Label::Loc) if acts != Acts::Described => match n.place {
                     Some(p) => !p.is_country && !p.is_region,
                     None => known::place(surface).is_none(),
                 },
-                None => one_word,
-                Some(Label::Person) => acts == Acts::Company && !n.canonical.contains(' '),
+                None => one_word && acts != Acts::Described,
+                Some(Label::Person) => {
+                    matches!(acts, Acts::Company | Acts::Described) && !n.canonical.contains(' ')
+                }
                 _ => false,
             }
     };
@@ -91,6 +93,10 @@ enum Acts {
     No,
     Club,
     Company,
+    /// An apposition calls it a company: taken only from a name read as a person
+    /// ("Ascom, a global solutions provider"); after a place or a sentence's first
+    /// word it is as often the next clause's subject ("Frankfurt, the CDF team went").
+    Described,
 }
 
 /// A match verb before or after the name or a score after it, a standings line
@@ -130,10 +136,40 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
         Acts::Company
     } else if club {
         Acts::Club
+    } else if described(rest) {
+        Acts::Described
     } else {
         Acts::No
     }
 }
+
+/// An apposition that says the name is an organisation: ", a global solutions
+/// provider focused on ...", ", the Serie A side". Not one that names a person's role
+/// too: ", a former company director".
+fn described(rest: &str) -> bool {
+    let Some(apposition) = rest.strip_prefix(", ") else {
+        return false;
+    };
+    let mut words: Vec<String> = Vec::new();
+    for word in apposition.split(' ').take(APPOSITION_WORDS) {
+        let bare = word.trim_end_matches([',', '.', ';', ':']);
+        words.push(strip_possessive(bare).to_lowercase());
+        if bare.len() < word.len() {
+            break;
+        }
+    }
+    let opens = words
+        .first()
+        .is_some_and(|w| ["a", "an", "the"].contains(&w.as_str()));
+    let role = words
+        .iter()
+        .any(|w| TITLES.contains(&w.as_str()) || PERSON_NOUNS.contains(&w.as_str()));
+    opens && !role && words.iter().any(|w| ORG_NOUNS.contains(&w.as_str()))
+}
+
+/// How many words of an apposition may come before its head noun: "a global
+/// solutions provider" has four.
+const APPOSITION_WORDS: usize = 5;
 
 /// "2-1", "110-102": a score.
 fn score(word: &str) -> bool {
@@ -193,6 +229,14 @@ mod tests {
         assert!(acts("Toyota said it would close the plant.", "Toyota"));
         assert!(acts("Toyota shares rose 2%.", "Toyota"));
         assert!(acts("Toyota's profit fell.", "Toyota"));
+        assert!(acts(
+            "Ascom, a global solutions provider focused on care.",
+            "Ascom"
+        ));
+        assert!(!acts(
+            "Jane Roe, a former company director, said.",
+            "Jane Roe"
+        ));
         assert!(!acts("Officials in Bologna said on Sunday.", "Bologna"));
         assert!(!acts("Bologna said the vote was fair.", "Bologna"));
         assert!(!acts("The 2-1 vote in Bologna passed.", "Bologna"));
