@@ -86,12 +86,11 @@ const FIRST_NAME_TITLES: &[&str] = &[
 /// A person named by a common first name alone ("Andrew", "Mike") is the one person of
 /// the text whose full name starts with it; with a royal or religious title before it
 /// the title and the name are the name ("Prince Andrew"); after another title ("Mr.
-/// Thomas", "President Xi") it is a surname and stays.
-/// Otherwise it names no one the corpus can count, and loses its label: twenty
-/// "Mike"s of one obituary are no entity of the top lists, and "Andrew" of one
-/// article no one of another's.
+/// Thomas", "President Xi") it is a surname and stays. Otherwise it names no one the
+/// corpus can count, and loses its label: twenty "Mike"s of one obituary are no
+/// entity of the top lists, and "Andrew" of one article no one of another's.
 pub(super) fn first_names_alone(names: &mut [Name<'_>], text: &str) {
-    let full: Vec<String> = names
+    let mut full: Vec<String> = names
         .iter()
         .filter(|n| n.label == Some(Label::Person) && n.canonical.contains(' '))
         .map(|n| n.canonical.clone())
@@ -101,7 +100,6 @@ pub(super) fn first_names_alone(names: &mut [Name<'_>], text: &str) {
     order.sort_by_key(|&i| {
         !FIRST_NAME_TITLES.contains(&word_before(text, names[i].start).0.as_str())
     });
-    let mut full = full;
     for i in order {
         let name = &mut names[i];
         let alone = name.label == Some(Label::Person)
