@@ -2,7 +2,7 @@
 //! `crates/entities/data/ner/` (every fifth document held out), prints its exact-span
 //! F1 on the held-out documents, and writes the weights.
 //!
-//! Usage: train_ner OUT.model [--epochs N] FILE.conll[:N] ...
+//! Usage: train_ner OUT.model [--epochs N] [--floor W] FILE.conll[:N] ...
 //! (`:N` reads a file without `-DOCSTART-` as documents of N sentences.)
 
 use std::process::ExitCode;
@@ -14,14 +14,22 @@ use newsprep_entities::ner::train::{self, Doc, Options};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(out) = args.first() else {
-        eprintln!("usage: train_ner OUT.model [--epochs N] FILE.conll[:N] ...");
+        eprintln!("usage: train_ner OUT.model [--epochs N] [--floor W] FILE.conll[:N] ...");
         return ExitCode::from(2);
     };
     let mut options = Options::default();
     let mut files = Vec::new();
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
-        if arg == "--epochs" {
+        if arg == "--floor" {
+            match rest.next().and_then(|n| n.parse().ok()) {
+                Some(n) => options.floor = n,
+                None => {
+                    eprintln!("--floor needs a number");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if arg == "--epochs" {
             match rest.next().and_then(|n| n.parse().ok()) {
                 Some(n) => options.epochs = n,
                 None => {

@@ -547,6 +547,122 @@ pub const GROUPS: &[(&str, &[&str], Option<&str>)] = &[
     ("Indigenous", &[], None),
 ];
 
+/// Verbs that open an imperative or a slogan ("“Make Trump just go away”", "Let Biden
+/// speak"): no person's name starts with one, wherever it stands. Verbs that are also
+/// first names ("Will", "Mark", "Bill", "Grant", "Chase") are left out.
+pub const OPENING_VERBS: &[&str] = &[
+    "ask", "believe", "blame", "bring", "build", "buy", "call", "check", "elect", "forget", "get",
+    "give", "help", "impeach", "imagine", "join", "keep", "leave", "let", "lock", "make", "meet",
+    "put", "remember", "send", "sell", "stop", "take", "tell", "thank", "trust", "try", "vote",
+];
+
+/// Nouns that say a name is a thing, not a person or a place: a product, a service, a
+/// work or a body in the sky. Before the name ("Jupiter's moon Europa", "the streaming
+/// service Stadia") or in an apposition after it ("Stadia, Google's streaming gaming
+/// platform"), they make it neither, throughout the text.
+pub const THING_NOUNS: &[&str] = &[
+    "album",
+    "app",
+    "application",
+    "asteroid",
+    "browser",
+    "comet",
+    "console",
+    "device",
+    "drug",
+    "film",
+    "game",
+    "headset",
+    "laptop",
+    "model",
+    "moon",
+    "movie",
+    "novel",
+    "phone",
+    "planet",
+    "platform",
+    "podcast",
+    "probe",
+    "product",
+    "rocket",
+    "rover",
+    "satellite",
+    "service",
+    "smartphone",
+    "software",
+    "song",
+    "spacecraft",
+    "tablet",
+    "telescope",
+    "vaccine",
+];
+
+/// Verbs of a match between two teams, before or after a team's name. Not "drew",
+/// which draws crowds as often.
+pub const MATCH_VERBS: &[&str] = &[
+    "beat",
+    "beats",
+    "defeated",
+    "defeats",
+    "edged",
+    "thrashed",
+    "routed",
+    "hammered",
+    "downed",
+    "upset",
+    "outlasted",
+    "vs",
+    "vs.",
+    "v",
+    "v.",
+    "d.",
+];
+
+/// Words after a company's name: its shares and its results.
+pub const COMPANY_AFTER: &[&str] = &[
+    "shares",
+    "stock",
+    "shareholders",
+    "investors",
+    "profit",
+    "profits",
+    "revenue",
+    "earnings",
+    "stake",
+];
+
+/// Nouns that head an apposition after an organisation's name: "Ascom, a global
+/// solutions provider", "Bologna, the Serie A side".
+pub const ORG_NOUNS: &[&str] = &[
+    "airline",
+    "automaker",
+    "bank",
+    "broadcaster",
+    "carmaker",
+    "carrier",
+    "chain",
+    "club",
+    "company",
+    "conglomerate",
+    "developer",
+    "distributor",
+    "firm",
+    "giant",
+    "insurer",
+    "lender",
+    "maker",
+    "manufacturer",
+    "operator",
+    "producer",
+    "provider",
+    "publisher",
+    "retailer",
+    "side",
+    "startup",
+    "supplier",
+    "team",
+];
+
 /// First names common in news, for names with no other cue ("Michael Andersen").
 pub const FIRST_NAMES: &[&str] = &[
     "adam",

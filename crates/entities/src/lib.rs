@@ -61,7 +61,8 @@ impl Entities {
         self.tag_in(text, true)
     }
 
-    /// Every mention in `text`; without PERSON and ORG unless the text may be English.
+    /// Every mention in `text`; without PERSON, ORG and COUNT unless the text may be
+    /// English.
     pub fn tag_in(&self, text: &str, english: bool) -> Vec<Mention> {
         let tagger = Tagger {
             gazetteer: &self.gazetteer,
@@ -71,9 +72,11 @@ impl Entities {
             model: self.model.filter(|_| english),
         };
         let mut byte_mentions: Vec<(usize, usize, Mention)> = Vec::new();
+        // A count's unit is the English word after its number: in Portuguese "22 de
+        // outubro" and "25 anos" would be 22 of "de" and 25 of "anos".
         let wants = |label| {
             self.labels.contains(&label)
-                && (english || !matches!(label, Label::Person | Label::Org))
+                && (english || !matches!(label, Label::Person | Label::Org | Label::Count))
         };
         // Dates are found once: as mentions, and to keep counts off them.
         let dates = if wants(Label::Date) || wants(Label::Count) {

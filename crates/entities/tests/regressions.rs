@@ -187,3 +187,79 @@ fn portland_maine_resolved_maine_to_des_plaines() {
     let text = "A storm hit Portland, Maine, on Monday.";
     insta::assert_snapshot!(both(text, false));
 }
+
+/// #30: a first name alone was a person of its own: twenty "Mike"s of one obituary,
+/// and "Andrew" of "Prince Andrew", were among the corpus's top people. It joins the
+/// one full name the text gives it, takes a royal title as its name, stays a surname
+/// after "Mr." or "President", and otherwise names no one.
+#[test]
+fn first_name_alone_was_a_person_of_the_top_lists() {
+    let text = "Mike Pence spoke in Ohio. Later Mike said the vote was close. Prince Charles \
+                visited Wales, and Charles waved. Everyone called him Andrew. Mr. Thomas \
+                and President Xi met.";
+    insta::assert_snapshot!(both(text, false));
+}
+
+/// #30: "Make Trump" opening a quote was a full name, and every "Trump" of the text
+/// became that name's surname: no person's name starts with a verb.
+#[test]
+fn make_trump_opening_a_quote_was_a_full_name() {
+    let text = "President Trump spoke on Friday. His critics will scream, “Make Trump just \
+                go away.” Trump said he would stay.";
+    insta::assert_snapshot!(both(text, true));
+}
+
+/// #30: a streaming service was a person and a moon a place: "Stadia, Google's
+/// streaming gaming platform" and "Jupiter's icy moon Europa" say what they are, and
+/// the name is neither anywhere in the text. Known and left: "Jupiter" is still the
+/// town in Florida; the snapshot pins that too.
+#[test]
+fn stadia_was_a_person_and_europa_a_place() {
+    let text = "Stadia, Google's streaming gaming platform, launches today. Stadia can run \
+                games in high resolution, and players on Stadia need a fast connection. Astronomers found \
+                water on Jupiter's icy moon Europa. Europa is covered in ice, and Sundar Pichai \
+                said Stadia would grow.";
+    insta::assert_snapshot!(both(text, false));
+}
+
+/// #30: counts read Portuguese as English: "22 de outubro" was 22 of "de" and "25
+/// anos" 25 of "anos". Counts are tagged only where the text may be English.
+#[test]
+fn portuguese_dates_and_ages_were_counts() {
+    let text = "A corrida foi em 22 de outubro de 2010 em Curitiba, e o piloto tinha 25 anos.";
+    let portuguese = Some(newsprep_core::document::LanguageNote {
+        code: "pt".to_owned(),
+        score: 0.99,
+    });
+    let english = "The race was on 22 October in Curitiba, and 300 fans saw the driver win.";
+    insta::assert_snapshot!(format!(
+        "portuguese:\n{}\nenglish:\n{}",
+        common::tagged_in(&stage(), text, portuguese),
+        tagged(&stage(), english)
+    ));
+}
+
+/// #30: clubs named after their city were the city ("Bologna beat Roma 2-1", a
+/// standings line), a club with a prefix or suffix was missed or cut to its city
+/// ("AC Milan", "Leeds United"), and a company that acts in the sentence ("said it
+/// would", "shares") was a person or a town. The club is an organisation with no
+/// GeoNames id wherever the text does not put the name as a place ("fans in Bologna").
+#[test]
+fn clubs_named_after_their_city_were_the_city() {
+    let text = "Bologna beat Roma 2-1 on Sunday, and fans in Bologna celebrated. Bologna \
+                now lead AC Milan, who drew with Leeds United.\n\nBologna 12 8 2 2 26\nMilan \
+                12 7 3 2 24\n\nToyota said it would close the plant. Toyota shares fell 3% \
+                in Tokyo, and Ford's profit rose.";
+    insta::assert_snapshot!(both(text, false));
+}
+
+/// #30: a company the model read as a person stayed one where the text says what it
+/// is ("Ascom, a global solutions provider"): an apposition headed by a company's noun
+/// makes the name read as a person an organisation throughout the text.
+#[test]
+fn company_called_a_provider_was_a_person() {
+    let text = "Vantor and Philips signed a distribution deal. Philips, a Dutch health \
+                technology provider focused on hospitals, will sell the monitors. Philips \
+                expects more.";
+    insta::assert_snapshot!(both(text, false));
+}

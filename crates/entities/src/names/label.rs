@@ -13,6 +13,39 @@ use crate::lexicon::{
 };
 use newsprep_core::document::Label;
 
+/// The first words of clubs' names: "Real Madrid", "AC Milan", "Borussia Dortmund".
+const CLUB_PREFIXES: &[&str] = &[
+    "ac",
+    "afc",
+    "as",
+    "atletico",
+    "atlético",
+    "bayer",
+    "borussia",
+    "dinamo",
+    "dynamo",
+    "fc",
+    "olympique",
+    "racing",
+    "real",
+    "sc",
+    "sporting",
+    "ss",
+];
+
+/// The last words of clubs' names: "Leeds United", "Blackburn Rovers".
+const CLUB_SUFFIXES: &[&str] = &[
+    "afc",
+    "albion",
+    "athletic",
+    "fc",
+    "hotspur",
+    "rovers",
+    "sc",
+    "united",
+    "wanderers",
+];
+
 /// Words before a name that say where: a place follows them, not a person.
 const LOCATIVES: &[&str] = &["in", "at", "near", "from", "outside", "across"];
 
@@ -114,6 +147,15 @@ impl<'g> Tagger<'g> {
             return vec![name(Label::Org, text, None, start, end)];
         }
         let lowers: Vec<String> = words.iter().map(|&w| segs[w].lower()).collect();
+        // "Real Madrid", "AC Milan", "Leeds United": a club's prefix or suffix makes
+        // an organisation of a city's name, which is then no place of its own.
+        let club = lowers.len() > 1
+            && text.contains(' ')
+            && (CLUB_PREFIXES.contains(&lowers[0].as_str())
+                || CLUB_SUFFIXES.contains(&lowers[lowers.len() - 1].as_str()));
+        if club {
+            return vec![name(Label::Org, text, None, start, end)];
+        }
         // "State Department James Ereli": an organisation's head inside a span ends the
         // organisation, and what follows is a name of its own; so does a known
         // organisation before a title ("NATO Secretary-General Jens Stoltenberg").

@@ -6,7 +6,8 @@ use super::spans::sentence_start;
 use super::{strip_possessive, Context, Name, Seg, Tagger, PARTICLES};
 use crate::known;
 use crate::lexicon::{
-    CONNECTORS, EVENT_HEADS, FIRST_NAMES, ORG_HEADS, PLACE_HEADS, SENTENCE_STARTERS, SUFFIXES,
+    CONNECTORS, EVENT_HEADS, FIRST_NAMES, OPENING_VERBS, ORG_HEADS, PLACE_HEADS, SENTENCE_STARTERS,
+    SUFFIXES,
 };
 use crate::ner;
 use newsprep_core::document::Label;
@@ -132,7 +133,8 @@ impl<'g> Tagger<'g> {
 
     /// Where a span of the model's starts once the common words opening a sentence
     /// or a quote are off it: "Within Delhi", "Watch Alex Salmond's debate", and for
-    /// a person a word the text also writes in lower case ("“Make Trump go away”");
+    /// a person a word the text also writes in lower case or a verb ("“Make Trump go
+    /// away”");
     /// the end when nothing is left. No person's name starts with such a word
     /// wherever it stands ("(AP) — To LeBron James, ..."); "The" stays on a place or
     /// an organisation ("The Hague").
@@ -161,6 +163,7 @@ impl<'g> Tagger<'g> {
             let lower = strip_possessive(word).to_lowercase();
             let common = (SENTENCE_STARTERS.contains(&lower.as_str())
                 && (person || lower != "the" || !rest.contains(' ')))
+                || (person && rest.contains(' ') && OPENING_VERBS.contains(&lower.as_str()))
                 || (person
                     && opens
                     && first

@@ -9,14 +9,18 @@
 //!
 //! One step a file, in the order [`Tagger::names`] runs them: [`spans`] finds the
 //! capitalised spans, [`label`] labels them by the rules, [`merge`] adds the trained
-//! tagger's names where no rule gave one, and [`propagate`] makes a person named in
-//! full that person wherever a part of the name stands. The lists of known names they
-//! read are [`crate::known`], shared with the tagger's features.
+//! tagger's names where no rule gave one, [`propagate`] makes a person named in full
+//! that person wherever a part of the name stands, [`acting`] makes organisations of
+//! the clubs and companies the sentence shows acting as one, and [`things`] takes the
+//! label off the names the text says are products or moons. The lists of known names
+//! they read are [`crate::known`], shared with the tagger's features.
 
+mod acting;
 mod label;
 mod merge;
 mod propagate;
 mod spans;
+mod things;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_segmentation::UnicodeSegmentation;
@@ -123,6 +127,9 @@ impl<'g> Tagger<'g> {
         let headlines = spans::title_case_lines(&segs, &context.lower_words);
         names.retain(|n| !headlines.iter().any(|h| h.contains(&n.start)));
         propagate::propagate_people(&mut names, text);
+        acting::organisations_acting(&mut names, text, &context.lower_words);
+        propagate::first_names_alone(&mut names, text);
+        things::drop_things(&mut names, text);
         names.retain(|n| n.label.is_some());
         names
     }

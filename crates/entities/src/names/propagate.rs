@@ -5,6 +5,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{strip_possessive, Name, PARTICLES};
 use crate::gazetteer::fold;
+use crate::lexicon::{FIRST_NAMES, TITLES};
 use newsprep_core::document::Label;
 
 /// Once a full name is a person, its last word and the full name are that person
@@ -62,6 +63,77 @@ pub(super) fn propagate_people(names: &mut [Name<'_>], text: &str) {
         name.label = Some(Label::Person);
         name.canonical = full.clone();
         name.place = None;
+    }
+}
+
+/// The word before `at`, lower-case without a final period, and as written.
+fn word_before(text: &str, at: usize) -> (String, &str) {
+    let word = text[..at]
+        .trim_end_matches(' ')
+        .rsplit([' ', '\n'])
+        .next()
+        .unwrap_or("");
+    (word.trim_end_matches('.').to_lowercase(), word)
+}
+
+/// Titles that go with a first name alone and make a name of it: "Prince Andrew",
+/// "Pope Francis", "Queen Elizabeth".
+const FIRST_NAME_TITLES: &[&str] = &[
+    "prince", "princess", "king", "queen", "pope", "duke", "duchess", "emperor", "empress",
+    "sheikh", "sultan", "emir",
+];
+
+/// A person named by a common first name alone ("Andrew", "Mike") is the one person of
+/// the text whose full name starts with it; with a royal or religious title before it
+/// the title and the name are the name ("Prince Andrew"); after another title ("Mr.
+/// Thomas", "President Xi") it is a surname and stays. Otherwise it names no one the
+/// corpus can count, and loses its label: twenty "Mike"s of one obituary are no
+/// entity of the top lists, and "Andrew" of one article no one of another's.
+pub(super) fn first_names_alone(names: &mut [Name<'_>], text: &str) {
+    let mut full: Vec<String> = names
+        .iter()
+        .filter(|n| n.label == Some(Label::Person) && n.canonical.contains(' '))
+        .map(|n| n.canonical.clone())
+        .collect();
+    // Titled ones first: "Prince Charles visited. Charles waved." is one person.
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| {
+        !FIRST_NAME_TITLES.contains(&word_before(text, names[i].start).0.as_str())
+    });
+    for i in order {
+        let name = &mut names[i];
+        let alone = name.label == Some(Label::Person)
+            && !name.canonical.contains(' ')
+            && FIRST_NAMES.contains(&name.canonical.to_lowercase().as_str());
+        if !alone {
+            continue;
+        }
+        let first = fold(&name.canonical);
+        // "Mike Pence" gives "Mike", "Prince Charles" gives "Charles".
+        let gives = |f: &&String| {
+            let mut words = f.split(' ');
+            let (one, two) = (words.next().unwrap_or(""), words.next());
+            fold(one) == first
+                || (FIRST_NAME_TITLES.contains(&one.to_lowercase().as_str())
+                    && two.is_some_and(|w| fold(w) == first)
+                    && words.next().is_none())
+        };
+        let mut given: Vec<&String> = full.iter().filter(gives).collect();
+        given.sort_unstable();
+        given.dedup();
+        if let [one] = given[..] {
+            name.canonical = one.clone();
+            continue;
+        }
+        let (title_lower, title) = word_before(text, name.start);
+        if FIRST_NAME_TITLES.contains(&title_lower.as_str())
+            && title.starts_with(char::is_uppercase)
+        {
+            name.canonical = format!("{title} {}", name.canonical);
+            full.push(name.canonical.clone());
+        } else if !TITLES.contains(&title_lower.as_str()) {
+            name.label = None;
+        }
     }
 }
 

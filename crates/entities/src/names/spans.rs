@@ -7,7 +7,10 @@ use std::ops::Range;
 use rustc_hash::FxHashSet;
 
 use super::{strip_possessive, Seg, PARTICLES};
-use crate::lexicon::{CONNECTORS, ORG_HEADS, SENTENCE_STARTERS, TITLES, TITLE_MODIFIERS};
+use crate::lexicon::{
+    CONNECTORS, EVENT_HEADS, OPENING_VERBS, ORG_HEADS, PLACE_HEADS, SENTENCE_STARTERS, TITLES,
+    TITLE_MODIFIERS,
+};
 
 /// Words after which "of"/"the" continue a name: organisations' heads and the
 /// heads of places' long names.
@@ -229,10 +232,17 @@ fn trim_span(
     known: &dyn Fn(&str) -> bool,
 ) -> Option<Span> {
     let mut titled = title_before(segs, *words.first()?);
-    if sentence_start(segs, words[0])
-        && SENTENCE_STARTERS.contains(&segs[words[0]].lower().as_str())
-        && !(words.len() > 1 && known(&span_text(segs, &words)))
-    {
+    let first = segs[words[0]].lower();
+    // A verb opens a slogan or an imperative wherever it stands ("to shout “Make
+    // Trump pay”"), which otherwise makes "Make Trump" a name, and every Trump of the
+    // text that name's surname. A head keeps it: "Help Desk", "Call Center".
+    let last = segs[words[words.len() - 1]].lower();
+    let headed = [ORG_HEADS, PLACE_HEADS, EVENT_HEADS]
+        .iter()
+        .any(|heads| heads.contains(&last.as_str()));
+    let opener = (sentence_start(segs, words[0]) && SENTENCE_STARTERS.contains(&first.as_str()))
+        || (words.len() > 1 && !headed && OPENING_VERBS.contains(&first.as_str()));
+    if opener && !(words.len() > 1 && known(&span_text(segs, &words))) {
         words.remove(0);
     }
     while words.len() > 1 && segs[words[0]].lower() == "the" {

@@ -10,17 +10,19 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::gazetteer::Gazetteer;
 use crate::known;
-use crate::lexicon::{FIRST_NAMES, ORG_HEADS, REPORTING_VERBS, TITLES};
+use crate::lexicon::{COMPANY_AFTER, FIRST_NAMES, MATCH_VERBS, ORG_HEADS, REPORTING_VERBS, TITLES};
 
 /// The word lists as sets: every token asks each of them.
 static FIRST: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(FIRST_NAMES));
 static HEADS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(ORG_HEADS));
 static TITLE: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(TITLES));
 static REPORTS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(REPORTING_VERBS));
+static MATCH: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(MATCH_VERBS));
+static COMPANY: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| set(COMPANY_AFTER));
 
 fn set(list: &[&'static str]) -> FxHashSet<&'static str> {
     list.iter().copied().collect()
@@ -32,21 +34,87 @@ pub struct Lexicon<'g> {
 }
 
 /// What the whole document tells about its words: the words it also writes in lower
-/// case ("Police" opening a sentence is the word police when "police" occurs too).
+/// case ("Police" opening a sentence is the word police when "police" occurs too);
+/// what stands around each capitalised word anywhere in it, so that one mention's cue
+/// reaches the others ("Bologna" after "beat" here and in "fans in Bologna" there:
+/// the document-level consistency of the best perceptron taggers, cut down to
+/// counting cues); and whether it reads as a sports page (scores, match verbs).
 pub struct DocContext<'t> {
     lower_words: FxHashSet<&'t str>,
+    cues: FxHashMap<&'t str, u8>,
+    sports: bool,
 }
+
+/// The cues [`DocContext`] gathers for a capitalised word, one bit each.
+const CUES: [&str; 6] = ["title", "head", "in", "reports", "match", "company"];
+
+/// How many scores and match verbs make a sports page: a results table has dozens,
+/// a politics story that mentions one game has one.
+const SPORTS_PAGE: usize = 3;
 
 impl<'t> DocContext<'t> {
     pub fn new(words: impl IntoIterator<Item = &'t str>) -> DocContext<'t> {
+        let words: Vec<&'t str> = words.into_iter().collect();
         let mut lower_words = FxHashSet::default();
-        for word in words {
+        let mut cues: FxHashMap<&'t str, u8> = FxHashMap::default();
+        let mut sporting = 0;
+        let lower = |i: usize| words.get(i).map(|w| w.to_lowercase());
+        let in_list = |i: Option<String>, list: &FxHashSet<&str>| {
+            i.is_some_and(|w| list.contains(w.trim_end_matches('.')))
+        };
+        for (i, word) in words.iter().enumerate() {
             if word.starts_with(char::is_lowercase) {
-                lower_words.insert(word);
+                lower_words.insert(*word);
+                if MATCH.contains(word) {
+                    sporting += 1;
+                }
+                continue;
+            }
+            if is_score(word) {
+                sporting += 1;
+                continue;
+            }
+            if !word.starts_with(char::is_uppercase) {
+                continue;
+            }
+            let before = i.checked_sub(1).and_then(lower);
+            let (next, next2) = (lower(i + 1), lower(i + 2));
+            let found = [
+                in_list(before.clone(), &TITLE),
+                in_list(next.clone(), &HEADS),
+                before
+                    .as_deref()
+                    .is_some_and(|w| ["in", "at", "from", "near"].contains(&w)),
+                in_list(next.clone(), &REPORTS),
+                in_list(before, &MATCH)
+                    || in_list(next.clone(), &MATCH)
+                    || next.as_deref().is_some_and(is_score),
+                in_list(next.clone(), &COMPANY)
+                    || (next.as_deref() == Some("said") && next2.as_deref() == Some("its")),
+            ];
+            let bits = found
+                .iter()
+                .enumerate()
+                .fold(0u8, |acc, (b, &on)| acc | (u8::from(on) << b));
+            if bits != 0 {
+                *cues.entry(*word).or_default() |= bits;
             }
         }
-        DocContext { lower_words }
+        DocContext {
+            lower_words,
+            cues,
+            sports: sporting >= SPORTS_PAGE,
+        }
     }
+}
+
+/// "2-1", "110-102": a match's score.
+fn is_score(word: &str) -> bool {
+    let Some((a, b)) = word.split_once(['-', '–']) else {
+        return false;
+    };
+    let digits = |s: &str| (1..=3).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit());
+    digits(a) && digits(b)
 }
 
 /// One sentence ready for tagging: each token's lower case and shape, and its static
@@ -171,6 +239,25 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon<'_>, doc: &DocContext
             for list in known::lists_naming(word) {
                 f.add(21, &[list]);
             }
+            // The cues of this word's other mentions, and a city on a sports page.
+            let cues = doc.cues.get(word).copied().unwrap_or(0);
+            for (b, cue) in CUES.iter().enumerate() {
+                if cues & (1 << b) != 0 {
+                    f.add(25, &[cue]);
+                }
+            }
+            if doc.sports {
+                f.add(26, &[place_class(lexicon, word)]);
+            }
+        }
+        // A match or a company's results around this word: "beat [Bologna] 2-1",
+        // "[Toyota] shares".
+        let (before, next) = (at(&lower, k - 1), at(&lower, k + 1));
+        if MATCH.contains(before) || MATCH.contains(next) || is_score(next) {
+            f.add(27, &["match"]);
+        }
+        if COMPANY.contains(next) || (next == "said" && at(&lower, k + 2) == "its") {
+            f.add(27, &["company"]);
         }
         if FIRST.contains(w) {
             f.add(22, &["this"]);
@@ -347,5 +434,25 @@ mod tests {
         );
         // Lower-case words are never looked up as places.
         assert!(!features[3].contains(&hash(17, &["none"])));
+    }
+
+    #[test]
+    fn a_cue_of_one_mention_reaches_the_others() {
+        let gazetteer = Gazetteer::load(15_000, &[]).unwrap();
+        let lexicon = Lexicon {
+            gazetteer: &gazetteer,
+        };
+        let first = ["Bologna", "beat", "Roma", "2-1", "."];
+        let second = ["Fans", "in", "Bologna", "cheered", "."];
+        let doc = DocContext::new(first.iter().chain(&second).copied());
+        let prepared = sentence_features(&second, &lexicon, &doc);
+        // "Bologna" of the second sentence has its own "in" and the first's match.
+        assert!(prepared.statics(2).contains(&hash(25, &["match"])));
+        assert!(prepared.statics(2).contains(&hash(25, &["in"])));
+        assert!(!prepared.statics(2).contains(&hash(27, &["match"])));
+        let prepared = sentence_features(&first, &lexicon, &doc);
+        assert!(prepared.statics(2).contains(&hash(27, &["match"])));
+        // One match and one score make no sports page.
+        assert!(!doc.sports);
     }
 }

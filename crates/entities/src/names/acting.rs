@@ -1,0 +1,244 @@
+//! Organisations by what the sentence has them do: a club that beats another or
+//! stands beside a score ("Bologna beat Roma 2-1", a standings line "Bologna 12 8 2
+//! 2"), a company with shares or one that "said it would". The gazetteer and the
+//! cues of a person read such names as a city or a person; here the sentence decides,
+//! and the name is that organisation wherever the text does not put it as a place
+//! ("fans in Bologna"). A club is counted apart from its city: it has no GeoNames id.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::label::names_event;
+use super::{strip_possessive, Name};
+use crate::gazetteer::fold;
+use crate::known;
+use crate::lexicon::{COMPANY_AFTER, MATCH_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLES};
+use newsprep_core::document::Label;
+
+/// Words after "shares" that make it a verb.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "this", "that", "how", "what", "my", "our",
+    "your",
+];
+
+/// Words before a name that put it as a place: "fans in Bologna", "the mayor of
+/// Toyota".
+const PLACED_BY: &[&str] = &["in", "at", "near", "from", "outside", "across", "of", "to"];
+
+/// Makes an organisation of each name the sentence shows acting as one, and of every
+/// other mention of that name the text does not put as a place. A country stays a
+/// country: "Spain beat Italy" names the countries' teams by the countries.
+pub(super) fn organisations_acting(
+    names: &mut [Name<'_>],
+    text: &str,
+    lower_words: &FxHashSet<&str>,
+) {
+    // A club is read as a place (not a country, "Spain beat Italy", nor a place of
+    // the lists, "the Netherlands") or left unlabelled as one word; a company may be
+    // read as a person too. Not a person a full name claims ("Neumann said it"), nor
+    // two words the rules left ("defeated Taylor Fritz 7-6" is a tennis player), nor
+    // a word the text writes in lower case ("Small investors"), nor an event ("the
+    // World Series drew crowds").
+    let may_be = |n: &Name<'_>, acts: Acts| {
+        let surface = &text[n.start..n.end];
+        let one_word = !surface.contains(' ');
+        let proper = !lower_words.contains(surface.to_lowercase().as_str())
+            && !surface
+                .rsplit(['-', ' '])
+                .next()
+                .is_some_and(|w| w.starts_with(char::is_lowercase));
+        acts != Acts::No
+            && proper
+            && !names_event(surface.split(' '))
+            && match n.label {
+                Some(Label::Loc) if acts != Acts::Described => match n.place {
+                    Some(p) => !p.is_country && !p.is_region,
+                    None => known::place(surface).is_none(),
+                },
+                None => one_word && acts != Acts::Described,
+                Some(Label::Person) => {
+                    matches!(acts, Acts::Company | Acts::Described) && !n.canonical.contains(' ')
+                }
+                _ => false,
+            }
+    };
+    let mut acting: FxHashMap<String, Acts> = FxHashMap::default();
+    for name in names.iter() {
+        let acts = acts_as_organisation(text, name.start, name.end);
+        if may_be(name, acts) {
+            acting.insert(fold(strip_possessive(&text[name.start..name.end])), acts);
+        }
+    }
+    if acting.is_empty() {
+        return;
+    }
+    for name in names.iter_mut() {
+        let surface = strip_possessive(&text[name.start..name.end]);
+        let Some(&acts) = acting.get(&fold(surface)) else {
+            continue;
+        };
+        let here = acts_as_organisation(text, name.start, name.end) != Acts::No;
+        let placed = PLACED_BY.contains(&word_before(text, name.start).as_str());
+        if may_be(name, acts) && (here || !placed) {
+            name.label = Some(Label::Org);
+            name.canonical = surface.to_owned();
+            name.place = None;
+            name.part = false;
+        }
+    }
+}
+
+/// What a sentence shows a name doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Acts {
+    No,
+    Club,
+    Company,
+    /// An apposition calls it a company: taken only from a name read as a person
+    /// ("Ascom, a global solutions provider"); after a place or a sentence's first
+    /// word it is as often the next clause's subject ("Frankfurt, the CDF team went").
+    Described,
+}
+
+/// A match verb before or after the name or a score after it, a standings line
+/// after it, or a company's words after it.
+fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
+    let before = word_before(text, start);
+    let rest = &text[end..];
+    // "Toyota's profit": the company's words may follow a possessive.
+    let unowned = rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s"));
+    let after: Vec<String> = unowned
+        .unwrap_or(rest)
+        .split([' ', '\n'])
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .map(|w| w.trim_end_matches([',', '.', ';', ':']).to_lowercase())
+        .collect();
+    let next = after.first().map_or("", String::as_str);
+    let word = |k: usize| after.get(k).map_or("", String::as_str);
+    // "Sabatier shares the formula": a verb, not the company's shares.
+    let shares_verb = next == "shares" && DETERMINERS.contains(&word(1));
+    // "X said it would close", "X said its profit": a person says "it was" as often,
+    // and "it would be".
+    let said_it = unowned.is_none()
+        && ["said", "says"].contains(&next)
+        && (word(1) == "its"
+            || (word(1) == "it"
+                && ["would", "will", "plans", "expects", "had", "has"].contains(&word(2))
+                && !["be", "been"].contains(&word(3))));
+    let company = (COMPANY_AFTER.contains(&next) && !shares_verb) || said_it;
+    // "Viera d. Rockledge 3-1" in results, but "Group D. The day".
+    let defeated = before == "d." && text[..start].trim_end().ends_with(" d.");
+    let club = (MATCH_VERBS.contains(&before.as_str()) && before != "d.")
+        || defeated
+        || (unowned.is_none() && (MATCH_VERBS.contains(&next) || score(next)))
+        || standings(text, end);
+    if company {
+        Acts::Company
+    } else if club {
+        Acts::Club
+    } else if described(rest) {
+        Acts::Described
+    } else {
+        Acts::No
+    }
+}
+
+/// An apposition that says the name is an organisation: ", a global solutions
+/// provider focused on ...", ", the Serie A side". Not one that names a person's role
+/// too: ", a former company director".
+fn described(rest: &str) -> bool {
+    let Some(apposition) = rest.strip_prefix(", ") else {
+        return false;
+    };
+    let mut words: Vec<String> = Vec::new();
+    for word in apposition.split(' ').take(APPOSITION_WORDS) {
+        let bare = word.trim_end_matches([',', '.', ';', ':']);
+        words.push(strip_possessive(bare).to_lowercase());
+        if bare.len() < word.len() {
+            break;
+        }
+    }
+    let opens = words
+        .first()
+        .is_some_and(|w| ["a", "an", "the"].contains(&w.as_str()));
+    let role = words
+        .iter()
+        .any(|w| TITLES.contains(&w.as_str()) || PERSON_NOUNS.contains(&w.as_str()));
+    opens && !role && words.iter().any(|w| ORG_NOUNS.contains(&w.as_str()))
+}
+
+/// How many words of an apposition may come before its head noun: "a global
+/// solutions provider" has four.
+const APPOSITION_WORDS: usize = 5;
+
+/// "2-1", "110-102": a score.
+fn score(word: &str) -> bool {
+    let word = word.trim_end_matches([',', '.', ';', ')']);
+    let Some((a, b)) = word.split_once(['-', '–']) else {
+        return false;
+    };
+    let digits = |s: &str| (1..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
+    digits(a) && digits(b)
+}
+
+/// A standings or results line after the name: nothing but numbers (and maybe another
+/// name and its numbers) to the end of the line, three numbers at least: "Bologna 12
+/// 8 2 2 26", "Leeds 2 Everton 1" is too short to tell.
+fn standings(text: &str, end: usize) -> bool {
+    let line = text[end..].split('\n').next().unwrap_or("");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let numbers = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '–')
+        })
+        .count();
+    words
+        .first()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && numbers >= 3
+        && numbers * 2 >= words.len()
+}
+
+/// The word before `at`, lower-case, without the punctuation after it.
+fn word_before(text: &str, at: usize) -> String {
+    text[..at]
+        .trim_end()
+        .rsplit([' ', '\n', '('])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([',', ';', ':'])
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acts(text: &str, name: &str) -> bool {
+        let start = text.find(name).expect("in text");
+        acts_as_organisation(text, start, start + name.len()) != Acts::No
+    }
+
+    #[test]
+    fn clubs_and_companies_act_as_organisations() {
+        assert!(acts("Bologna beat Roma 2-1 on Sunday.", "Bologna"));
+        assert!(acts("Bologna beat Roma 2-1 on Sunday.", "Roma"));
+        assert!(acts("Lazio 3 Napoli 1\nBologna 12 8 2 2 26", "Bologna"));
+        assert!(acts("Toyota said it would close the plant.", "Toyota"));
+        assert!(acts("Toyota shares rose 2%.", "Toyota"));
+        assert!(acts("Toyota's profit fell.", "Toyota"));
+        assert!(acts(
+            "Ascom, a global solutions provider focused on care.",
+            "Ascom"
+        ));
+        assert!(!acts(
+            "Jane Roe, a former company director, said.",
+            "Jane Roe"
+        ));
+        assert!(!acts("Officials in Bologna said on Sunday.", "Bologna"));
+        assert!(!acts("Bologna said the vote was fair.", "Bologna"));
+        assert!(!acts("The 2-1 vote in Bologna passed.", "Bologna"));
+    }
+}

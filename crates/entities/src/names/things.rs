@@ -1,0 +1,100 @@
+//! Names the text says are things: "Jupiter's moon Europa", "Stadia, Google's
+//! streaming gaming platform". Such a name is no person and no place anywhere in the
+//! text, however it reads elsewhere ("Stadia can do", "on Stadia").
+
+use rustc_hash::FxHashSet;
+
+use super::{strip_possessive, Name};
+use crate::gazetteer::fold;
+use crate::lexicon::THING_NOUNS;
+use newsprep_core::document::Label;
+
+/// How many words an apposition may have before its head noun: "Google's new
+/// cloud gaming platform" has five.
+const APPOSITION_WORDS: usize = 6;
+
+/// Takes the person or place label off every name the text calls a thing somewhere.
+pub(super) fn drop_things(names: &mut [Name<'_>], text: &str) {
+    let things: FxHashSet<String> = names
+        .iter()
+        .filter(|n| said_to_be_a_thing(text, n.start, n.end))
+        .map(|n| fold(strip_possessive(&text[n.start..n.end])))
+        .collect();
+    if things.is_empty() {
+        return;
+    }
+    for name in names.iter_mut() {
+        let person_or_place = matches!(name.label, Some(Label::Person | Label::Loc));
+        // A country stays a country whatever the text compares it to.
+        let country = name.place.is_some_and(|p| p.is_country);
+        if person_or_place
+            && !country
+            && things.contains(&fold(strip_possessive(&text[name.start..name.end])))
+        {
+            name.label = None;
+        }
+    }
+}
+
+/// A thing's noun right before the name ("the streaming service Stadia", "moon
+/// Europa"), or heading an apposition right after it (", Google's gaming platform,",
+/// ", one of Jupiter's 79 moons."). The noun must end the apposition: in "Trump, who
+/// played the game," or "Biden, the app's critic," no thing is named.
+fn said_to_be_a_thing(text: &str, start: usize, end: usize) -> bool {
+    let thing = |word: &str| {
+        let word = word.to_lowercase();
+        THING_NOUNS.contains(&word.as_str())
+            || word
+                .strip_suffix('s')
+                .is_some_and(|one| THING_NOUNS.contains(&one))
+    };
+    let before = text[..start].strip_suffix(' ').unwrap_or("");
+    let previous = before.rsplit([' ', '\n']).next().unwrap_or("");
+    if previous.starts_with(char::is_lowercase) && thing(previous) {
+        return true;
+    }
+    let Some(apposition) = text[end..].strip_prefix(", ") else {
+        return false;
+    };
+    let close = apposition
+        .find(|c: char| !(c.is_alphanumeric() || [' ', '-', '\'', '’'].contains(&c)))
+        .unwrap_or(apposition.len());
+    let words: Vec<&str> = apposition[..close].split(' ').collect();
+    let relative = words
+        .first()
+        .is_some_and(|w| ["who", "whose", "which", "that"].contains(w));
+    !relative
+        && words.len() <= APPOSITION_WORDS
+        && words
+            .last()
+            .is_some_and(|w| w.starts_with(char::is_lowercase) && thing(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(text: &str, name: &str) -> bool {
+        let start = text.find(name).expect("in text");
+        said_to_be_a_thing(text, start, start + name.len())
+    }
+
+    #[test]
+    fn a_thing_is_said_by_a_noun_before_or_an_apposition_after() {
+        assert!(said("water on Jupiter's icy moon Europa.", "Europa"));
+        assert!(said(
+            "Stadia, Google's streaming gaming platform, launches",
+            "Stadia"
+        ));
+        assert!(said(
+            "plumes on Europa, one of Jupiter's 79 moons.",
+            "Europa"
+        ));
+        assert!(!said("Trump, who played the game, left.", "Trump"));
+        assert!(!said("Biden, the app's fiercest critic, spoke.", "Biden"));
+        assert!(!said(
+            "Mary Smith, a spokeswoman, said the service was fine.",
+            "Mary Smith"
+        ));
+    }
+}
