@@ -503,7 +503,10 @@ mod tests {
         keeping.apply(&mut doc).unwrap();
         let note = doc.boilerplate.unwrap();
         assert_eq!(note.removed_text.as_deref(), Some("Home | News | Sport"));
-        assert_eq!(note.removed_rules, Some(vec![classify::RULE_CHROME.to_owned()]));
+        assert_eq!(
+            note.removed_rules,
+            Some(vec![classify::RULE_CHROME.to_owned()])
+        );
     }
 
     #[test]

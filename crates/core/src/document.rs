@@ -555,7 +555,10 @@ mod tests {
         let text = note.removed_text.clone().unwrap();
         let rules = note.removed_rules.clone().unwrap();
         assert_eq!(text.lines().count(), rules.len());
-        assert_eq!(rules, ["page_chrome", UNKNOWN_RULE, UNKNOWN_RULE, "recurring"]);
+        assert_eq!(
+            rules,
+            ["page_chrome", UNKNOWN_RULE, UNKNOWN_RULE, "recurring"]
+        );
         note.add(&["Footer"], &["chrome"], false);
         assert_eq!((note.removed_text, note.removed_rules), (None, None));
         assert_eq!(note.removed_lines, 4);

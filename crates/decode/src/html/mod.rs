@@ -188,7 +188,11 @@ mod tests {
             out.text,
             "The council approved the budget on Tuesday, after a long debate that lasted into the night.\n\nWhat changes\n\nCouncillors said the plan would add teachers in the villages, where classes are crowded."
         );
-        let at = out.removed.iter().position(|b| b == "Budget passes").unwrap();
+        let at = out
+            .removed
+            .iter()
+            .position(|b| b == "Budget passes")
+            .unwrap();
         assert_eq!(out.removed_rules[at], RULE_HEADLINE);
         assert_eq!(out.removed.len(), out.removed_rules.len());
     }
