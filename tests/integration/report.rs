@@ -16,14 +16,14 @@ fn repo(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// A place of a user gazetteer whose name is markup, and the text that names it.
-const HOSTILE_PLACE: &str = "Quote\"Town</svg><script>alert('place')</script>";
 const HOSTILE_TITLE: &str =
     "Budget <script>alert(\"title\")</script> passes </svg> 'quoted' & more";
 const HOSTILE_SITE: &str = "</svg><b>Evil Site</b>";
 
-/// The sample texts, a copy of one (a duplicate), two HTML pages, a page whose title,
-/// site and a place hold markup, an empty and a binary file (quarantined).
+/// The sample texts, a copy of one (a duplicate), two HTML pages, a page whose title
+/// and site name hold markup, an empty and a binary file (quarantined). Entity names
+/// holding markup are checked in crates/report/src/html/page.rs: the tagger makes no
+/// such entity of a page's text.
 fn corpus(dir: &TestDir) {
     let mut texts = 0;
     for entry in std::fs::read_dir(repo("raw")).expect("raw/").flatten() {
@@ -50,9 +50,9 @@ fn corpus(dir: &TestDir) {
     let hostile = format!(
         r#"<html><head><title>{title}</title><meta property="og:title" content="{title}"><meta property="og:site_name" content="{site}"></head><body><article>
 <h1>{title}</h1>
-<p>The council approved the budget on Tuesday in Quotetown, after a long debate that lasted well into the night and left the members tired.</p>
-<p>Councillors said the plan would add teachers in the villages around Quotetown, where classes are crowded and schools are old.</p>
-<p>The mayor of Quotetown said the vote showed that the town could agree on what matters most to the families who live there.</p>
+<p>The council approved the budget on Tuesday in Osh, after a long debate that lasted well into the night and left the members tired.</p>
+<p>Councillors said the plan would add teachers in the villages around Osh, where classes are crowded and schools are old.</p>
+<p>The mayor of Osh said the vote showed that the town could agree on what matters most to the families who live there.</p>
 </article></body></html>"#
     );
     dir.write("pages/hostile.html", hostile);
@@ -61,18 +61,6 @@ fn corpus(dir: &TestDir) {
         "broken/binary.txt",
         [0u8, 159, 146, 150, 0, 0, 1, 2, 3, 0, 0, 0],
     );
-    std::fs::write(
-        dir.path().join("places.tsv"),
-        format!(
-            "geonameid\tname\tkind\tcountry_code\tlat\tlon\tpopulation\tnames\n9999001\t{HOSTILE_PLACE}\tcity\tKG\t41.2\t75.8\t50000\tQuotetown\n"
-        ),
-    )
-    .expect("write gazetteer");
-    std::fs::write(
-        dir.path().join("pipeline.toml"),
-        "[entities]\ngazetteer_files = [\"places.tsv\"]\n",
-    )
-    .expect("write config");
 }
 
 /// Runs `newsprep report` with `args` and returns the page written to `file`.
@@ -150,7 +138,7 @@ fn assert_offline(page: &str) {
 fn the_page_shows_the_counts_and_top_lists_of_the_tables() {
     let dir = TestDir::new();
     corpus(&dir);
-    dir.run_pipeline(&["--config", "pipeline.toml", "--keep-removed"]);
+    dir.run_pipeline(&["--keep-removed"]);
     let output = dir.output();
     let file = output.join("report.html");
     let page = report(
@@ -287,7 +275,7 @@ fn the_page_shows_the_counts_and_top_lists_of_the_tables() {
     );
 
     // report.html is newsprep's in an output folder: the next run replaces the folder.
-    dir.run_pipeline(&["--config", "pipeline.toml"]);
+    dir.run_pipeline(&[]);
     assert!(!file.exists(), "the old page went with the old output");
 }
 
@@ -295,7 +283,7 @@ fn the_page_shows_the_counts_and_top_lists_of_the_tables() {
 fn a_run_without_keep_removed_says_what_it_cannot_show() {
     let dir = TestDir::new();
     corpus(&dir);
-    dir.run_pipeline(&["--config", "pipeline.toml"]);
+    dir.run_pipeline(&[]);
     let file = dir.path().join("page.html");
     let page = report(&dir, &["report", "output", "--html", "page.html"], &file);
     assert!(
@@ -309,10 +297,10 @@ fn a_run_without_keep_removed_says_what_it_cannot_show() {
 fn compare_marks_the_sources_that_changed() {
     let dir = TestDir::new();
     corpus(&dir);
-    dir.run_pipeline(&["--config", "pipeline.toml"]);
+    dir.run_pipeline(&[]);
     std::fs::rename(dir.output(), dir.path().join("before")).expect("move output");
     std::fs::remove_dir_all(dir.input().join("pages")).expect("remove the pages");
-    dir.run_pipeline(&["--config", "pipeline.toml"]);
+    dir.run_pipeline(&[]);
     let file = dir.path().join("page.html");
     let page = report(
         &dir,
@@ -404,16 +392,20 @@ fn browse(dir: &TestDir, page: &Path, name: &str) -> Browsed {
         .filter(|l| l.contains("CONSOLE"))
         .map(str::to_owned)
         .collect();
+    // A wide window, and a phone's (the page must work narrow too).
     let screenshot = dir.path().join(format!("{name}.png"));
-    run(&[
-        format!("--screenshot={}", screenshot.display()),
-        "--window-size=1280,2600".to_owned(),
-    ]);
-    assert!(
-        std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000),
-        "no screenshot at {}",
-        screenshot.display()
-    );
+    let narrow = dir.path().join(format!("{name}-narrow.png"));
+    for (path, size) in [(&screenshot, "1280,2600"), (&narrow, "390,2600")] {
+        run(&[
+            format!("--screenshot={}", path.display()),
+            format!("--window-size={size}"),
+        ]);
+        assert!(
+            std::fs::metadata(path).is_ok_and(|m| m.len() > 10_000),
+            "no screenshot at {}",
+            path.display()
+        );
+    }
     Browsed {
         dom: String::from_utf8_lossy(&dumped.stdout).into_owned(),
         console,
@@ -449,7 +441,7 @@ fn assert_renders(browsed: &Browsed, documents: i64) {
 fn the_page_opens_in_a_browser_with_its_charts_and_map_and_hostile_text_as_text() {
     let dir = TestDir::new();
     corpus(&dir);
-    dir.run_pipeline(&["--config", "pipeline.toml", "--keep-removed"]);
+    dir.run_pipeline(&["--keep-removed"]);
     let file = dir.path().join("report.html");
     let page = report(
         &dir,
@@ -502,14 +494,6 @@ fn the_page_opens_in_a_browser_with_its_charts_and_map_and_hostile_text_as_text(
             .contains("&lt;/svg&gt;&lt;b&gt;Evil Site&lt;/b&gt;"),
         "the site as text"
     );
-    if data["places"]
-        .as_array()
-        .is_some_and(|p| p.iter().any(|p| p["name"] == HOSTILE_PLACE))
-    {
-        assert!(browsed
-            .dom
-            .contains("Quote\"Town&lt;/svg&gt;&lt;script&gt;alert('place')&lt;/script&gt;"));
-    }
 }
 
 #[test]

@@ -583,3 +583,48 @@ fn duration(ms: u64) -> String {
         _ => format!("{} min {} s", ms / 60_000, ms % 60_000 / 1000),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::gather::{EntityGroup, EntityRow, PlacePoint, QuarantineRow};
+
+    const HOSTILE: &str = r#"Quote"Town</svg><script>alert('x')</script>"#;
+
+    #[test]
+    fn hostile_entity_and_place_names_stay_text() {
+        let data = PageData {
+            entities: vec![EntityGroup {
+                label: "PERSON".into(),
+                top: vec![EntityRow {
+                    name: HOSTILE.into(),
+                    mentions: 3,
+                    documents: 1,
+                }],
+            }],
+            places: vec![PlacePoint {
+                name: HOSTILE.into(),
+                mentions: 3,
+                documents: 1,
+                lat: 40.5,
+                lon: 72.8,
+                at_largest_city: false,
+            }],
+            quarantine: vec![QuarantineRow {
+                source_path: HOSTILE.into(),
+                stage: "decode".into(),
+                reason: "empty".into(),
+                detail: HOSTILE.into(),
+            }],
+            by_site: vec![(HOSTILE.into(), 1)],
+            ..PageData::default()
+        };
+        let page = render(&data, &[HOSTILE.to_owned()]);
+        assert_eq!(page.matches("<script").count(), 2, "the page's own two");
+        assert_eq!(page.matches("<svg").count(), page.matches("</svg>").count());
+        assert!(page.contains(
+            "Quote&quot;Town&lt;/svg&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+        ));
+        assert!(!page.contains("href=\"http") && !page.contains("src="));
+    }
+}
