@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-venv goldens stopwords gazetteer world-map ner-model browser clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-report bench-venv goldens stopwords gazetteer world-map ner-model browser clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -175,6 +175,17 @@ bench-pipeline-warc: release bench-venv
 bench-python: release bench-venv
 	VIRTUAL_ENV=$(CURDIR)/$(BENCH_VENV) $(BENCH_VENV)/bin/maturin develop --release --locked
 	$(BENCH_VENV)/bin/python bench/python_bench.py $(RELEASE_BIN) $(EVAL_DIR)/html $(EVAL_DIR)/gold $(BENCH_DIR)/python
+
+# newsprep report --html on the output of a run over generated page dumps (default
+# settings): wall time, peak memory and the page's size (BENCHMARKS.md, "The HTML report").
+REPORT_BYTES ?= 200000000
+bench-report: release
+	rm -rf $(BENCH_DIR)/report-pages $(BENCH_DIR)/report-out
+	$(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/report-pages --bytes $(REPORT_BYTES) --seed 1
+	$(RELEASE_BIN) run --quiet --input $(BENCH_DIR)/report-pages --output $(BENCH_DIR)/report-out
+	/usr/bin/time -v $(RELEASE_BIN) report $(BENCH_DIR)/report-out --html $(BENCH_DIR)/report-out/report.html 2>&1 \
+		| grep -E "Elapsed|Maximum resident"
+	ls -l $(BENCH_DIR)/report-out/report.html
 
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB

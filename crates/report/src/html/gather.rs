@@ -156,8 +156,7 @@ pub struct QuarantineRow {
     pub detail: String,
 }
 
-/// Entities shown per label, and places on the map.
-const TOP_ENTITIES: usize = 15;
+/// Places on the map, the most mentioned.
 const MAX_PLACES: usize = 400;
 /// Sites in the chart; the rest are summed into one bar.
 const TOP_SITES: usize = 30;
@@ -472,7 +471,8 @@ fn sites(docs: LazyFrame, has: &dyn Fn(&str) -> bool) -> PolarsResult<Counts> {
         .filter(|n| has(n))
         .map(|n| {
             if *n == documents::SOURCE_PATH.name {
-                col(*n).str().split(lit("/")).list().first().alias(*n)
+                // Null for an input at the top of the input folder.
+                col(*n).str().extract(lit("^([^/]+)/"), 1).alias(*n)
             } else {
                 col(*n)
             }
@@ -645,7 +645,7 @@ fn entity_figures(
         .into_iter()
         .map(|(label, mut rows)| {
             rows.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
-            rows.truncate(top.min(TOP_ENTITIES.max(top)));
+            rows.truncate(top);
             EntityGroup { label, top: rows }
         })
         .collect();
