@@ -311,7 +311,7 @@ fn time_section(out: &mut String, data: &PageData) {
         table(out, &format!("{id}-table"), ("day", "documents"), days);
         out.push_str("</details>");
     }
-    out.push_str(r#"<div class="grid"><div class="card"><h3>Documents per site</h3><p class="muted">A site is the page's <code>site_name</code>, else the host of its <code>url</code>, else the first folder of its input path.</p>"#);
+    out.push_str(r#"<div class="grid"><div class="card"><h3>Documents per site</h3><p class="muted">A site is the page's <code>site_name</code>, else the host of its <code>url</code>, else the first folder of its input path, else its <code>attribution</code>.</p>"#);
     if data.by_site.is_empty() {
         out.push_str(r#"<p class="muted">No documents.</p>"#);
     } else {

@@ -69,7 +69,7 @@ pub fn bars(id: &str, title: &str, rows: &Counts, marked: &HashSet<&str>) -> Str
 /// Returns the chart and whether it shows months.
 pub fn per_day(id: &str, title: &str, days: &Counts, marked: &HashSet<&str>) -> (String, bool) {
     let (series, months) = calendar(days);
-    let (left, right, top, bottom, height) = (52.0, 8.0, 8.0, 40.0, 220.0);
+    let (left, right, top, bottom, height) = (52.0, 28.0, 8.0, 40.0, 220.0);
     let plot_w = WIDTH - left - right;
     let plot_h = height - top - bottom;
     let max = series.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
@@ -112,8 +112,11 @@ pub fn per_day(id: &str, title: &str, days: &Counts, marked: &HashSet<&str>) -> 
     }
     // About six dates along the axis, the first and the last among them.
     let every = series.len().div_ceil(6).max(1);
+    let last = series.len().saturating_sub(1);
     for (i, (key, _)) in series.iter().enumerate() {
-        if i % every != 0 && i + 1 != series.len() {
+        // The last date always; the others where they do not crowd it.
+        let regular = i % every == 0 && (last - i) * 2 >= every;
+        if !regular && i != last {
             continue;
         }
         let x = left + step * (i as f64 + 0.5);
