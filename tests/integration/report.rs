@@ -31,7 +31,7 @@ fn corpus(dir: &TestDir) {
         if name.ends_with(".txt") {
             let bytes = std::fs::read(entry.path()).expect("read raw file");
             if texts == 0 {
-                dir.write(&format!("copies/{name}"), &bytes);
+                dir.write(&format!("copies.example.org/{name}"), &bytes);
             }
             dir.write(&format!("texts/{name}"), bytes);
             texts += 1;
@@ -201,6 +201,12 @@ fn the_page_shows_the_counts_and_top_lists_of_the_tables() {
     assert!(!days.is_empty(), "the sample states publication dates");
     let sites: i64 = pairs(&data["by_site"]).iter().map(|(_, n)| n).sum();
     assert_eq!(sites, docs.rows() as i64, "every document has a site");
+    // A dump filed under a folder named like a host is that site's.
+    assert!(
+        pairs(&data["by_site"]).contains(&("copies.example.org".to_owned(), 1)),
+        "{:?}",
+        data["by_site"]
+    );
 
     // Top entities per label: mentions and distinct documents per entity_id.
     let mut per_entity: BTreeMap<(String, String), (String, i64, BTreeSet<String>)> =

@@ -44,7 +44,7 @@ pub struct PageData {
     /// WARC records per day they were fetched, in date order.
     pub by_warc_day: Counts,
     /// Documents per site (the page's `site_name`, else its URL's host, else the
-    /// input's first folder), most first.
+    /// input's first folder, else its `attribution`), most first.
     pub by_site: Counts,
     /// Documents per language, most first; empty without a `language` column.
     pub by_language: Counts,
@@ -453,12 +453,14 @@ fn top_with_rest(rows: Counts, top: usize) -> Counts {
 
 /// Documents per site. A site is named by what the page says of itself, else by the
 /// host it was fetched from, else by the input's first folder (`bbc/003.txt`), which
-/// is how text dumps are usually filed.
+/// is how text dumps are usually filed, else by whom the article credits (a flat
+/// folder of dumps).
 fn sites(docs: LazyFrame, has: &dyn Fn(&str) -> bool) -> PolarsResult<Counts> {
     let wanted = [
         documents::SITE_NAME.name,
         documents::URL.name,
         documents::SOURCE_PATH.name,
+        documents::ATTRIBUTION.name,
     ];
     let present: Vec<Expr> = wanted.iter().filter(|n| has(n)).map(|n| col(*n)).collect();
     if present.is_empty() {
@@ -483,10 +485,11 @@ fn sites(docs: LazyFrame, has: &dyn Fn(&str) -> bool) -> PolarsResult<Counts> {
         .agg([len().cast(DataType::Int64).alias("n")])
         .collect()?;
     let column = |name: &str| df.column(name).ok().and_then(|c| c.str().ok().cloned());
-    let (site_names, urls, paths) = (
+    let (site_names, urls, paths, attributions) = (
         column(documents::SITE_NAME.name),
         column(documents::URL.name),
         column(documents::SOURCE_PATH.name),
+        column(documents::ATTRIBUTION.name),
     );
     let counts = df.column("n")?.i64()?;
     let mut by_site: HashMap<String, i64> = HashMap::new();
@@ -496,7 +499,8 @@ fn sites(docs: LazyFrame, has: &dyn Fn(&str) -> bool) -> PolarsResult<Counts> {
             .filter(|s| !s.trim().is_empty())
             .map(str::to_owned)
             .or_else(|| get(&urls).and_then(host))
-            .or_else(|| get(&paths).filter(|p| !p.contains('.')).map(str::to_owned))
+            .or_else(|| get(&paths).map(str::to_owned))
+            .or_else(|| get(&attributions).map(str::to_owned))
             .unwrap_or_else(|| "(unnamed)".to_owned());
         *by_site.entry(site).or_default() += n.unwrap_or(0);
     }
