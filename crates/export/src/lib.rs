@@ -36,6 +36,10 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// newsprep owns there, so the next run replaces the folder (and the page, which
 /// described the old tables) rather than refusing it as someone else's.
 pub const REPORT_FILE: &str = "report.html";
+/// What `newsprep report --html` writes the page to before it renames it into place:
+/// one killed halfway leaves it behind, which must not make the next run refuse the
+/// folder either.
+pub const REPORT_PARTIAL: &str = ".report.html.partial";
 /// The folder of what the next run needs to reuse this run's documents.
 pub const STATE_DIR: &str = "_state";
 pub const TRACE: &str = "trace";
@@ -62,6 +66,7 @@ pub fn is_output_entry(name: &str, is_dir: bool) -> bool {
     }
     name == MANIFEST_FILE
         || name == REPORT_FILE
+        || name == REPORT_PARTIAL
         || [DOCUMENTS, QUARANTINE, ENTITIES]
             .iter()
             .any(|stem| is_table_file(name, stem))

@@ -249,6 +249,7 @@ mod tests {
             "manifest.json",
             // `newsprep report --html processed/report.html`: the page of this output.
             "report.html",
+            ".report.html.partial",
             "_state/trace.parquet",
             "shards/0-of-2/manifest.json",
         ] {

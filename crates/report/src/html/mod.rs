@@ -42,11 +42,29 @@ pub fn write(dir: &Path, options: &Options, file: &Path) -> Result<(), ReportErr
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report.html".to_owned());
-    let partial = file.with_file_name(format!(".{name}.partial"));
+    let partial = file.with_file_name(partial_name(&name));
     let write_err = |path: &Path| {
         let path = path.to_owned();
         move |source| ReportError::Write { path, source }
     };
     std::fs::write(&partial, page).map_err(write_err(&partial))?;
     std::fs::rename(&partial, file).map_err(write_err(file))
+}
+
+/// Where the page named `name` is written before it is renamed into place: for
+/// `report.html`, a name newsprep owns in an output folder too.
+fn partial_name(name: &str) -> String {
+    format!(".{name}.partial")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsprep_export::{is_output_entry, REPORT_FILE};
+
+    #[test]
+    fn a_page_left_half_written_in_an_output_folder_is_newsprep_s() {
+        assert!(is_output_entry(REPORT_FILE, false));
+        assert!(is_output_entry(&partial_name(REPORT_FILE), false));
+    }
 }
