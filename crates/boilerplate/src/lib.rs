@@ -133,6 +133,8 @@ impl Boilerplate {
             .rposition(Option::is_none)
             .map_or(core_start, |i| i + 1);
         let found = meta::find(&lines, &forced_bad, core_start, core_end);
+        // A line the metadata was read from is named for that, whatever else would have
+        // dropped it: its content is in a column, which is what a reader needs to know.
         for &i in &found.metadata_lines {
             verdicts_per_line[i] = Some(RULE_METADATA);
         }
