@@ -13,7 +13,7 @@ EVAL_DIR ?= ../shared/eval/article-bench
 BENCH_DIR := target/bench
 BENCH_VENV := .venv-bench
 
-.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-package bench-ray bench-venv goldens stopwords gazetteer ner-model clean
+.PHONY: pipeline build release test fmt-check clippy rust-test py-test develop venv eval eval-html eval-hostile eval-entities eval-mojibake eval-language bench bench-dedup bench-pipeline bench-pipeline-html bench-scaling bench-pipeline-warc bench-large bench-micro bench-python bench-package bench-ray bench-report bench-venv goldens stopwords gazetteer world-map ner-model browser clean
 
 pipeline: build
 	$(BIN) run --config pipeline.toml
@@ -32,8 +32,16 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 
-rust-test:
+rust-test: browser
 	$(CARGO) test --locked --workspace
+
+# The report's tests (tests/integration/report.rs) open its HTML page in Debian's
+# headless Chromium, and fail without it: installed here where missing, as venv makes
+# the Python environment. No browser is downloaded by a test tool.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
 # The Python tests read the output the way notebooks do (pyarrow, polars), and drive
 # the newsprep package; stubtest holds its .pyi stubs to the compiled module.
@@ -183,6 +191,17 @@ bench-ray: release bench-package
 	$(BENCH_VENV)/bin/python bench/ray_bench.py $(RELEASE_BIN) $(BENCH_DIR)/ray-pages $(BENCH_DIR)/ray \
 		--write BENCHMARKS.md --label ray-$(BENCH_RAY_BYTES) --command "make bench-ray BENCH_RAY_BYTES=$(BENCH_RAY_BYTES)"
 
+# newsprep report --html on the output of a run over generated page dumps (default
+# settings): wall time, peak memory and the page's size (BENCHMARKS.md, "The HTML report").
+REPORT_BYTES ?= 200000000
+bench-report: release
+	rm -rf $(BENCH_DIR)/report-pages $(BENCH_DIR)/report-out
+	$(BENCH_BIN) gen-corpus --kind pages --from bench/fixture/pages --out $(BENCH_DIR)/report-pages --bytes $(REPORT_BYTES) --seed 1
+	$(RELEASE_BIN) run --quiet --input $(BENCH_DIR)/report-pages --output $(BENCH_DIR)/report-out
+	/usr/bin/time -v $(RELEASE_BIN) report $(BENCH_DIR)/report-out --html $(BENCH_DIR)/report-out/report.html 2>&1 \
+		| grep -E "Elapsed|Maximum resident"
+	ls -l $(BENCH_DIR)/report-out/report.html
+
 bench-large:
 	$(MAKE) bench-pipeline BENCH_BYTES=1000000000 BENCH_LABEL=pipeline-1GB
 
@@ -212,6 +231,10 @@ stopwords:
 
 gazetteer:
 	$(PYTHON) scripts/build_gazetteer.py
+
+# The world outline of the report's map (crates/report/data/README.md).
+world-map:
+	$(PYTHON) scripts/build_world_map.py
 
 clean:
 	$(CARGO) clean

@@ -10,6 +10,7 @@ mod golden;
 mod html;
 mod language;
 mod operations;
+mod report;
 mod reuse;
 mod safety;
 mod traps;

@@ -56,6 +56,34 @@ fn stray_nul_bytes_in_markup_do_not_make_a_page_binary() {
     assert_eq!(texts.get("nul.txt"), Some(&expected()), "{details:?}");
 }
 
+/// Decode counted what it mended and dropped the count; schema 5 writes it as `repairs`:
+/// control characters in a dump, and in a page those plus the elements it closed.
+#[test]
+fn the_repairs_column_counts_the_damage_decode_mended() {
+    let dir = TestDir::new();
+    let clean = format!("{}\n", PARAGRAPHS.join("\n\n"));
+    let mut damaged = clean.clone().into_bytes();
+    damaged.insert(60, 0);
+    damaged.insert(20, 0);
+    dir.write("clean.txt", &clean);
+    dir.write("damaged.txt", damaged);
+    let unclosed = format!(
+        "<html><head><title>Budget passes\n</head><body>{}</body></html>",
+        article()
+    );
+    dir.write("unclosed.html", unclosed);
+    dir.run_pipeline(&["--config", dir.decode_only()]);
+    let docs = Table::read(&dir.output().join("documents.parquet"));
+    let repairs: BTreeMap<String, i64> = docs
+        .strings("source_path")
+        .into_iter()
+        .zip(docs.ints("repairs"))
+        .collect();
+    assert_eq!(repairs["clean.txt"], 0);
+    assert_eq!(repairs["damaged.txt"], 2);
+    assert!(repairs["unclosed.html"] >= 1, "{repairs:?}");
+}
+
 /// A page whose `<title>` a crawl artifact left unclosed, script text inside it, was
 /// read as one long title: "the page has no visible text". So for the other elements
 /// whose content the parser reads as text up to their end tag, and for comments.

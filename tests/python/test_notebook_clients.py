@@ -70,6 +70,7 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("encoding", pa.string(), nullable=False),
             pa.field("encoding_source", pa.string(), nullable=False),
             pa.field("mojibake_repairs", pa.int64(), nullable=False),
+            pa.field("repairs", pa.int64(), nullable=False),
             pa.field("title", pa.string()),
             pa.field("published", pa.timestamp("us", tz="UTC")),
             pa.field("attribution", pa.string()),
@@ -90,6 +91,7 @@ def test_documents_schema_in_pyarrow(output):
             pa.field("boilerplate_lines", pa.int64()),
             pa.field("removed_words", pa.int64()),
             pa.field("removed_text", pa.string()),
+            pa.field("removed_rules", pa.list_(pa.field("item", pa.string(), nullable=False))),
             pa.field("dup_cluster", pa.string()),
             pa.field("is_duplicate", pa.bool_()),
             pa.field("duplicate_of", pa.string()),
@@ -100,10 +102,10 @@ def test_documents_schema_in_pyarrow(output):
     assert table.schema.remove_metadata() == expected
     assert table.num_rows == 6
     meta = pq.read_metadata(output / "documents.parquet").metadata
-    assert meta[b"newsprep.schema_version"] == b"4"
+    assert meta[b"newsprep.schema_version"] == b"5"
     assert meta[b"newsprep.config_hash"]
     # On the Arrow schema too, where pyarrow and polars readers look.
-    assert table.schema.metadata[b"newsprep.schema_version"] == b"4"
+    assert table.schema.metadata[b"newsprep.schema_version"] == b"5"
     assert pl.read_parquet_metadata(output / "documents.parquet")["newsprep.config_hash"] == meta[b"newsprep.config_hash"].decode()
 
 
@@ -204,5 +206,5 @@ def test_manifest_counts_add_up(output):
     }
     assert counts["read"] == counts["kept"] + counts["duplicates"] + counts["quarantined"]
     assert manifest["quarantined_by_reason"] == {"binary": 1, "empty": 1, "no_article": 1}
-    assert manifest["schema_version"] == 4
+    assert manifest["schema_version"] == 5
     assert [s["name"] for s in manifest["stages"]] == ["decode", "boilerplate", "language", "dedup", "entities", "link_people"]

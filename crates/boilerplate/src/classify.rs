@@ -41,45 +41,81 @@ const MIN_WORDS_BEFORE_COMMENTS: usize = 30;
 /// dense core: enough to cut off a few teaser paragraphs after it.
 const SEPARATOR_WEIGHT: f64 = 25.0;
 
-/// Keeps (`true`) or drops each line. `forced_bad[i]` marks lines known to be chrome
-/// from evidence beyond the line itself: recurrence across documents, teasers.
-pub fn keep_lines(lines: &[Line<'_>], forced_bad: &[bool], t: &Thresholds) -> Vec<bool> {
-    let keep = keep_lines_with(lines, forced_bad, t, true);
-    if keep.iter().any(|&k| k) {
-        return keep;
+/// Chrome by the line alone: a menu's shape, mostly links, a list item that is no
+/// sentence, a Title Case run.
+pub const RULE_CHROME: &str = "chrome";
+/// Prose-like but too weak to stand alone, with chrome on both sides.
+pub const RULE_BETWEEN_CHROME: &str = "between_chrome";
+/// Short lines not framed by article lines, or too many of them in a row.
+pub const RULE_SHORT_RUN: &str = "short_run";
+/// From a comments heading on, once the article has begun.
+pub const RULE_COMMENTS: &str = "comments";
+/// Article-like, but outside the densest stretch of article text (teasers, related
+/// stories, comments without a heading).
+pub const RULE_OUTSIDE_CORE: &str = "outside_core";
+
+/// For each line, `None` to keep it or the rule that drops it. `forced[i]` names the
+/// rule of a line known to be chrome from evidence beyond the line itself: recurrence
+/// across documents, teasers.
+pub fn judge_lines(
+    lines: &[Line<'_>],
+    forced: &[Option<&'static str>],
+    t: &Thresholds,
+) -> Vec<Option<&'static str>> {
+    let verdicts = judge_lines_with(lines, forced, t, true);
+    if verdicts.iter().any(Option::is_none) {
+        return verdicts;
     }
     // Nothing reads as prose: a table of scores, a list of quotes, a language whose
     // stop words the list misjudges. Judge by length and punctuation alone rather
     // than return an empty article.
-    keep_lines_with(lines, forced_bad, t, false)
+    judge_lines_with(lines, forced, t, false)
 }
 
-fn keep_lines_with(
+fn judge_lines_with(
     lines: &[Line<'_>],
-    forced_bad: &[bool],
+    forced: &[Option<&'static str>],
     t: &Thresholds,
     use_stopwords: bool,
-) -> Vec<bool> {
+) -> Vec<Option<&'static str>> {
     let mut classes: Vec<Class> = lines
         .iter()
-        .zip(forced_bad)
-        .map(|(line, &bad)| {
-            if bad {
+        .zip(forced)
+        .map(|(line, rule)| {
+            if rule.is_some() {
                 Class::Bad
             } else {
                 initial(line, t, use_stopwords)
             }
         })
         .collect();
+    // Each step only turns lines bad or good for good; the first step that made a
+    // line bad is the rule that dropped it, so the classes after each are kept.
     let initial_classes = classes.clone();
     resolve_near_good(&mut classes);
+    let after_near_good = classes.clone();
     resolve_short_runs(&mut classes, t.max_short_run);
+    let after_short_runs = classes.clone();
     cut_comments(lines, &mut classes);
     let (start, end) = dense_core(lines, &classes, &initial_classes, t);
-    classes
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| c == Class::Good && (start..end).contains(&i))
+    (0..lines.len())
+        .map(|i| {
+            if classes[i] == Class::Good && (start..end).contains(&i) {
+                None
+            } else if let Some(rule) = forced[i] {
+                Some(rule)
+            } else if initial_classes[i] == Class::Bad {
+                Some(RULE_CHROME)
+            } else if after_near_good[i] == Class::Bad {
+                Some(RULE_BETWEEN_CHROME)
+            } else if after_short_runs[i] == Class::Bad {
+                Some(RULE_SHORT_RUN)
+            } else if classes[i] == Class::Bad {
+                Some(RULE_COMMENTS)
+            } else {
+                Some(RULE_OUTSIDE_CORE)
+            }
+        })
         .collect()
 }
 
@@ -256,10 +292,10 @@ mod tests {
     fn kept(text: &str) -> Vec<String> {
         let lists = Stoplists::new();
         let all = lines(text, lists.detect(text), 12);
-        let keep = keep_lines(&all, &vec![false; all.len()], &thresholds());
+        let verdicts = judge_lines(&all, &vec![None; all.len()], &thresholds());
         all.iter()
-            .zip(keep)
-            .filter(|(_, k)| *k)
+            .zip(verdicts)
+            .filter(|(_, rule)| rule.is_none())
             .map(|(l, _)| l.text.to_owned())
             .collect()
     }

@@ -51,6 +51,8 @@ pub struct Extraction<'a> {
     pub text: String,
     /// The removed lines, in page order.
     pub removed: Vec<&'a str>,
+    /// The rule that removed each of `removed`.
+    pub removed_rules: Vec<&'static str>,
     pub meta: Metadata,
     /// The keys of the lines cross-document recurrence may judge, sorted, each once
     /// (what observing the same text reports), with whether each was judged chrome:
@@ -103,36 +105,57 @@ impl Boilerplate {
         keys.dedup();
         let verdicts = self.verdicts(&keys);
         let chrome = |h: &u64| keys.binary_search(h).is_ok_and(|i| verdicts[i]);
-        let forced_bad: Vec<bool> = teasers(&lines, max_words)
+        let forced: Vec<Option<&'static str>> = teasers(&lines, max_words)
             .into_iter()
             .zip(&hashes)
-            .map(|(teaser, hash)| teaser || hash.as_ref().is_some_and(chrome))
+            .map(|(teaser, hash)| {
+                if teaser {
+                    Some(RULE_REPEATED)
+                } else if hash.as_ref().is_some_and(chrome) {
+                    Some(RULE_RECURRING)
+                } else {
+                    None
+                }
+            })
             .collect();
-        let mut keep = match format {
-            Format::Text => classify::keep_lines(&lines, &forced_bad, &self.thresholds),
-            Format::Html => forced_bad.iter().map(|bad| !bad).collect(),
+        let forced_bad: Vec<bool> = forced.iter().map(Option::is_some).collect();
+        let mut verdicts_per_line = match format {
+            Format::Text => classify::judge_lines(&lines, &forced, &self.thresholds),
+            Format::Html => forced,
         };
 
-        let core_start = keep.iter().position(|&k| k).unwrap_or(lines.len());
-        let core_end = keep.iter().rposition(|&k| k).map_or(core_start, |i| i + 1);
+        let core_start = verdicts_per_line
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(lines.len());
+        let core_end = verdicts_per_line
+            .iter()
+            .rposition(Option::is_none)
+            .map_or(core_start, |i| i + 1);
         let found = meta::find(&lines, &forced_bad, core_start, core_end);
+        // A line the metadata was read from is named for that, whatever else would have
+        // dropped it: its content is in a column, which is what a reader needs to know.
         for &i in &found.metadata_lines {
-            keep[i] = false;
+            verdicts_per_line[i] = Some(RULE_METADATA);
         }
 
         let mut article = Vec::new();
         let mut removed = Vec::new();
-        for (line, kept) in lines.iter().zip(keep) {
-            if kept {
-                article.push(line.text);
-            } else {
-                removed.push(line.text);
+        let mut removed_rules = Vec::new();
+        for (line, verdict) in lines.iter().zip(verdicts_per_line) {
+            match verdict {
+                None => article.push(line.text),
+                Some(rule) => {
+                    removed.push(line.text);
+                    removed_rules.push(rule);
+                }
             }
         }
         let chrome_lines = keys.into_iter().zip(verdicts).collect();
         Extraction {
             text: article.join("\n\n"),
             removed,
+            removed_rules,
             chrome_lines,
             meta: Metadata {
                 title: found.title,
@@ -143,6 +166,13 @@ impl Boilerplate {
         }
     }
 }
+
+/// A line that recurs across the corpus's documents as chrome.
+pub const RULE_RECURRING: &str = "recurring";
+/// A line the page prints twice (a teaser's headline, a caption), or a teaser's summary.
+pub const RULE_REPEATED: &str = "repeated";
+/// The headline, byline or date line above the article, which metadata holds instead.
+pub const RULE_METADATA: &str = "metadata";
 
 /// Lines that may be judged chrome by recurrence: short, and not a sentence.
 fn chrome_candidate(words: usize, sentence_end: bool, chrome_max_words: usize) -> bool {
@@ -284,6 +314,7 @@ impl CorpusStage for Boilerplate {
         let Extraction {
             text,
             removed,
+            removed_rules,
             meta,
             chrome_lines,
         } = self.extract_as(&doc.text, doc.format);
@@ -305,7 +336,7 @@ impl CorpusStage for Boilerplate {
         // The removed lines borrow the text they came from: note them before it goes.
         // What decode already left out of an HTML page comes first.
         let mut note = doc.boilerplate.take().unwrap_or_default();
-        note.add(&removed, self.keep_removed);
+        note.add(&removed, &removed_rules, self.keep_removed);
         doc.text = text;
         doc.meta = std::mem::take(&mut doc.meta).or(meta);
         doc.boilerplate = Some(note);
@@ -474,5 +505,24 @@ mod tests {
         keeping.apply(&mut doc).unwrap();
         let note = doc.boilerplate.unwrap();
         assert_eq!(note.removed_text.as_deref(), Some("Home | News | Sport"));
+        assert_eq!(
+            note.removed_rules,
+            Some(vec![classify::RULE_CHROME.to_owned()])
+        );
+    }
+
+    #[test]
+    fn each_removed_line_names_the_rule_that_dropped_it() {
+        let text = format!(
+            "Home | News | Sport\nSOURCE: Reuters\n{ARTICLE}\nComments\nI disagree with all of this."
+        );
+        let out = stage().extract(&text);
+        assert_eq!(out.removed.len(), out.removed_rules.len());
+        let rule_of = |line: &str| {
+            let i = out.removed.iter().position(|l| *l == line);
+            i.map(|i| out.removed_rules[i])
+        };
+        assert_eq!(rule_of("Home | News | Sport"), Some(classify::RULE_CHROME));
+        assert_eq!(rule_of("SOURCE: Reuters"), Some(RULE_METADATA));
     }
 }

@@ -26,6 +26,9 @@ pub struct Document {
     pub encoding_source: EncodingSource,
     /// Characters rewritten by mojibake repair (0 when the text was clean).
     pub mojibake_repairs: u64,
+    /// Damage decode mended: control characters dropped or replaced, and in a page the
+    /// elements closed and attributes dropped before parsing (0 when there was none).
+    pub repairs: u64,
     /// The current text: decoded and normalised, then cleaned further by later stages.
     pub text: String,
     /// Headline, publication time and attribution, where a stage found them.
@@ -256,30 +259,47 @@ pub struct BoilerplateNote {
     pub removed_words: u64,
     /// The removed lines themselves, one per line, when the user asked to keep them.
     pub removed_text: Option<String>,
+    /// The rule that removed each line of `removed_text`, in the same order; kept and
+    /// dropped with it, so the two always line up.
+    pub removed_rules: Option<Vec<String>>,
 }
 
 impl BoilerplateNote {
     /// Records `lines` as removed after what the note holds already (decode's removals
-    /// from an HTML page come before the boilerplate stage's), keeping their text only
-    /// when `keep_text`.
-    pub fn add<S: AsRef<str>>(&mut self, lines: &[S], keep_text: bool) {
+    /// from an HTML page come before the boilerplate stage's), each by the rule at its
+    /// place in `rules`, keeping their text and rules only when `keep_text`.
+    pub fn add<S: AsRef<str>>(&mut self, lines: &[S], rules: &[&str], keep_text: bool) {
         self.removed_lines += lines.len() as u64;
         self.removed_words += lines
             .iter()
             .map(|l| l.as_ref().split_whitespace().count() as u64)
             .sum::<u64>();
-        self.removed_text = keep_text.then(|| {
-            let mut all = self.removed_text.take().unwrap_or_default();
-            for line in lines {
-                if !all.is_empty() {
+        if !keep_text {
+            self.removed_text = None;
+            self.removed_rules = None;
+            return;
+        }
+        let mut all = self.removed_text.take().unwrap_or_default();
+        let mut all_rules = self.removed_rules.take().unwrap_or_default();
+        for (i, line) in lines.iter().enumerate() {
+            let rule = rules.get(i).copied().unwrap_or(UNKNOWN_RULE);
+            // One rule per line of the text as stored: a block that holds a line break
+            // is two lines there, and the reader pairs them by position.
+            for part in line.as_ref().split('\n') {
+                if !all.is_empty() || !all_rules.is_empty() {
                     all.push('\n');
                 }
-                all.push_str(line.as_ref());
+                all.push_str(part);
+                all_rules.push(rule.to_owned());
             }
-            all
-        });
+        }
+        self.removed_text = Some(all);
+        self.removed_rules = Some(all_rules);
     }
 }
+
+/// The rule recorded for a removed line whose stage named none.
+pub const UNKNOWN_RULE: &str = "unknown";
 
 /// A document's stable identifier: 64 bits of a BLAKE3 hash. It is a number inside the
 /// program and becomes 16 hex digits only where it leaves it (Parquet, logs), so that
@@ -526,6 +546,23 @@ pub struct Origin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removed_rules_line_up_with_the_lines_of_removed_text() {
+        let mut note = BoilerplateNote::default();
+        note.add(&["Menu", "Caption\nsecond line"], &["page_chrome"], true);
+        note.add(&["Home"], &["recurring"], true);
+        let text = note.removed_text.clone().unwrap();
+        let rules = note.removed_rules.clone().unwrap();
+        assert_eq!(text.lines().count(), rules.len());
+        assert_eq!(
+            rules,
+            ["page_chrome", UNKNOWN_RULE, UNKNOWN_RULE, "recurring"]
+        );
+        note.add(&["Footer"], &["chrome"], false);
+        assert_eq!((note.removed_text, note.removed_rules), (None, None));
+        assert_eq!(note.removed_lines, 4);
+    }
 
     #[test]
     fn doc_id_depends_on_the_path_alone() {

@@ -103,7 +103,7 @@ impl Decoder {
             return Err(Rejection::new(Reason::NoArticle, detail));
         }
         let mut removed = BoilerplateNote::default();
-        removed.add(&page.removed, self.keep_removed);
+        removed.add(&page.removed, &page.removed_rules, self.keep_removed);
         Ok(DecodedPage {
             decoded: Decoded {
                 text,
@@ -308,6 +308,7 @@ impl Decode for Decoder {
             encoding: decoded.encoding.to_owned(),
             encoding_source: decoded.encoding_source,
             mojibake_repairs: decoded.mojibake_repairs,
+            repairs: decoded.repairs,
             text: decoded.text,
             meta,
             boilerplate,

@@ -122,6 +122,11 @@ impl Gazetteer {
         Ok(())
     }
 
+    /// Every place, in file order (the built-in ones first).
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
     /// Every place the name may mean.
     pub fn lookup(&self, name: &str) -> Vec<&Place> {
         self.by_name

@@ -32,6 +32,14 @@ pub const DOCUMENTS: &str = "documents";
 pub const QUARANTINE: &str = "quarantine";
 pub const ENTITIES: &str = "entities";
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// Where `newsprep report --html` may write its page inside an output folder: a name
+/// newsprep owns there, so the next run replaces the folder (and the page, which
+/// described the old tables) rather than refusing it as someone else's.
+pub const REPORT_FILE: &str = "report.html";
+/// What `newsprep report --html` writes the page to before it renames it into place:
+/// one killed halfway leaves it behind, which must not make the next run refuse the
+/// folder either.
+pub const REPORT_PARTIAL: &str = ".report.html.partial";
 /// The folder of what the next run needs to reuse this run's documents.
 pub const STATE_DIR: &str = "_state";
 pub const TRACE: &str = "trace";
@@ -57,6 +65,8 @@ pub fn is_output_entry(name: &str, is_dir: bool) -> bool {
         return name == STATE_DIR;
     }
     name == MANIFEST_FILE
+        || name == REPORT_FILE
+        || name == REPORT_PARTIAL
         || [DOCUMENTS, QUARANTINE, ENTITIES]
             .iter()
             .any(|stem| is_table_file(name, stem))

@@ -2,7 +2,9 @@
 //! counts come from `manifest.json`; everything else is computed with polars' lazy
 //! Parquet scans over `documents*.parquet` and `entities*.parquet`, so a rotated,
 //! many-file dataset is read as one table and only the columns a figure needs are
-//! read at all.
+//! read at all. [`html`] draws the same output as one self-contained page.
+
+pub mod html;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,11 @@ pub enum ReportError {
     Manifest { path: PathBuf, reason: String },
     #[error("cannot read the tables in {dir}: {source}")]
     Polars { dir: PathBuf, source: PolarsError },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Rows of (name, count), most first.
@@ -53,15 +60,7 @@ pub struct Report {
 
 /// Reads the output folder `dir` and computes the report, with `top` entities a label.
 pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
-    let manifest_path = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&manifest_path).map_err(|source| ReportError::Read {
-        path: manifest_path.clone(),
-        source,
-    })?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| ReportError::Manifest {
-        path: manifest_path.clone(),
-        reason: e.to_string(),
-    })?;
+    let manifest = read_manifest(dir)?;
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let mut by_reason: Vec<(String, i64)> = manifest
         .quarantined_by_reason
@@ -173,8 +172,21 @@ pub fn build(dir: &Path, top: usize) -> Result<Report, ReportError> {
     })
 }
 
+/// The manifest of the output folder `dir`.
+pub(crate) fn read_manifest(dir: &Path) -> Result<Manifest, ReportError> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|source| ReportError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| ReportError::Manifest {
+        path,
+        reason: e.to_string(),
+    })
+}
+
 /// One table of the dataset, all its files (`NAME.parquet` or `NAME-00000.parquet`, ...).
-fn scan(dir: &Path, table: &str) -> PolarsResult<LazyFrame> {
+pub(crate) fn scan(dir: &Path, table: &str) -> PolarsResult<LazyFrame> {
     let pattern = dir.join(format!("{table}*.parquet"));
     LazyFrame::scan_parquet(
         PlRefPath::new(pattern.to_string_lossy().as_ref()),

@@ -247,6 +247,9 @@ mod tests {
             "entities-00001.parquet",
             "quarantine.parquet",
             "manifest.json",
+            // `newsprep report --html processed/report.html`: the page of this output.
+            "report.html",
+            ".report.html.partial",
             "_state/trace.parquet",
             "shards/0-of-2/manifest.json",
         ] {
@@ -261,6 +264,7 @@ mod tests {
             "shards/scratch",
             "shards/0-of-2/notes.md",
             "documents.parquet.bak",
+            "report.htm",
         ] {
             let path = out.join(foreign);
             fs::write(&path, "mine").unwrap();

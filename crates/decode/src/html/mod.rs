@@ -29,11 +29,18 @@ pub struct Page {
     pub text: String,
     /// The visible blocks left out, in page order.
     pub removed: Vec<String>,
+    /// Why each of `removed` was left out: [`RULE_PAGE_CHROME`] or [`RULE_HEADLINE`].
+    pub removed_rules: Vec<&'static str>,
     pub meta: Metadata,
     /// Markup mended before parsing: elements closed ([`traps`]), attributes dropped
     /// ([`attributes`]) and tags dropped past the element budget ([`depth`]).
     pub markup_repairs: u64,
 }
+
+/// A block outside the article the DOM shows: menus, link lists, footers, asides.
+pub const RULE_PAGE_CHROME: &str = "page_chrome";
+/// The headline printed above the article, which is the `title` column instead.
+pub const RULE_HEADLINE: &str = "headline";
 
 /// The page as it is handed to the parser: unclosed elements that would swallow the
 /// body closed, then attributes and nesting bounded so parsing takes time linear in its
@@ -82,15 +89,19 @@ pub fn extract(html: &str) -> Page {
             .flatten()
             .any(|t| fold(t) == text)
     };
-    for (block, kept) in page.blocks.iter().zip(keep.iter_mut()) {
+    let mut headlines = vec![false; keep.len()];
+    for ((block, kept), is_headline) in page.blocks.iter().zip(keep.iter_mut()).zip(&mut headlines)
+    {
         if *kept && matches!(block.kind, Kind::Heading(_)) && headline(&block.text) {
             *kept = false;
+            *is_headline = true;
         }
     }
 
     let mut text = String::new();
     let mut removed = Vec::new();
-    for (block, kept) in page.blocks.into_iter().zip(keep) {
+    let mut removed_rules = Vec::new();
+    for ((block, kept), is_headline) in page.blocks.into_iter().zip(keep).zip(headlines) {
         if kept {
             if !text.is_empty() {
                 text.push_str("\n\n");
@@ -98,11 +109,17 @@ pub fn extract(html: &str) -> Page {
             text.push_str(&block.text);
         } else {
             removed.push(block.text);
+            removed_rules.push(if is_headline {
+                RULE_HEADLINE
+            } else {
+                RULE_PAGE_CHROME
+            });
         }
     }
     Page {
         text,
         removed,
+        removed_rules,
         meta,
         markup_repairs,
     }
@@ -172,6 +189,12 @@ mod tests {
             out.text,
             "The council approved the budget on Tuesday, after a long debate that lasted into the night.\n\nWhat changes\n\nCouncillors said the plan would add teachers in the villages, where classes are crowded."
         );
-        assert!(out.removed.contains(&"Budget passes".to_owned()));
+        let at = out
+            .removed
+            .iter()
+            .position(|b| b == "Budget passes")
+            .unwrap();
+        assert_eq!(out.removed_rules[at], RULE_HEADLINE);
+        assert_eq!(out.removed.len(), out.removed_rules.len());
     }
 }

@@ -41,6 +41,7 @@ pub static COLUMNS: &[DocumentColumn] = &[
     ENCODING,
     ENCODING_SOURCE,
     MOJIBAKE_REPAIRS,
+    REPAIRS,
     TITLE,
     PUBLISHED,
     ATTRIBUTION,
@@ -61,6 +62,7 @@ pub static COLUMNS: &[DocumentColumn] = &[
     BOILERPLATE_LINES,
     REMOVED_WORDS,
     REMOVED_TEXT,
+    REMOVED_RULES,
     DUP_CLUSTER,
     IS_DUPLICATE,
     DUPLICATE_OF,
@@ -159,6 +161,17 @@ pub const MOJIBAKE_REPAIRS: DocumentColumn = Column {
     example: "`0`",
     write: |rows| Ok(counts(rows.docs, |d| d.mojibake_repairs)),
     read: Some(|col, row, doc| doc.mojibake_repairs = read_u64(col, row).unwrap_or(0)),
+};
+
+pub const REPAIRS: DocumentColumn = Column {
+    name: "repairs",
+    data_type: int64,
+    nullable: false,
+    dictionary: false,
+    meaning: "damage decode mended: control characters (NUL above all) dropped or replaced, and for HTML the elements closed and attributes dropped before parsing; 0 when there was none",
+    example: "`0`",
+    write: |rows| Ok(counts(rows.docs, |d| d.repairs)),
+    read: Some(|col, row, doc| doc.repairs = read_u64(col, row).unwrap_or(0)),
 };
 
 pub const TITLE: DocumentColumn = Column {
@@ -469,6 +482,35 @@ pub const REMOVED_TEXT: DocumentColumn = Column {
     }),
 };
 
+pub const REMOVED_RULES: DocumentColumn = Column {
+    name: "removed_rules",
+    data_type: string_list,
+    nullable: true,
+    dictionary: false,
+    meaning: "the rule that dropped each line of `removed_text`, in its order: for HTML `page_chrome` (outside the article the DOM shows) or `headline` (it is `title`); then `recurring` (chrome across the corpus), `repeated` (printed twice in the page, or a teaser), `chrome` (a menu, link list or bullet by its shape), `between_chrome`, `short_run`, `comments`, `outside_core` (outside the densest article text) or `metadata` (a byline, date or source line); null when `removed_text` is",
+    example: "`[\"page_chrome\", \"recurring\"]`",
+    write: |rows| {
+        let mut rules = ListBuilder::new(StringBuilder::new()).with_field(string_item());
+        for doc in rows.docs {
+            match doc.boilerplate.as_ref().and_then(|b| b.removed_rules.as_ref()) {
+                Some(list) => rules.append_value(list.iter().map(Some)),
+                None => rules.append_null(),
+            }
+        }
+        Ok(Arc::new(rules.finish()))
+    },
+    read: Some(|col, row, doc| {
+        if let Some(note) = doc.boilerplate.as_mut() {
+            let lists = col.as_list::<i32>();
+            note.removed_rules = (!lists.is_null(row)).then(|| {
+                let rules = lists.value(row);
+                let rules = rules.as_string::<i32>();
+                rules.iter().flatten().map(str::to_owned).collect()
+            });
+        }
+    }),
+};
+
 // Dedup's placement is read back for a spill between dedup and a later corpus stage;
 // from an earlier output, dedup places the document again anyway.
 
@@ -688,6 +730,7 @@ mod tests {
         written.encoding = "windows-1251".into();
         written.encoding_source = EncodingSource::Declared;
         written.mojibake_repairs = 2;
+        written.repairs = 5;
         written.meta.title = Some("Osh".into());
         written.meta.published = Some(1_111_400_040_000_000);
         written.meta.attribution = Some("Reuters".into());
@@ -709,6 +752,7 @@ mod tests {
             removed_lines: 3,
             removed_words: 12,
             removed_text: Some("Menu".into()),
+            removed_rules: Some(vec!["chrome".into()]),
         });
         written.dedup = Some(DedupNote {
             cluster: DocId::for_path("b.txt"),

@@ -27,7 +27,7 @@ use newsprep_core::document::DocId;
 use rayon::prelude::*;
 
 /// Bumped whenever a column is added, removed, renamed or retyped.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// How a column is written for the rows of `S` (a batch of documents, of mentions, of
 /// quarantine records).
