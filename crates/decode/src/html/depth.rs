@@ -6,7 +6,8 @@
 //! linear in its size.
 //!
 //! Formatting elements left open are bounded the same way ([`MAX_OPEN_FORMATTING`]),
-//! and so is the number of elements the parser will make in all ([`MAX_ELEMENTS`]):
+//! and so is the number of elements the parser will make in all ([`MAX_ELEMENTS`], more
+//! for a page big enough):
 //! past it the page's tags are dropped and its text kept, so a page of millions of
 //! elements costs what a large real page costs, however it is shaped.
 //!
@@ -29,11 +30,19 @@ pub const MAX_DEPTH: usize = 1024;
 pub const MAX_OPEN_FORMATTING: usize = 16;
 
 /// Elements the parser may make for one page, counting the formatting elements it
-/// reopens at each new element (see [`MAX_OPEN_FORMATTING`]). A long real page makes a
-/// few tens of thousands; a page of a million `<span>` or table cells takes seconds to
-/// parse and walk. Past the budget every tag is dropped (an element of raw text, such
-/// as a `<script>`, with its content), so the rest of the page reads as plain text.
+/// reopens at each new element (see [`MAX_OPEN_FORMATTING`]): this many, or one per
+/// [`BYTES_PER_ELEMENT`] of the page when that is more. A long real page makes a few
+/// tens of thousands, and real markup spends far more bytes on an element (its tags,
+/// attributes and text), so only a page of bare tags, such as a million `<span>` or
+/// table cells, reaches the budget; parsing and walking that takes seconds. Past the
+/// budget every tag is dropped (an element of raw text, such as a `<script>`, with its
+/// content), so the rest of the page reads as plain text.
 pub const MAX_ELEMENTS: usize = 200_000;
+
+/// Bytes of a page that buy one element past [`MAX_ELEMENTS`]: a 50 MB page of real
+/// stories (about 200 bytes an element) keeps its structure; at the 16 MB limit a page
+/// of bare tags stops at 420,000 elements.
+pub const BYTES_PER_ELEMENT: usize = 40;
 
 /// Formatting elements but `<a>` and `<nobr>`: a new one of those closes the one
 /// before, so the parser never holds two, and an `<a>` dropped would turn link text
@@ -110,7 +119,8 @@ fn is_raw_text(name: &[u8]) -> bool {
 }
 
 /// `html` with the tags nested deeper than [`MAX_DEPTH`], the formatting elements left
-/// open past [`MAX_OPEN_FORMATTING`] and every tag past [`MAX_ELEMENTS`] removed;
+/// open past [`MAX_OPEN_FORMATTING`] and every tag past the element budget
+/// ([`MAX_ELEMENTS`]) removed;
 /// borrowed when there are none, which is every real page. With the number of tags
 /// dropped for the element budget (a repair the page's count shows).
 pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
@@ -118,6 +128,7 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
     let mut depth = 0usize;
     let mut formatting = 0usize;
     let mut made = 0usize;
+    let budget = MAX_ELEMENTS.max(html.len() / BYTES_PER_ELEMENT);
     let mut over_budget = 0u64;
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already written to `out`
@@ -168,7 +179,7 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
         if !closing {
             made += 1 + formatting.min(MAX_OPEN_FORMATTING);
         }
-        let spent = made > MAX_ELEMENTS;
+        let spent = made > budget;
         let mut end = end;
         let raw_text = !closing && is_raw_text(name);
         // The end of a raw text element: its content is skipped, or dropped with it.
@@ -287,6 +298,18 @@ mod tests {
         assert!(out.ends_with("celllast words"));
         // The 1,001 cells past the budget, the table's end tag, the script, the `<p>`.
         assert_eq!(dropped, 1001 + 1 + 1 + 1);
+    }
+
+    #[test]
+    fn a_big_page_buys_a_bigger_budget() {
+        // 40 bytes a cell: the budget is the page's length over BYTES_PER_ELEMENT.
+        let cell = "<td>a cell's text, long</td>";
+        let cell = format!("{cell}{}", " ".repeat(BYTES_PER_ELEMENT - cell.len()));
+        let cells = MAX_ELEMENTS * 2;
+        let page = cell.repeat(cells);
+        assert!(matches!(bounded(&page), (Cow::Borrowed(_), 0)));
+        let dense = "<td>x".repeat(cells);
+        assert!(bounded(&dense).1 > 0);
     }
 
     #[test]
