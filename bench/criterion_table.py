@@ -9,9 +9,11 @@ Usage: criterion_table.py CRITERION_DIR BENCHMARKS_MD
 import datetime
 import json
 import os
-import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmarks_md import write_block  # noqa: E402
 
 
 def main():
@@ -36,12 +38,7 @@ def main():
             *rows,
         ]
     )
-    start, end = "<!-- bench:micro -->", "<!-- /bench:micro -->"
-    text = target.read_text()
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    replacement = f"{start}\n{block}\n{end}"
-    text = pattern.sub(lambda _: replacement, text) if pattern.search(text) else text.rstrip() + f"\n\n{replacement}\n"
-    target.write_text(text)
+    write_block(target, "micro", block)
     print("\n".join(rows))
 
 

@@ -25,6 +25,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmarks_md import write_block  # noqa: E402
+
 # The driver of a Ray run: the module's own entry point, and the statistics saved.
 DRIVER = (
     "import json, sys\n"
@@ -232,13 +235,8 @@ def main():
                 f"{'met' if two['ratio'] <= 1.5 else 'missed'} |",
             ]
         block = "\n".join(lines)
-        start, end = f"<!-- bench:{args.label} -->", f"<!-- /bench:{args.label} -->"
-        text = args.write.read_text() if args.write.exists() else ""
-        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-        replacement = f"{start}\n{block}\n{end}"
-        text = pattern.sub(lambda _: replacement, text) if pattern.search(text) else text.rstrip() + f"\n\n{replacement}\n"
-        args.write.write_text(text)
-        print(f"figures written to {args.write} ({start})")
+        write_block(args.write, args.label, block)
+        print(f"figures written to {args.write} (<!-- bench:{args.label} -->)")
 
 
 if __name__ == "__main__":
