@@ -37,7 +37,8 @@ def extract(
     (docs/schema.md): ``text``, ``title``, ``author`` (a list), ``published`` (a
     ``datetime`` in UTC, or ``None``), ``attribution``, ``site_name``, ``url``,
     ``canonical_url``, ``page_language``, ``language``, ``language_score``, and
-    ``removed_text`` with ``keep_removed=True``. ``url`` is the address the page was
+    ``removed_text`` and ``removed_rules`` (the rule that dropped each of its lines)
+    with ``keep_removed=True``. ``url`` is the address the page was
     fetched from; it overrides what the page says of itself, as a WARC record's does.
 
     The extraction and the per-document boilerplate rules are the pipeline's HTML path

@@ -77,8 +77,14 @@ def test_extract_keeps_removed_text_when_asked():
     page = gzip.open(FIXTURES / "cbsnews.html.gz").read()
     plain = newsprep.extract(page)
     kept = newsprep.extract(page, keep_removed=True)
-    assert "removed_text" not in plain
+    assert "removed_text" not in plain and "removed_rules" not in plain
     assert kept["removed_text"] and kept["text"] == plain["text"]
+    # One rule for each removed line, from the set docs/schema.md names.
+    assert len(kept["removed_rules"]) == len(kept["removed_text"].split("\n"))
+    assert set(kept["removed_rules"]) <= {
+        "page_chrome", "headline", "recurring", "repeated", "chrome", "between_chrome",
+        "short_run", "comments", "outside_core", "metadata",
+    }
 
 
 def test_extract_of_a_page_without_article_is_none():

@@ -106,6 +106,7 @@ fn extract<'py>(
                 let mut columns: Vec<&DocumentColumn> = EXTRACTED.to_vec();
                 if keep_removed {
                     columns.push(&documents::REMOVED_TEXT);
+                    columns.push(&documents::REMOVED_RULES);
                 }
                 table::documents_batch(std::slice::from_ref(&doc), &columns).map(Some)
             }
