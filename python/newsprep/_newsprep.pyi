@@ -3,10 +3,11 @@ from typing import Any, Dict, Iterator, Optional, Tuple, final
 
 import pyarrow as pa
 
-__all__ = ["__version__", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS", "run", "UsageError", "LockedError", "RunError"]
+__all__ = ["__version__", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS", "REPORT_FILES", "run", "UsageError", "LockedError", "RunError"]
 
 __version__: str
 CORPUS_COLUMNS: dict[str, tuple[str, str, str]]
+REPORT_FILES: tuple[str, str]
 
 def extract(
     html: bytes, url: Optional[str] = None, keep_removed: bool = False

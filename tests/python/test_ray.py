@@ -247,6 +247,20 @@ def test_the_output_has_the_cli_names_and_the_report_reads_it(ray_run):
     assert report.returncode == 0, report.stderr
 
 
+def test_an_output_holding_the_report_page_is_newsprep_s_as_for_the_cli(ray_run, corpus, tmp_path):
+    # `newsprep report OUT --html OUT/report.html` and a report killed while writing
+    # leave names the CLI owns; the next Ray run into OUT must not refuse them.
+    out = tmp_path / "processed"
+    shutil.copytree(ray_run[0], out)
+    page = subprocess.run([BINARY, "report", out, "--html", out / "report.html"], capture_output=True, text=True)
+    assert page.returncode == 0, page.stderr
+    (out / ".report.html.partial").write_text("half a page")
+    storage.check_output(storage.resolve(out), storage.list_inputs(corpus))
+    (out / "notes.html").write_text("mine")
+    with pytest.raises(storage.OutputRefused):
+        storage.check_output(storage.resolve(out), storage.list_inputs(corpus))
+
+
 def test_a_killed_worker_is_retried_and_each_document_is_written_once(ray_session, cli_output, ray_run):
     out, _, _ = ray_run
     # The marker was taken: a read task's worker died, and Ray ran the task again.

@@ -552,5 +552,14 @@ fn _newsprep(m: &Bound<'_, PyModule>) -> PyResult<()> {
         (corpus::NAMES, corpus::NAME, corpus::DOCUMENTS),
     )?;
     m.add("CORPUS_COLUMNS", corpus_columns)?;
+    // Files besides the tables that newsprep owns in an output folder (the report's
+    // page), so that newsprep.ray's guard refuses exactly what the CLI's refuses.
+    m.add(
+        "REPORT_FILES",
+        (
+            newsprep_export::REPORT_FILE,
+            newsprep_export::REPORT_PARTIAL,
+        ),
+    )?;
     Ok(())
 }

@@ -79,6 +79,7 @@ def run(
     partitions = max(_MIN_PARTITIONS, cpus)
     writer = storage.Output(destination)
     writer.open()
+    tallies = None
     try:
         timings: List[Tuple[str, float]] = []
         clock = time.time()
@@ -111,6 +112,8 @@ def run(
     except BaseException:
         writer.abort()
         raise
+    finally:
+        _WarcTallies.stop(tallies)
     _LAST_STATS.clear()
     _LAST_STATS.update(stats)
     return manifest
@@ -246,8 +249,15 @@ class _WarcTallies:
             for reason, count in by_reason.items():
                 skipped[reason] = skipped.get(reason, 0) + count
             truncated += n
-        ray.kill(actor)
         return dict(sorted(skipped.items())), truncated
+
+    @staticmethod
+    def stop(actor: Any) -> None:
+        """Ends the actor, whether the run succeeded or failed."""
+        import ray
+
+        if actor is not None:
+            ray.kill(actor)
 
 
 def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline, tallies):

@@ -20,7 +20,7 @@ from typing import List, Optional, Sequence, Tuple, Union
 
 import pyarrow.fs as pafs
 
-from newsprep import UsageError
+from newsprep import UsageError, _newsprep
 
 # What an output folder holds (crates/export/src/lib.rs: is_output_entry).
 TABLES = ("documents", "entities", "quarantine")
@@ -317,7 +317,11 @@ def is_table_file(name: str, stem: str) -> bool:
 def _is_output_entry(name: str, is_dir: bool) -> bool:
     if is_dir:
         return name == STATE_DIR
-    return name == MANIFEST or any(is_table_file(name, t) for t in TABLES)
+    return (
+        name == MANIFEST
+        or name in _newsprep.REPORT_FILES
+        or any(is_table_file(name, t) for t in TABLES)
+    )
 
 
 def _entries(folder: Location) -> List[Tuple[str, bool]]:

@@ -168,7 +168,7 @@ pub const REPAIRS: DocumentColumn = Column {
     data_type: int64,
     nullable: false,
     dictionary: false,
-    meaning: "damage decode mended: control characters (NUL above all) dropped or replaced, and for HTML the elements closed and attributes dropped before parsing; 0 when there was none",
+    meaning: "damage decode mended: control characters (NUL above all) dropped or replaced, and for HTML the elements closed, attributes dropped and tags dropped past the element budget before parsing (docs/html.md); 0 when there was none",
     example: "`0`",
     write: |rows| Ok(counts(rows.docs, |d| d.repairs)),
     read: Some(|col, row, doc| doc.repairs = read_u64(col, row).unwrap_or(0)),

@@ -47,8 +47,15 @@ pub fn write(dir: &Path, options: &Options, file: &Path) -> Result<(), ReportErr
         let path = path.to_owned();
         move |source| ReportError::Write { path, source }
     };
-    std::fs::write(&partial, page).map_err(write_err(&partial))?;
-    std::fs::rename(&partial, file).map_err(write_err(file))
+    // A page that could not be written or moved into place leaves no half of itself:
+    // under another name than report.html it would make an output folder foreign.
+    let written = std::fs::write(&partial, page)
+        .map_err(write_err(&partial))
+        .and_then(|()| std::fs::rename(&partial, file).map_err(write_err(file)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// Where the page named `name` is written before it is renamed into place: for

@@ -82,8 +82,17 @@ const SCRIPT: &str = r#"
         var ascending = th.getAttribute('data-order') !== 'asc';
         th.setAttribute('data-order', ascending ? 'asc' : 'desc');
         rows.sort(function (a, b) {
+          // A cell's data-v holds its number where the text is not one ("3 min 5 s");
+          // otherwise only a cell that is a number as a whole sorts as one, so that
+          // dates ("2024-03-01") sort as text, which is their order.
+          var value = function (cell) {
+            var v = cell.getAttribute('data-v');
+            if (v !== null) { return Number(v); }
+            var t = cell.textContent.replace(/,/g, '').trim();
+            return /^[-+]?\d+(\.\d+)?%?$/.test(t) ? parseFloat(t) : NaN;
+          };
           var x = a.cells[column].textContent, y = b.cells[column].textContent;
-          var nx = parseFloat(x.replace(/,/g, '')), ny = parseFloat(y.replace(/,/g, ''));
+          var nx = value(a.cells[column]), ny = value(b.cells[column]);
           var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
           return ascending ? c : -c;
         });
@@ -216,9 +225,11 @@ fn run_section(out: &mut String, data: &PageData) {
         for pass in &data.passes {
             let _ = write!(
                 out,
-                r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+                r#"<tr><td>{}</td><td class="n" data-v="{}">{}</td><td class="n" data-v="{}">{}</td></tr>"#,
                 html(&pass.name),
+                pass.wall_ms,
                 duration(pass.wall_ms),
+                pass.cpu_ms,
                 duration(pass.cpu_ms)
             );
         }
