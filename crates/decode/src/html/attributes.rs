@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 
+use super::prescan::{find_from, find_ignore_case};
+
 /// Attributes kept per element. Real elements carry a few, rarely thirty; the bound
 /// keeps the parser's pairwise check at most 64² / 2 per element, which over the
 /// smallest tags that reach it (about 130 bytes) comes to a quarter of a second for a
@@ -30,7 +32,7 @@ pub fn capped(html: &str) -> (Cow<'_, str>, u64) {
     while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
         if bytes[start..].starts_with(b"<!--") {
-            i = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            i = find_from(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
             continue;
         }
         if !bytes.get(start + 1).is_some_and(u8::is_ascii_alphabetic) {
@@ -133,14 +135,6 @@ fn read_attributes(bytes: &[u8], from: usize, spans: &mut Vec<(usize, usize)>) -
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    super::prescan::find(bytes.get(from..)?, needle).map(|p| p + from)
-}
-
-fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    super::prescan::find_ignore_case(bytes, from, needle)
 }
 
 #[cfg(test)]

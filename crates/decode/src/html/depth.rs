@@ -18,6 +18,8 @@
 
 use std::borrow::Cow;
 
+use super::prescan::{find_from, find_ignore_case};
+
 /// Nesting depth from which tags are dropped.
 pub const MAX_DEPTH: usize = 1024;
 
@@ -137,7 +139,7 @@ pub fn bounded(html: &str) -> (Cow<'_, str>, u64) {
         let start = i + offset;
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
-            i = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            i = find_from(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
             continue;
         }
         let closing = rest.get(1) == Some(&b'/');
@@ -234,14 +236,6 @@ fn tag_end(bytes: &[u8], from: usize) -> usize {
         }
     }
     bytes.len()
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    super::prescan::find(bytes.get(from..)?, needle).map(|p| p + from)
-}
-
-fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    super::prescan::find_ignore_case(bytes, from, needle)
 }
 
 #[cfg(test)]

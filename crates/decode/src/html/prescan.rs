@@ -155,6 +155,11 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
 }
 
+/// Where `needle` first occurs in `bytes` from `from` on.
+pub(crate) fn find_from(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    find(bytes.get(from..)?, needle).map(|p| p + from)
+}
+
 /// Where `needle` (which starts with a byte that has no case, such as `<`) first
 /// occurs in `bytes` from `from` on, ASCII letters compared without case.
 pub(crate) fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

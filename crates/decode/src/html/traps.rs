@@ -25,6 +25,8 @@
 
 use std::borrow::Cow;
 
+use super::prescan::find_from;
+
 /// Bytes of content from which a textarea that holds a line opening with a tag is taken
 /// to have swallowed the page.
 pub const MAX_TEXTAREA_BYTES: usize = 64 * 1024;
@@ -52,7 +54,7 @@ pub fn recover(html: &str) -> (Cow<'_, str>, u64) {
                 i = body + 1;
                 continue;
             }
-            match find(bytes, body, b"-->") {
+            match find_from(bytes, body, b"-->") {
                 Some(end) => i = end + 3,
                 None => match first_tag_line(bytes, body, bytes.len()) {
                     Some(at) => {
@@ -146,7 +148,7 @@ fn start_tag(bytes: &[u8], start: usize) -> Option<(Vec<u8>, usize)> {
 /// Where `</name` followed by a space, `/` or `>` begins, from `from` on.
 fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut at = from;
-    while let Some(p) = find(bytes, at, b"</") {
+    while let Some(p) = find_from(bytes, at, b"</") {
         let after = p + 2 + name.len();
         if bytes
             .get(p + 2..after)
@@ -206,10 +208,6 @@ fn is_space(b: u8) -> bool {
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|&b| b == needle)
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    super::prescan::find(bytes.get(from..)?, needle).map(|p| p + from)
 }
 
 #[cfg(test)]
