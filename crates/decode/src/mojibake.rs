@@ -26,6 +26,7 @@
 //! ASCII and most correct text pay for one scan.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use plsfix::TextFixerConfig;
 
@@ -107,10 +108,17 @@ fn repair_line(line: &str) -> Option<(String, u64)> {
         Some(fixed) => fixed,
         None => fix_encoding(line)?,
     };
-    if fixed == line || is_decoration(&fixed) || is_implausible(line, &fixed) {
+    if fixed == line || is_decoration(&fixed) {
         return None;
     }
-    let n = rewritten(line, &fixed);
+    let (chars, runs) = rewritten_runs(line, &fixed);
+    if is_implausible(&chars, &runs) {
+        return None;
+    }
+    // How many characters the repair wrote: each stretch's, or one for a space the
+    // repair took back into the character before it (`Ã ` is `à` whose 0xA0 became a
+    // space), which leaves an empty stretch.
+    let n = runs.iter().map(|run| run.len().max(1) as u64).sum();
     Some((fixed, n))
 }
 
@@ -169,40 +177,11 @@ fn is_decoration(line: &str) -> bool {
 ///
 /// Mojibake undone gives back characters of the text's own script and case: `Ã©`
 /// becomes `é` between lower-case letters, `Ð¡Ð¾` becomes Cyrillic beside Cyrillic.
-fn is_implausible(original: &str, fixed: &str) -> bool {
-    let a: Vec<char> = original.chars().collect();
-    let b: Vec<char> = fixed.chars().collect();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if a[i].is_ascii() && b[j].is_ascii() {
-            i += 1;
-        } else {
-            while i < a.len() && !a[i].is_ascii() {
-                i += 1;
-            }
-            let start = j;
-            while j < b.len() && !b[j].is_ascii() {
-                j += 1;
-            }
-            let before = start.checked_sub(1).map(|k| b[k]);
-            let after = b.get(j).copied();
-            for (k, &c) in b[start..j].iter().enumerate() {
-                let prev = if k == 0 {
-                    before
-                } else {
-                    Some(b[start + k - 1])
-                };
-                let next = b.get(start + k + 1).copied().or(after);
-                if misfits(c, prev, next) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
+fn is_implausible(fixed: &[char], runs: &[Range<usize>]) -> bool {
+    runs.iter().flat_map(Range::clone).any(|k| {
+        let prev = k.checked_sub(1).map(|p| fixed[p]);
+        misfits(fixed[k], prev, fixed.get(k + 1).copied())
+    })
 }
 
 fn misfits(c: char, prev: Option<char>, next: Option<char>) -> bool {
@@ -218,14 +197,16 @@ fn misfits(c: char, prev: Option<char>, next: Option<char>) -> bool {
     other_script && (latin(prev) || latin(next))
 }
 
-/// How many characters the repair wrote: the non-ASCII characters of `fixed` in each
-/// stretch where it differs from `original`. Mojibake is never ASCII, so both agree
-/// again at the next ASCII character, but for a space the repair took back into the
-/// character before it (`Ã ` is `à` whose 0xA0 became a space).
-fn rewritten(original: &str, fixed: &str) -> u64 {
+/// The characters of `fixed`, and the stretches of them the repair wrote: the non-ASCII
+/// characters of `fixed` where it differs from `original`. Mojibake is never ASCII, so
+/// both agree again at the next ASCII character, but for a space the repair took back
+/// into the character before it (`Ã ` is `à` whose 0xA0 became a space): there the
+/// stretch may be empty.
+fn rewritten_runs(original: &str, fixed: &str) -> (Vec<char>, Vec<Range<usize>>) {
     let a: Vec<char> = original.chars().collect();
     let b: Vec<char> = fixed.chars().collect();
-    let (mut i, mut j, mut n) = (0, 0, 0u64);
+    let (mut i, mut j) = (0, 0);
+    let mut runs = Vec::new();
     while i < a.len() && j < b.len() {
         if a[i] == b[j] {
             i += 1;
@@ -240,10 +221,10 @@ fn rewritten(original: &str, fixed: &str) -> u64 {
             while j < b.len() && !b[j].is_ascii() {
                 j += 1;
             }
-            n += (j - start).max(1) as u64;
+            runs.push(start..j);
         }
     }
-    n
+    (b, runs)
 }
 
 /// A line of the mojibake suite (`tests/fixtures/mojibake/broken.tsv`) as text: the
