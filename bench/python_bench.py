@@ -29,6 +29,9 @@ import trafilatura  # noqa: E402
 import newsprep  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from release_module import require_release  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from html_peer import matching, prf, shingles  # noqa: E402
 
 # Boilerplate's recurrence (a corpus rule), dedup and the people linker (corpus
@@ -84,6 +87,7 @@ def main():
     parser.add_argument("work", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    require_release()
     binary = args.binary.resolve()
     # The CLI runs in the work folder: every path it is given must be absolute.
     args.work, args.html = args.work.resolve(), args.html.resolve()

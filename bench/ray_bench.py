@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmarks_md import write_block  # noqa: E402
+from release_module import require_release  # noqa: E402
 
 # The driver of a Ray run: the module's own entry point, and the statistics saved.
 DRIVER = (
@@ -139,6 +140,7 @@ def main():
     parser.add_argument("--label", default="ray")
     parser.add_argument("--command", default="make bench-ray")
     args = parser.parse_args()
+    require_release()
     args.work.mkdir(parents=True, exist_ok=True)
     files = [p for p in args.corpus.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)

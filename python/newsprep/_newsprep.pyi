@@ -3,9 +3,10 @@ from typing import Any, Dict, Iterator, Optional, Tuple, final
 
 import pyarrow as pa
 
-__all__ = ["__version__", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS", "REPORT_FILES", "run", "UsageError", "LockedError", "RunError"]
+__all__ = ["__version__", "BUILD_PROFILE", "extract", "Pipeline", "Batches", "CORPUS_COLUMNS", "REPORT_FILES", "run", "UsageError", "LockedError", "RunError"]
 
 __version__: str
+BUILD_PROFILE: str
 CORPUS_COLUMNS: dict[str, tuple[str, str, str]]
 REPORT_FILES: tuple[str, str]
 

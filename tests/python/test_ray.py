@@ -415,3 +415,11 @@ def test_a_bad_config_and_a_missing_input_are_usage_errors(tmp_path):
     )
     assert done.returncode == 2 and "no_such_setting" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_broadcast_index_finds_rows_by_document_id():
+    ids = ["00000000000000ff", "0000000000000001", "ffffffffffffffff"]
+    index = pipeline._Index(pa.array(ids))
+    asked = pa.chunked_array([["0000000000000001", "0000000000000002"], ["ffffffffffffffff", "00000000000000ff"]])
+    assert index.find(asked).to_pylist() == [1, None, 2, 0]
+    assert pipeline._Index(pa.array([], pa.string())).find(pa.array(ids)).to_pylist() == [None] * 3

@@ -241,6 +241,14 @@ fn teasers(lines: &[Line<'_>], chrome_max_words: usize) -> Vec<bool> {
 }
 
 impl Boilerplate {
+    /// Decides from counts made elsewhere (an engine's group-by over every document's
+    /// `observe`): documents per line key, as `absorb` and `decide` would have counted
+    /// them. Takes time in the keys, not in the documents they were seen in.
+    pub fn decide_from_counts(&mut self, counts: impl IntoIterator<Item = (u64, u32)>) {
+        self.seen = RecurrenceCounter::default();
+        self.counts = counts.into_iter().filter(|&(_, n)| n >= 2).collect();
+    }
+
     /// Documents a key was seen in: exact from two on, 1 below.
     fn count(&self, key: u64) -> u32 {
         self.counts.get(&key).copied().unwrap_or(1)
@@ -394,6 +402,36 @@ mod tests {
         let key = |l: &str| line_key(l, lines::count_words(l), false, 12, Format::Text).unwrap();
         assert!(stage.count(key("Inside Story")) >= 2);
         assert_eq!(stage.count(key("Story 0 headline")), 1);
+    }
+
+    #[test]
+    fn counts_from_elsewhere_decide_as_observing_does() {
+        let page = |n: usize| {
+            format!("Profile: Roza Otunbayeva\nStory {n} headline\n{ARTICLE}\nInside Story")
+        };
+        let docs: Vec<Document> = (0..3)
+            .map(|n| Document {
+                text: page(n),
+                ..Document::default()
+            })
+            .collect();
+        let mut observed = stage();
+        newsprep_core::stage::observe_all(&mut observed, docs.iter()).unwrap();
+        // What an engine's group-by over the same summaries counts.
+        let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+        for doc in &docs {
+            for key in observed.observe(0, doc) {
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+        let mut counted = stage();
+        counted.decide_from_counts(counts);
+        assert_eq!(counted.counts, observed.counts);
+        let (mut a, mut b) = (docs[1].clone(), docs[1].clone());
+        observed.apply(&mut a).unwrap();
+        counted.apply(&mut b).unwrap();
+        assert_eq!(a.text, ARTICLE);
+        assert_eq!(b.text, a.text);
     }
 
     /// HTML pages whose text is `body` after a template's prose block.

@@ -26,6 +26,18 @@ pub struct LinkPeople {
     links: Links,
 }
 
+impl LinkPeople {
+    /// Decided from counts made elsewhere (an engine's group-by over every document's
+    /// `observe`): documents per full name, as `absorb` would have counted them.
+    pub fn from_counts(counts: impl IntoIterator<Item = (String, u32)>) -> LinkPeople {
+        let mut links = Links::default();
+        for (full_name, n) in counts {
+            links.add_documents(full_name, n);
+        }
+        LinkPeople { links }
+    }
+}
+
 impl CorpusStage for LinkPeople {
     type Summary = Vec<String>;
 
@@ -78,11 +90,19 @@ impl Links {
     /// Takes note of one document's full name of a person, as [`full_names`] lists
     /// them (each once per document).
     pub fn add(&mut self, full_name: String) {
+        self.add_documents(full_name, 1);
+    }
+
+    /// Takes note of a full name given by `documents` documents at once.
+    pub fn add_documents(&mut self, full_name: String, documents: u32) {
+        if documents == 0 {
+            return;
+        }
         let Some(last) = last_name(&full_name) else {
             return;
         };
         let names = self.full_by_last.entry(last.to_owned()).or_default();
-        *names.entry(full_name).or_default() += 1;
+        *names.entry(full_name).or_default() += documents;
     }
 
     /// Rewrites the canonical name of every person named by a last name alone that
@@ -190,6 +210,36 @@ mod tests {
         );
         assert_eq!(mentions[0].entity_id, mentions[2].entity_id);
         assert_ne!(mentions[0].entity_id, mentions[1].entity_id);
+    }
+
+    #[test]
+    fn counts_from_elsewhere_link_as_absorbing_each_document_does() {
+        let counted = LinkPeople::from_counts([
+            ("Donald Trump".to_owned(), 10),
+            ("Melania Trump".to_owned(), 1),
+            ("Hillary Clinton".to_owned(), 4),
+            ("Bill Clinton".to_owned(), 1),
+            ("Nobody".to_owned(), 3),
+        ]);
+        let mut absorbed = LinkPeople::default();
+        let mut summaries = Vec::new();
+        for (name, n) in [
+            ("Donald Trump", 10),
+            ("Melania Trump", 1),
+            ("Hillary Clinton", 4),
+            ("Bill Clinton", 1),
+            ("Nobody", 3),
+        ] {
+            summaries.extend((0..n).map(|_| vec![name.to_owned()]));
+        }
+        absorbed.absorb(0, summaries).unwrap();
+        assert_eq!(counted.links.full_by_last, absorbed.links.full_by_last);
+        let mut doc = Document {
+            entities: Some(vec![person("Trump", "Trump")]),
+            ..Document::default()
+        };
+        counted.apply(&mut doc).unwrap();
+        assert_eq!(doc.entities.unwrap()[0].canonical, "Donald Trump");
     }
 
     #[test]

@@ -232,19 +232,22 @@ fn decided_stage(config: &Config, name: &str, decided: &RecordBatch) -> Result<S
     let counts = decided
         .column_by_name(DOCUMENTS)
         .ok_or_else(|| format!("the decided table has no {DOCUMENTS:?} column"))?;
-    let counts: Vec<u64> = match counts.data_type() {
+    // Documents per key, as observing them would have counted: at most u32::MAX.
+    let counts: Vec<u32> = match counts.data_type() {
         DataType::Int64 => counts
             .as_primitive::<Int64Type>()
             .iter()
-            .map(|c| c.unwrap_or(0).max(0) as u64)
+            .map(|c| c.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32)
             .collect(),
         DataType::UInt64 => counts
             .as_primitive::<UInt64Type>()
             .iter()
-            .map(|c| c.unwrap_or(0))
+            .map(|c| c.unwrap_or(0).min(u64::from(u32::MAX)) as u32)
             .collect(),
         other => return Err(format!("column {DOCUMENTS:?} is {other}, not int64")),
     };
+    // Built from the counts in time linear in the decided rows: an apply call over a
+    // batch of documents must not cost as much as observing the whole corpus again.
     match name {
         "boilerplate" => {
             let hashes = decided
@@ -253,14 +256,12 @@ fn decided_stage(config: &Config, name: &str, decided: &RecordBatch) -> Result<S
                 .ok_or_else(|| format!("the decided table has no {LINE_HASH:?} column (uint64)"))?
                 .as_primitive::<UInt64Type>();
             let mut stage = Boilerplate::new(&config.boilerplate);
-            let summaries = layered(
+            stage.decide_from_counts(
                 hashes
                     .iter()
                     .zip(&counts)
                     .filter_map(|(h, &n)| h.map(|h| (h, n))),
             );
-            stage.absorb(0, summaries).map_err(|e| e.to_string())?;
-            stage.decide(0).map_err(|e| e.to_string())?;
             Ok(Stage::corpus(stage))
         }
         "link_people" => {
@@ -269,43 +270,14 @@ fn decided_stage(config: &Config, name: &str, decided: &RecordBatch) -> Result<S
                 .filter(|a| a.data_type() == &DataType::Utf8)
                 .ok_or_else(|| format!("the decided table has no {NAME:?} column (string)"))?
                 .as_string::<i32>();
-            let mut stage = LinkPeople::default();
-            let summaries = layered(
+            let stage = LinkPeople::from_counts(
                 names
                     .iter()
                     .zip(&counts)
                     .filter_map(|(s, &n)| s.map(|s| (s.to_owned(), n))),
             );
-            stage.absorb(0, summaries).map_err(|e| e.to_string())?;
-            stage.decide(0).map_err(|e| e.to_string())?;
             Ok(Stage::corpus(stage))
         }
         other => Err(unsupported(other)),
-    }
-}
-
-/// Summaries that hold each key in `n` of them, each key once per summary: what
-/// observing `n` documents that hold it gives.
-fn layered<K: Clone>(keys: impl Iterator<Item = (K, u64)>) -> Vec<Vec<K>> {
-    let mut layers: Vec<Vec<K>> = Vec::new();
-    for (key, n) in keys {
-        for layer in 0..n as usize {
-            if layers.len() <= layer {
-                layers.push(Vec::new());
-            }
-            layers[layer].push(key.clone());
-        }
-    }
-    layers
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn layered_summaries_hold_each_key_in_as_many_as_its_count_once_each() {
-        let layers = layered([(7u64, 3), (9, 1), (4, 0)].into_iter());
-        assert_eq!(layers, vec![vec![7, 9], vec![7], vec![7]]);
     }
 }

@@ -533,6 +533,16 @@ impl Batches {
 #[pymodule]
 fn _newsprep(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", newsprep_core::VERSION)?;
+    // Benchmarks refuse a debug build: `make develop` and `make bench-package` install
+    // into the same source folder, and a debug module is many times slower.
+    m.add(
+        "BUILD_PROFILE",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    )?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
     m.add("UsageError", m.py().get_type::<run::UsageError>())?;

@@ -33,9 +33,9 @@ _CORPUS = dict(_newsprep.CORPUS_COLUMNS)
 # Small files are read together, so that a task is not mostly start-up: a task takes
 # files until it holds this many bytes (a WARC file is always a task of its own).
 _TASK_BYTES = 32 << 20
-_TASK_FILES = 256
+_TASK_FILES = 1024
 # Rows per batch handed to the stages: what one call of the Rust stages gets.
-_BATCH_ROWS = 256
+_BATCH_ROWS = 1024
 # Connected components of the confirmed duplicate pairs are found in one task, over
 # the pairs only (never the documents): a run refuses to go on past this many pairs,
 # whose union-find takes about 40 bytes a pair, so 1.6 GB at the bound.
@@ -129,6 +129,14 @@ def last_stats() -> Dict[str, str]:
     return dict(_LAST_STATS)
 
 
+# Ray's settings for the local Ray this program starts (a cluster's own are its
+# operator's: deploy/ sets the same).
+_WORKER_SETTINGS = {
+    "RAY_num_workers_soft_limit": lambda cpus: 4 * cpus,
+    "RAY_idle_worker_killing_time_threshold_ms": lambda cpus: 600_000,
+}
+
+
 def _init_ray(num_cpus: Optional[int]) -> int:
     import ray
 
@@ -137,6 +145,14 @@ def _init_ray(num_cpus: Optional[int]) -> int:
             ray.init()
         else:
             cpus = num_cpus or int(os.environ.get("RAY_NUM_CPUS", "0")) or os.cpu_count() or 1
+            # Ray keeps as many idle workers as CPUs and ends the others after a second
+            # idle; Ray Data runs its shuffles' map and reduce tasks in workers of their
+            # own (a runtime env each), so between steps workers were ended and started
+            # again, each start importing pyarrow, ray and the stages (41 worker starts
+            # and half the run's CPU on 100 MB at 2 CPUs). Idle workers are kept for the
+            # run instead, a few per CPU. A user's own RAY_ settings win.
+            for name, value in _WORKER_SETTINGS.items():
+                os.environ.setdefault(name, str(value(cpus)))
             ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
     ctx = ray.data.DataContext.get_current()
     # Progress bars are for people at a terminal, not for a job's log.
@@ -603,16 +619,15 @@ def _shingles(docs: pa.Table, config_text, schema) -> pa.Table:
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))])
 
 
-def _pair_members(pairs: pa.RecordBatch) -> pa.Array:
+def _pair_members(pairs: pa.RecordBatch) -> "_Index":
     both = pa.chunked_array([pairs.column("a").cast(pa.string()), pairs.column("b").cast(pa.string())])
-    return pc.unique(both) if len(both) else pa.array([], pa.string())
+    return _Index(pc.unique(both) if len(both) else pa.array([], pa.string()))
 
 
 def _shingles_of_wanted(docs: pa.Table, config_text, refs) -> pa.Table:
     empty = pa.table({"a": pa.array([], pa.string()), "b": pa.array([], pa.string()), "count()": pa.array([], pa.int64())})
     wanted = _broadcast(refs, empty, derive=_pair_members)
-    ids = docs.column(_DOC_ID).combine_chunks().cast(pa.string())
-    chosen = docs.filter(pc.is_in(ids, value_set=wanted))
+    chosen = docs.filter(pc.is_valid(wanted.find(docs.column(_DOC_ID))))
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(chosen))])
 
 
@@ -737,9 +752,13 @@ def _tag_component(t: pa.Table, refs, on: str) -> pa.Table:
     """Rows with the component of their column `on` (null for a leader in no
     confirmed pair): what the join with the components gives them."""
     empty = pa.table({"leader": pa.array([], pa.string()), "component": pa.array([], pa.string())})
-    components = _broadcast(refs, empty)
-    at = pc.index_in(t.column(on).cast(pa.string()), value_set=components.column("leader"))
+    components, index = _broadcast(refs, empty, derive=_indexed_on_leader)
+    at = index.find(t.column(on))
     return t.append_column("component", components.column("component").take(at))
+
+
+def _indexed_on_leader(components: pa.RecordBatch):
+    return components, _Index(components.column("leader"))
 
 
 def _fill_component(t: pa.Table) -> pa.Table:
@@ -838,16 +857,20 @@ _PLACED_TYPES = {"cluster": pa.string(), "duplicate_of": pa.string(), "similarit
 
 def _apply_placed(docs: pa.Table, config_text, until, refs) -> pa.Table:
     empty = _placements([], [], [], [])
-    placed = _broadcast(refs, empty)
+    placed, index = _broadcast(refs, empty, derive=_indexed_on_doc_id)
     ids = docs.column(_DOC_ID).combine_chunks().cast(pa.string())
     # Each document's row in the placements, null for one no placement names (kept
     # alone): the rows the join would have given it.
-    at = pc.index_in(ids, value_set=placed.column(_DOC_ID))
+    at = index.find(ids)
     decided = pa.record_batch(
         {_DOC_ID: ids, **{
             c: placed.column("placed_" + c).take(at).cast(t) for c, t in _PLACED_TYPES.items()}}
     )
     return _pipeline(config_text).apply("dedup", docs, decided, until)
+
+
+def _indexed_on_doc_id(placed: pa.RecordBatch):
+    return placed, _Index(placed.column(_DOC_ID))
 
 
 def _apply_dedup(joined: pa.Table, config_text, until, schema) -> pa.Table:
@@ -869,6 +892,40 @@ def _apply_dedup(joined: pa.Table, config_text, until, schema) -> pa.Table:
     # The join may widen types (string to large_string): back to the stages' own.
     docs = joined.select(schema.names).cast(schema)
     return _pipeline(config_text).apply("dedup", docs, decided, until)
+
+
+class _Index:
+    """The rows of a broadcast table by document id, made once per worker process.
+    pyarrow's is_in and index_in hash their whole value set at every call, so a batch
+    of 256 documents looking itself up in a table of millions would pay for the
+    table each time; here a batch pays a binary search per id. Ids are the 16 hex
+    digits of a 64-bit number (core's DocId)."""
+
+    def __init__(self, ids: Union[pa.Array, pa.ChunkedArray]) -> None:
+        import numpy as np
+
+        keys = _id_numbers(ids)
+        self._order = np.argsort(keys, kind="stable")
+        self._sorted = keys[self._order]
+
+    def find(self, ids: Union[pa.Array, pa.ChunkedArray]) -> pa.Array:
+        """Each id's row in the table (int64), null where the table lacks it."""
+        import numpy as np
+
+        keys = _id_numbers(ids)
+        if len(self._sorted) == 0:
+            return pa.nulls(len(keys), pa.int64())
+        at = np.minimum(np.searchsorted(self._sorted, keys), len(self._sorted) - 1)
+        found = self._sorted[at] == keys
+        return pa.array(self._order[at].astype(np.int64), mask=~found)
+
+
+def _id_numbers(ids: Union[pa.Array, pa.ChunkedArray]):
+    import numpy as np
+
+    return np.fromiter(
+        (int(i, 16) for i in ids.cast(pa.string()).to_pylist()), dtype=np.uint64, count=len(ids)
+    )
 
 
 def _one_batch(t: pa.Table) -> pa.RecordBatch:
