@@ -30,12 +30,20 @@ from newsprep.ray import storage
 # Summary and decision columns of the corpus steps, as the bindings name them.
 _DOC_ID = "doc_id"
 _CORPUS = dict(_newsprep.CORPUS_COLUMNS)
-# Small files are read together, so that a task is not mostly start-up: a task takes
-# files until it holds this many bytes (a WARC file is always a task of its own).
+# Small files are read together, so that a task is not mostly start-up (every task of
+# every later step costs the driver and the scheduler CPU the stages then lack): a
+# task takes files until it holds this many bytes or files, or its share of the input
+# when that is less, so that each CPU still gets a few tasks (a WARC file is always a
+# task of its own).
 _TASK_BYTES = 32 << 20
-_TASK_FILES = 1024
+_TASK_FILES = 2048
+_TASKS_PER_CPU = 4
 # Rows per batch handed to the stages: what one call of the Rust stages gets.
-_BATCH_ROWS = 1024
+_BATCH_ROWS = 2048
+# What a corpus stage observes of each document rides beside the document from the
+# step before, under this prefix: observing is a few percent of that step's work,
+# and a step of its own would read every document once more.
+_OBSERVED = "_observed_"
 # Connected components of the confirmed duplicate pairs are found in one task, over
 # the pairs only (never the documents): a run refuses to go on past this many pairs,
 # whose union-find takes about 40 bytes a pair, so 1.6 GB at the bound.
@@ -84,7 +92,7 @@ def run(
         timings: List[Tuple[str, float]] = []
         clock = time.time()
         tallies = _WarcTallies.start(listing)
-        docs = _read(listing, config_text, pipeline, tallies)
+        docs = _read(listing, config_text, pipeline, tallies, cpus)
         corpus = [s for s in pipeline.stages if s in _CORPUS or s == "dedup"]
         docs = docs.materialize()
         timings.append(("read", time.time() - clock))
@@ -96,8 +104,12 @@ def run(
                 docs, stage_stats = _dedup(docs, config_text, until, partitions, described)
             else:
                 docs, stage_stats = _counted(docs, config_text, stage, until, partitions)
-            docs = docs.materialize()
-            stats[stage] = stage_stats + docs.stats()
+            if until is not None:
+                docs = docs.materialize()
+                stage_stats += docs.stats()
+            # else the last stage's apply runs in the write's tasks (Ray Data fuses the
+            # two maps): the documents are read once less.
+            stats[stage] = stage_stats
             timings.append((stage, time.time() - clock))
         clock = time.time()
         parts, counts = _write(docs, config_text, writer, described, listing)
@@ -134,6 +146,9 @@ def last_stats() -> Dict[str, str]:
 _WORKER_SETTINGS = {
     "RAY_num_workers_soft_limit": lambda cpus: 4 * cpus,
     "RAY_idle_worker_killing_time_threshold_ms": lambda cpus: 600_000,
+    # The stages spread a batch over rayon's threads, by default one a core of the
+    # machine: a Ray given N CPUs keeps to N (on a cluster, the image sets it).
+    "RAYON_NUM_THREADS": lambda cpus: cpus,
 }
 
 
@@ -191,7 +206,9 @@ def _pipeline(config_text: Optional[bytes]) -> Any:
 # Read: one task per file, or per group of small files.
 
 
-def _tasks(listing: storage.Listing) -> List[Dict[str, Any]]:
+def _tasks(listing: storage.Listing, cpus: int) -> List[Dict[str, Any]]:
+    share = -(-len(listing.files) // (_TASKS_PER_CPU * cpus))
+    most_files = max(1, min(_TASK_FILES, share))
     tasks: List[Dict[str, Any]] = []
     group: List[storage.InputFile] = []
     size = 0
@@ -214,7 +231,7 @@ def _tasks(listing: storage.Listing) -> List[Dict[str, Any]]:
             group = [f]
             flush()
             continue
-        if group and (size + f.size > _TASK_BYTES or len(group) >= _TASK_FILES):
+        if group and (size + f.size > _TASK_BYTES or len(group) >= most_files):
             flush()
         group.append(f)
         size += f.size
@@ -276,16 +293,16 @@ class _WarcTallies:
             ray.kill(actor)
 
 
-def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline, tallies):
+def _read(listing: storage.Listing, config_text, pipeline: newsprep.Pipeline, tallies, cpus: int):
     import ray
 
-    tasks = _tasks(listing)
+    tasks = _tasks(listing, cpus)
     until = next((s for s in pipeline.stages if s in _CORPUS or s == "dedup"), None)
     fs = listing.root.fs
     if not tasks:
         empty = pipeline.process(pa.table({"source_path": pa.array([], pa.string()),
                                             "content": pa.array([], pa.large_binary())}), until)
-        return ray.data.from_arrow(empty)
+        return ray.data.from_arrow(_observed(pipeline, until, pa.Table.from_batches([empty])))
     files = ray.data.from_items(tasks, override_num_blocks=len(tasks))
     return files.map_batches(
         _read_files,  # type: ignore[arg-type]
@@ -317,7 +334,26 @@ def _process(pipeline, names, contents, until) -> pa.Table:
     batch = pa.record_batch(
         {"source_path": pa.array(names, pa.string()), "content": pa.array(contents, pa.large_binary())}
     )
-    return pa.Table.from_batches([pipeline.process(batch, until)])
+    return _observed(pipeline, until, pa.Table.from_batches([pipeline.process(batch, until)]))
+
+
+def _observed(pipeline, stage: Optional[str], docs: pa.Table) -> pa.Table:
+    """The documents with what `stage` (the corpus stage they were processed up to)
+    observes of each, in columns of their own beside them."""
+    if stage is None:
+        return docs
+    observed = pipeline.observe(stage, docs)
+    if observed.num_rows != docs.num_rows:
+        raise RuntimeError(f"{stage} observed {observed.num_rows} rows of {docs.num_rows}")
+    for name in observed.column_names:
+        if name != _DOC_ID:
+            docs = docs.append_column(_OBSERVED + name, observed.column(name))
+    return docs
+
+
+def _documents(docs: pa.Table) -> pa.Table:
+    """The documents without what was observed of them."""
+    return docs.drop_columns([n for n in docs.column_names if n.startswith(_OBSERVED)])
 
 
 def _read_bytes(fs, path: str) -> bytes:
@@ -345,7 +381,7 @@ def _read_warc(pipeline, fs, path: str, source_path: str, until, tallies) -> Ite
 
         batches = pipeline._inner.process_path(local, source_path, _BATCH_ROWS, until)
         for batch in batches:
-            yield pa.Table.from_batches([batch])
+            yield _observed(pipeline, until, pa.Table.from_batches([batch]))
         ray.get(tallies.put.remote(source_path, *batches.tallies()))
     finally:
         if cleanup:
@@ -382,9 +418,7 @@ def _counted(docs, config_text, stage: str, until, partitions: int):
 
     summary, key, count = _CORPUS[stage]
     keys = docs.map_batches(
-        _observe_keys,
-        batch_format="pyarrow",
-        fn_kwargs={"config_text": config_text, "stage": stage, "summary": summary, "key": key},
+        _observed_keys, batch_format="pyarrow", fn_kwargs={"summary": summary, "key": key}
     )
     # A line seen once counts as unseen (count 1 is the stage's default): only the
     # lines that recur need to travel to the apply tasks. Every name counts.
@@ -418,9 +452,8 @@ def _decided(counts: pa.Table, key, count, minimum) -> pa.Table:
     return pa.table({key: counts.column(key).filter(keep), count: n.filter(keep)})
 
 
-def _observe_keys(docs: pa.Table, config_text, stage, summary, key) -> pa.Table:
-    observed = _pipeline(config_text).observe(stage, docs)
-    return pa.table({key: pc.list_flatten(observed.column(summary))})
+def _observed_keys(docs: pa.Table, summary, key) -> pa.Table:
+    return pa.table({key: pc.list_flatten(docs.column(_OBSERVED + summary))})
 
 
 _BROADCAST: Dict[str, Any] = {}
@@ -450,7 +483,8 @@ def _broadcast(refs, empty: pa.Table, derive=None) -> Any:
 def _apply_counted(docs: pa.Table, config_text, stage, until, refs, key, count) -> pa.Table:
     empty = pa.table({key: pa.array([], _key_type(stage)), count: pa.array([], pa.int64())})
     decided = _broadcast(refs, empty)
-    return _pipeline(config_text).apply(stage, docs, decided, until)
+    pipeline = _pipeline(config_text)
+    return _observed(pipeline, until, pipeline.apply(stage, _documents(docs), decided, until))
 
 
 def _key_type(stage: str) -> pa.DataType:
@@ -464,45 +498,43 @@ def _key_type(stage: str) -> pa.DataType:
 def _dedup(docs, config_text, until, partitions: int, described):
     """Dedup as engine operations:
 
-    1. observe (map): each document's exact hash, length, date and band hashes.
-    2. exact groups (group-by exact hash): each group is led by one member; the
-       group's members are placed together, as the CLI places them.
-    3. band buckets (group-by band index and band hash, over the groups' leaders):
-       every two leaders in a bucket make a candidate pair; pairs deduplicated by a
-       group-by on the pair.
-    4. confirmation (map over pairs joined twice with the leaders' shingle sets):
-       a pair is kept when its true Jaccard similarity reaches the threshold.
+    1. signatures (a map over what the step before observed of each document): its
+       exact hash, length, date, and its MinHash band hashes as rows.
+    2. exact groups (group-by exact hash, Min and Count): each group is led by its
+       smallest doc_id; the group's members are placed together, as the CLI places
+       them.
+    3. band buckets (group-by band index and band hash): the distinct exact hashes of
+       each bucket; every two in a bucket make a candidate pair (equal texts share
+       every band, so an exact group counts once), pairs deduplicated by a group-by.
+    4. confirmation: the pairs' exact hashes become their groups' leaders, whose
+       shingle sets are joined to the pairs; a pair is kept when its true Jaccard
+       similarity reaches the threshold.
     5. components (one task over the confirmed pairs only, union-find, at most
        MAX_PAIRS pairs) and the keep rule per component (group-by component:
        longest, then earliest published, then doc_id, without chaining).
     6. apply (a map over the documents with the placements broadcast, or a join of
        the documents with them on doc_id past BROADCAST_ROWS placements).
     """
-    import ray
+    from ray.data.aggregate import Count, Min, Unique
 
     threshold = float(described["config"]["dedup"]["threshold"])
-    sig = docs.map_batches(
-        _observe_dedup, batch_format="pyarrow", fn_kwargs={"config_text": config_text}
-    )
-    members = sig.groupby("exact_hash", num_partitions=partitions).map_groups(
-        _exact_group, batch_format="pyarrow"
+    sig = docs.map_batches(_signatures, batch_format="pyarrow").materialize()
+    groups = sig.groupby("exact_hash", num_partitions=partitions).aggregate(
+        Min(_DOC_ID, alias_name="leader"), Count(alias_name="group_size")
     ).materialize()
-    stats = members.stats()
-    leaders = members.map_batches(
-        lambda t: t.filter(t.column("is_leader")), batch_format="pyarrow"
-    )
-    band_rows = leaders.map_batches(_band_rows, batch_format="pyarrow")
-    from ray.data.aggregate import Unique
-
-    # One row per bucket with its leaders (a vectorised aggregation, not a Python call
-    # per bucket: most buckets hold one leader and are dropped at once).
+    stats = groups.stats()
+    band_rows = sig.map_batches(_band_rows, batch_format="pyarrow")
+    # One row per bucket with its exact hashes (a vectorised aggregation, not a Python
+    # call per bucket: most buckets hold one and are dropped at once).
     buckets = band_rows.groupby(["band", "hash"], num_partitions=partitions).aggregate(
-        Unique(on="leader", alias_name="leaders")
+        Unique(on="exact_hash", alias_name="members")
     )
     pairs = buckets.map_batches(_bucket_pairs, batch_format="pyarrow")
     pairs = pairs.groupby(["a", "b"], num_partitions=partitions).count().materialize()
     stats += pairs.stats()
+    pairs = _leader_pairs(groups, pairs, partitions)
     edges = _confirm(docs, pairs, config_text, threshold, partitions)
+    members = _members(sig, groups, partitions)
     placements = _place(members, edges, partitions)
     stats += placements.stats()
     if placements.count() <= BROADCAST_ROWS:
@@ -529,34 +561,21 @@ def _dedup(docs, config_text, until, partitions: int, described):
 _PLACEMENT = ("cluster", "duplicate_of", "similarity")
 
 
-def _observe_dedup(docs: pa.Table, config_text) -> pa.Table:
-    observed = _pipeline(config_text).observe("dedup", docs)
+def _signatures(docs: pa.Table) -> pa.Table:
     # Rejected rows have no signature; they take no part in deciding.
-    return observed.filter(pc.is_valid(observed.column("exact_hash")))
-
-
-def _exact_group(group: pa.Table) -> pa.Table:
-    # Exact duplicates have equal words, so equal shingles and bands: any member can
-    # lead the group. The smallest doc_id does, so every run picks the same one.
-    ids = group.column(_DOC_ID).to_pylist()
-    leader = min(ids)
+    signed = docs.filter(pc.is_valid(docs.column(_OBSERVED + "exact_hash")))
     return pa.table(
         {
-            _DOC_ID: group.column(_DOC_ID),
-            "leader": pa.array([leader] * len(ids), pa.string()),
-            "group_size": pa.array([len(ids)] * len(ids), pa.int64()),
-            "is_leader": pa.array([i == leader for i in ids]),
-            "n_chars": group.column("n_chars"),
-            "published": group.column("published"),
-            "band_hashes": group.column("band_hashes"),
+            _DOC_ID: signed.column(_DOC_ID),
+            **{c: signed.column(_OBSERVED + c) for c in ("exact_hash", "n_chars", "published", "band_hashes")},
         }
     )
 
 
-def _band_rows(leaders: pa.Table) -> pa.Table:
+def _band_rows(sig: pa.Table) -> pa.Table:
     import numpy as np
 
-    bands = leaders.column("band_hashes").combine_chunks()
+    bands = sig.column("band_hashes").combine_chunks()
     owner = pc.list_parent_indices(bands)
     # A band's index is its place in its document's list.
     starts = np.asarray(bands.offsets)[:-1]
@@ -565,21 +584,118 @@ def _band_rows(leaders: pa.Table) -> pa.Table:
         {
             "band": pa.array(index.astype(np.uint32)),
             "hash": pc.list_flatten(bands),
-            "leader": leaders.column(_DOC_ID).combine_chunks().cast(pa.string()).take(owner),
+            "exact_hash": sig.column("exact_hash").combine_chunks().take(owner),
         }
     )
 
 
 def _bucket_pairs(buckets: pa.Table) -> pa.Table:
-    shared = buckets.filter(pc.greater(pc.list_value_length(buckets.column("leaders")), 1))
+    shared = buckets.filter(pc.greater(pc.list_value_length(buckets.column("members")), 1))
     a, b = [], []
-    for leaders in shared.column("leaders").to_pylist():
-        ids = sorted(set(leaders))
-        for i, x in enumerate(ids):
-            for y in ids[i + 1 :]:
+    for members in shared.column("members").to_pylist():
+        hashes = sorted(set(members))
+        for i, x in enumerate(hashes):
+            for y in hashes[i + 1 :]:
                 a.append(x)
                 b.append(y)
-    return pa.table({"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string())})
+    kind = buckets.schema.field("members").type.value_type
+    return pa.table({"a": pa.array(a, kind), "b": pa.array(b, kind)})
+
+
+def _leader_pairs(groups, pairs, partitions: int):
+    """The candidate pairs of exact hashes as pairs of their groups' leaders (a < b):
+    the groups of the hashes in a pair are picked out by a map over the groups with
+    those hashes broadcast (or a join past BROADCAST_ROWS), then handed to the pairs."""
+    if 2 * pairs.count() <= BROADCAST_ROWS:
+        wanted = groups.map_batches(
+            _groups_in_pairs, batch_format="pyarrow", fn_kwargs={"refs": pairs.to_arrow_refs()}
+        ).materialize()
+    else:
+        hashes = pairs.flat_map(lambda r: [{"exact_hash": r["a"]}, {"exact_hash": r["b"]}])
+        hashes = hashes.groupby("exact_hash", num_partitions=partitions).count()
+        wanted = groups.join(
+            hashes, join_type="inner", num_partitions=partitions, on=("exact_hash",)
+        ).map_batches(
+            lambda t: t.select(["exact_hash", "leader"]), batch_format="pyarrow"
+        ).materialize()
+    refs = wanted.to_arrow_refs()
+    return pairs.map_batches(_as_leaders, batch_format="pyarrow", fn_kwargs={"refs": refs}).materialize()
+
+
+def _hash_set(pairs: pa.RecordBatch) -> pa.Array:
+    both = pa.chunked_array([pairs.column("a"), pairs.column("b")])
+    return pc.unique(both) if len(both) else pa.array([], pa.binary(16))
+
+
+def _groups_in_pairs(groups: pa.Table, refs) -> pa.Table:
+    empty = pa.table({"a": pa.array([], pa.binary(16)), "b": pa.array([], pa.binary(16)), "count()": pa.array([], pa.int64())})
+    wanted = _broadcast(refs, empty, derive=_hash_set)
+    chosen = groups.filter(pc.is_in(groups.column("exact_hash"), value_set=wanted))
+    return chosen.select(["exact_hash", "leader"])
+
+
+def _leaders_by_hash(wanted: pa.RecordBatch):
+    return wanted.column("leader"), {h: i for i, h in enumerate(wanted.column("exact_hash").to_pylist())}
+
+
+def _as_leaders(pairs: pa.Table, refs) -> pa.Table:
+    empty = pa.table({"exact_hash": pa.array([], pa.binary(16)), "leader": pa.array([], pa.string())})
+    leaders, row = _broadcast(refs, empty, derive=_leaders_by_hash)
+    a = leaders.take(pa.array([row[h] for h in pairs.column("a").to_pylist()], pa.int64())).cast(pa.string())
+    b = leaders.take(pa.array([row[h] for h in pairs.column("b").to_pylist()], pa.int64())).cast(pa.string())
+    first = pc.less(a, b)
+    return pa.table(
+        {
+            "a": pc.if_else(first, a, b),
+            "b": pc.if_else(first, b, a),
+            "count()": pairs.column("count()"),
+        }
+    )
+
+
+def _members(sig, groups, partitions: int):
+    """Every signed document with its exact group's leader and size: a map with the
+    groups of more than one member broadcast (a document in no such group leads its
+    own), or a join of the signatures with the groups past BROADCAST_ROWS of them."""
+    several = groups.map_batches(
+        lambda t: t.filter(pc.greater(t.column("group_size"), 1)), batch_format="pyarrow"
+    ).materialize()
+    if several.count() <= BROADCAST_ROWS:
+        return sig.map_batches(
+            _with_group, batch_format="pyarrow", fn_kwargs={"refs": several.to_arrow_refs()}
+        )
+    joined = sig.join(several, join_type="left_outer", num_partitions=partitions, on=("exact_hash",))
+    return joined.map_batches(_group_filled, batch_format="pyarrow")
+
+
+def _groups_by_hash(several: pa.RecordBatch):
+    return several, {h: i for i, h in enumerate(several.column("exact_hash").to_pylist())}
+
+
+def _with_group(sig: pa.Table, refs) -> pa.Table:
+    empty = pa.table(
+        {"exact_hash": pa.array([], pa.binary(16)), "leader": pa.array([], pa.string()), "group_size": pa.array([], pa.int64())}
+    )
+    several, row = _broadcast(refs, empty, derive=_groups_by_hash)
+    at = pa.array([row.get(h) for h in sig.column("exact_hash").to_pylist()], pa.int64())
+    return _group_filled(
+        sig.append_column("leader", several.column("leader").take(at)).append_column(
+            "group_size", several.column("group_size").take(at)
+        )
+    )
+
+
+def _group_filled(t: pa.Table) -> pa.Table:
+    ids = t.column(_DOC_ID).cast(pa.string())
+    return pa.table(
+        {
+            _DOC_ID: ids,
+            "leader": pc.coalesce(t.column("leader").cast(pa.string()), ids),
+            "group_size": pc.coalesce(t.column("group_size").cast(pa.int64()), pa.scalar(1, pa.int64())),
+            "n_chars": t.column("n_chars"),
+            "published": t.column("published"),
+        }
+    )
 
 
 def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
@@ -615,7 +731,7 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
 
 def _shingles(docs: pa.Table, config_text, schema) -> pa.Table:
     # The join may widen types (string to large_string): back to the stages' own.
-    docs = docs.select(schema.names).cast(schema)
+    docs = _documents(docs.select(schema.names).cast(schema))
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))])
 
 
@@ -627,7 +743,7 @@ def _pair_members(pairs: pa.RecordBatch) -> "_Index":
 def _shingles_of_wanted(docs: pa.Table, config_text, refs) -> pa.Table:
     empty = pa.table({"a": pa.array([], pa.string()), "b": pa.array([], pa.string()), "count()": pa.array([], pa.int64())})
     wanted = _broadcast(refs, empty, derive=_pair_members)
-    chosen = docs.filter(pc.is_valid(wanted.find(docs.column(_DOC_ID))))
+    chosen = _documents(docs.filter(pc.is_valid(wanted.find(docs.column(_DOC_ID)))))
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(chosen))])
 
 
@@ -866,7 +982,8 @@ def _apply_placed(docs: pa.Table, config_text, until, refs) -> pa.Table:
         {_DOC_ID: ids, **{
             c: placed.column("placed_" + c).take(at).cast(t) for c, t in _PLACED_TYPES.items()}}
     )
-    return _pipeline(config_text).apply("dedup", docs, decided, until)
+    pipeline = _pipeline(config_text)
+    return _observed(pipeline, until, pipeline.apply("dedup", _documents(docs), decided, until))
 
 
 def _indexed_on_doc_id(placed: pa.RecordBatch):
@@ -890,8 +1007,9 @@ def _apply_dedup(joined: pa.Table, config_text, until, schema) -> pa.Table:
             c: a.cast(types[c]) for c, a in placed.items()}}
     )
     # The join may widen types (string to large_string): back to the stages' own.
-    docs = joined.select(schema.names).cast(schema)
-    return _pipeline(config_text).apply("dedup", docs, decided, until)
+    docs = _documents(joined.select(schema.names).cast(schema))
+    pipeline = _pipeline(config_text)
+    return _observed(pipeline, until, pipeline.apply("dedup", docs, decided, until))
 
 
 class _Index:
@@ -982,7 +1100,7 @@ def _empty_documents(pipeline) -> pa.RecordBatch:
 
 def _write_part(docs: pa.Table, config_text, writer: storage.Output, described) -> pa.Table:
     pipeline = _pipeline(config_text)
-    tables = pipeline._inner.tables(_one_batch(docs))
+    tables = pipeline._inner.tables(_one_batch(_documents(docs)))
     key = uuid.uuid4().hex
     rows: Dict[str, List[str]] = {"table": [], "path": [], "first": [], "counts": []}
     for table in storage.TABLES:
