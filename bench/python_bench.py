@@ -30,8 +30,6 @@ import newsprep  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from release_module import require_release  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from html_peer import matching, prf, shingles  # noqa: E402
 
 # Boilerplate's recurrence (a corpus rule), dedup and the people linker (corpus

@@ -417,9 +417,15 @@ def test_a_bad_config_and_a_missing_input_are_usage_errors(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_the_broadcast_index_finds_rows_by_document_id():
+def test_the_broadcast_index_finds_rows_by_document_id_and_by_exact_hash():
     ids = ["00000000000000ff", "0000000000000001", "ffffffffffffffff"]
     index = pipeline._Index(pa.array(ids))
     asked = pa.chunked_array([["0000000000000001", "0000000000000002"], ["ffffffffffffffff", "00000000000000ff"]])
     assert index.find(asked).to_pylist() == [1, None, 2, 0]
     assert pipeline._Index(pa.array([], pa.string())).find(pa.array(ids)).to_pylist() == [None] * 3
+    # Exact hashes: 16 bytes, fixed or widened to variable-length binary by a join;
+    # two sharing their first 8 bytes are still told apart.
+    hashes = pa.array([b"a" * 16, b"b" * 16, b"a" * 8 + b"c" * 8], pa.binary(16))
+    asked = pa.array([b"a" * 8 + b"c" * 8, b"z" * 16, b"a" * 16], pa.binary())
+    assert pipeline._Index(hashes).find(asked).to_pylist() == [2, None, 0]
+    assert pipeline._Index(hashes.slice(1)).find(hashes).to_pylist() == [None, 0, 1]

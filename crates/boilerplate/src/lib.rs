@@ -246,7 +246,14 @@ impl Boilerplate {
     /// them. Takes time in the keys, not in the documents they were seen in.
     pub fn decide_from_counts(&mut self, counts: impl IntoIterator<Item = (u64, u32)>) {
         self.seen = RecurrenceCounter::default();
-        self.counts = counts.into_iter().filter(|&(_, n)| n >= 2).collect();
+        // A key given twice (counts from two group-bys) adds up, as summaries would.
+        let mut summed: FxHashMap<u64, u32> = FxHashMap::default();
+        for (key, n) in counts {
+            let count = summed.entry(key).or_default();
+            *count = count.saturating_add(n);
+        }
+        summed.retain(|_, n| *n >= 2);
+        self.counts = summed;
     }
 
     /// Documents a key was seen in: exact from two on, 1 below.
@@ -425,8 +432,16 @@ mod tests {
             }
         }
         let mut counted = stage();
-        counted.decide_from_counts(counts);
+        counted.decide_from_counts(counts.clone());
         assert_eq!(counted.counts, observed.counts);
+        // The same counts in two halves (two group-bys' rows) add up.
+        let mut halves = stage();
+        halves.decide_from_counts(
+            counts
+                .iter()
+                .flat_map(|(&k, &n)| [(k, n / 2), (k, n - n / 2)]),
+        );
+        assert_eq!(halves.counts, observed.counts);
         let (mut a, mut b) = (docs[1].clone(), docs[1].clone());
         observed.apply(&mut a).unwrap();
         counted.apply(&mut b).unwrap();

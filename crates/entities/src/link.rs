@@ -102,7 +102,8 @@ impl Links {
             return;
         };
         let names = self.full_by_last.entry(last.to_owned()).or_default();
-        *names.entry(full_name).or_default() += documents;
+        let count = names.entry(full_name).or_default();
+        *count = count.saturating_add(documents);
     }
 
     /// Rewrites the canonical name of every person named by a last name alone that

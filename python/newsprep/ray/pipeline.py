@@ -1,6 +1,6 @@
 """The Ray Data program: read, the per-document stages as maps, each corpus stage as
-map (observe), the engine's group-bys and joins (decide), map (apply), then the
-tables written in parts and committed with the manifest last.
+the engine's group-bys and joins over what the step before observed (decide) and a
+map (apply), then the tables written in parts and committed with the manifest last.
 
 Row order and the split into files are the engine's; everything else equals what
 ``newsprep run`` writes on the same input and settings (tests/python/test_ray.py).
@@ -48,11 +48,12 @@ _OBSERVED = "_observed_"
 # the pairs only (never the documents): a run refuses to go on past this many pairs,
 # whose union-find takes about 40 bytes a pair, so 1.6 GB at the bound.
 MAX_PAIRS = 40_000_000
-# A decided table of at most this many rows (the ids of the documents in candidate
-# pairs, the placements of the documents in duplicate clusters) travels whole to each
-# task that applies it, a broadcast join: the documents stay where they are. A bigger
-# one is joined with the documents by the engine, a shuffle of the documents on
-# doc_id. At the bound a worker holds about 400 MB of it.
+# A decided table of dedup of at most this many rows (the groups in a candidate pair,
+# the groups of two or more, the candidate pairs, the components, the placements)
+# travels whole to each task that applies it, a broadcast join: the documents stay
+# where they are. A bigger one is joined by the engine instead, a shuffle (of the
+# documents on doc_id for the pairs and the placements). At the bound a worker holds
+# about 400 MB of it.
 BROADCAST_ROWS = 5_000_000
 # The engine's hash partitions per shuffle: at least two, so a group-by runs over
 # more than one block even on a small corpus, and about two per CPU.
@@ -142,14 +143,16 @@ def last_stats() -> Dict[str, str]:
 
 
 # Ray's settings for the local Ray this program starts (a cluster's own are its
-# operator's: deploy/ sets the same).
-_WORKER_SETTINGS = {
-    "RAY_num_workers_soft_limit": lambda cpus: 4 * cpus,
-    "RAY_idle_worker_killing_time_threshold_ms": lambda cpus: 600_000,
-    # The stages spread a batch over rayon's threads, by default one a core of the
-    # machine: a Ray given N CPUs keeps to N (on a cluster, the image sets it).
-    "RAYON_NUM_THREADS": lambda cpus: cpus,
+# operator's: deploy/rayjob.yaml sets the same). A user's RAY_ variable wins.
+_SYSTEM_SETTINGS = {
+    "num_workers_soft_limit": lambda cpus: 4 * cpus,
+    "idle_worker_killing_time_threshold_ms": lambda cpus: 600_000,
 }
+# The stages spread a batch over rayon's threads, by default one a core of the
+# machine, in each worker: with a task on every CPU that is CPUs squared threads. Two
+# a task let one task's tail use a CPU the other left idle, and never more than the
+# CPUs Ray is given (at 1 CPU, one).
+_RAYON_THREADS = 2
 
 
 def _init_ray(num_cpus: Optional[int]) -> int:
@@ -165,10 +168,20 @@ def _init_ray(num_cpus: Optional[int]) -> int:
             # own (a runtime env each), so between steps workers were ended and started
             # again, each start importing pyarrow, ray and the stages (41 worker starts
             # and half the run's CPU on 100 MB at 2 CPUs). Idle workers are kept for the
-            # run instead, a few per CPU. A user's own RAY_ settings win.
-            for name, value in _WORKER_SETTINGS.items():
-                os.environ.setdefault(name, str(value(cpus)))
-            ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+            # run instead, a few per CPU.
+            system = {
+                name: value(cpus)
+                for name, value in _SYSTEM_SETTINGS.items()
+                if "RAY_" + name not in os.environ
+            }
+            rayon = os.environ.get("RAYON_NUM_THREADS") or str(min(_RAYON_THREADS, cpus))
+            ray.init(
+                num_cpus=cpus,
+                include_dashboard=False,
+                log_to_driver=False,
+                _system_config=system,
+                runtime_env={"env_vars": {"RAYON_NUM_THREADS": rayon}},
+            )
     ctx = ray.data.DataContext.get_current()
     # Progress bars are for people at a terminal, not for a job's log.
     ctx.enable_progress_bars = False
@@ -410,12 +423,10 @@ def _maybe_fail() -> None:
 
 
 def _counted(docs, config_text, stage: str, until, partitions: int):
-    """Observe (each document's keys, each once), decide (a group-by count over all
-    keys: what moves is one key per row, 8 bytes a line hash, a name's bytes), and
-    apply with the counts handed to every apply task (a broadcast join: the table
-    holds the corpus's distinct keys, not its documents)."""
-    import ray
-
+    """Decide (a group-by count over the keys the step before observed of each
+    document, each once: what moves is one key per row, 8 bytes a line hash, a name's
+    bytes), and apply with the counts handed to every apply task (a broadcast join:
+    the table holds the corpus's distinct keys, not its documents)."""
     summary, key, count = _CORPUS[stage]
     keys = docs.map_batches(
         _observed_keys, batch_format="pyarrow", fn_kwargs={"summary": summary, "key": key}
@@ -472,8 +483,8 @@ def _broadcast(refs, empty: pa.Table, derive=None) -> Any:
         found = _one_batch(pa.concat_tables(tables) if tables else empty)
         if derive is not None:
             found = derive(found)
-        # A stage's tables are done with when the next stage starts: at most the
-        # two of one stage (dedup's wanted ids and placements) are held.
+        # A step's tables are done with when the next step starts: at most the two
+        # of one step (the components, for the members and for the pairs) are held.
         if len(_BROADCAST) >= 2:
             _BROADCAST.clear()
         _BROADCAST[cache] = found
@@ -544,7 +555,9 @@ def _dedup(docs, config_text, until, partitions: int, described):
             fn_kwargs={"config_text": config_text, "until": until, "refs": placements.to_arrow_refs()},
         )
         return applied, stats
-    joined = docs.join(
+    # What was observed stays behind: the join moves the documents alone.
+    bare = docs.map_batches(_documents, batch_format="pyarrow")
+    joined = bare.join(
         placements,
         join_type="left_outer",
         num_partitions=partitions,
@@ -553,7 +566,7 @@ def _dedup(docs, config_text, until, partitions: int, described):
     applied = joined.map_batches(
         _apply_dedup,
         batch_format="pyarrow",
-        fn_kwargs={"config_text": config_text, "until": until, "schema": docs.schema().base_schema},
+        fn_kwargs={"config_text": config_text, "until": until, "schema": bare.schema().base_schema},
     )
     return applied, stats
 
@@ -610,45 +623,65 @@ def _leader_pairs(groups, pairs, partitions: int):
         wanted = groups.map_batches(
             _groups_in_pairs, batch_format="pyarrow", fn_kwargs={"refs": pairs.to_arrow_refs()}
         ).materialize()
-    else:
-        hashes = pairs.flat_map(lambda r: [{"exact_hash": r["a"]}, {"exact_hash": r["b"]}])
-        hashes = hashes.groupby("exact_hash", num_partitions=partitions).count()
-        wanted = groups.join(
-            hashes, join_type="inner", num_partitions=partitions, on=("exact_hash",)
-        ).map_batches(
-            lambda t: t.select(["exact_hash", "leader"]), batch_format="pyarrow"
-        ).materialize()
-    refs = wanted.to_arrow_refs()
-    return pairs.map_batches(_as_leaders, batch_format="pyarrow", fn_kwargs={"refs": refs}).materialize()
+        refs = wanted.to_arrow_refs()
+        return pairs.map_batches(_as_leaders, batch_format="pyarrow", fn_kwargs={"refs": refs}).materialize()
+    leaders = groups.map_batches(
+        lambda t: t.select(["exact_hash", "leader"]), batch_format="pyarrow"
+    )
+    named = pairs.join(
+        leaders, join_type="inner", num_partitions=partitions, on=("a",), right_on=("exact_hash",)
+    ).map_batches(_renamed, batch_format="pyarrow", fn_kwargs={"column": "leader", "to": "leader_a"})
+    named = named.join(
+        leaders, join_type="inner", num_partitions=partitions, on=("b",), right_on=("exact_hash",)
+    ).map_batches(_renamed, batch_format="pyarrow", fn_kwargs={"column": "leader", "to": "leader_b"})
+    return named.map_batches(_ordered_leaders, batch_format="pyarrow").materialize()
 
 
-def _hash_set(pairs: pa.RecordBatch) -> pa.Array:
+def _renamed(t: pa.Table, column: str, to: str) -> pa.Table:
+    keep = [n for n in t.column_names if n not in (column, "exact_hash")]
+    return pa.table({**{n: t.column(n) for n in keep}, to: t.column(column)})
+
+
+def _hash_set(pairs: pa.RecordBatch) -> "_Index":
     both = pa.chunked_array([pairs.column("a"), pairs.column("b")])
-    return pc.unique(both) if len(both) else pa.array([], pa.binary(16))
+    return _Index(pc.unique(both) if len(both) else pa.array([], pa.binary(16)))
 
 
 def _groups_in_pairs(groups: pa.Table, refs) -> pa.Table:
     empty = pa.table({"a": pa.array([], pa.binary(16)), "b": pa.array([], pa.binary(16)), "count()": pa.array([], pa.int64())})
     wanted = _broadcast(refs, empty, derive=_hash_set)
-    chosen = groups.filter(pc.is_in(groups.column("exact_hash"), value_set=wanted))
+    chosen = groups.filter(pc.is_valid(wanted.find(groups.column("exact_hash"))))
     return chosen.select(["exact_hash", "leader"])
 
 
-def _leaders_by_hash(wanted: pa.RecordBatch):
-    return wanted.column("leader"), {h: i for i, h in enumerate(wanted.column("exact_hash").to_pylist())}
+def _indexed_on_hash(table: pa.RecordBatch):
+    return table, _Index(table.column("exact_hash"))
 
 
 def _as_leaders(pairs: pa.Table, refs) -> pa.Table:
     empty = pa.table({"exact_hash": pa.array([], pa.binary(16)), "leader": pa.array([], pa.string())})
-    leaders, row = _broadcast(refs, empty, derive=_leaders_by_hash)
-    a = leaders.take(pa.array([row[h] for h in pairs.column("a").to_pylist()], pa.int64())).cast(pa.string())
-    b = leaders.take(pa.array([row[h] for h in pairs.column("b").to_pylist()], pa.int64())).cast(pa.string())
+    wanted, index = _broadcast(refs, empty, derive=_indexed_on_hash)
+    leaders = wanted.column("leader")
+    return _ordered_leaders(
+        pa.table(
+            {
+                "leader_a": leaders.take(index.find(pairs.column("a"))),
+                "leader_b": leaders.take(index.find(pairs.column("b"))),
+                "count()": pairs.column("count()"),
+            }
+        )
+    )
+
+
+def _ordered_leaders(pairs: pa.Table) -> pa.Table:
+    a = pairs.column("leader_a").cast(pa.string())
+    b = pairs.column("leader_b").cast(pa.string())
     first = pc.less(a, b)
     return pa.table(
         {
             "a": pc.if_else(first, a, b),
             "b": pc.if_else(first, b, a),
-            "count()": pairs.column("count()"),
+            "count()": pairs.column("count()").cast(pa.int64()),
         }
     )
 
@@ -664,20 +697,20 @@ def _members(sig, groups, partitions: int):
         return sig.map_batches(
             _with_group, batch_format="pyarrow", fn_kwargs={"refs": several.to_arrow_refs()}
         )
-    joined = sig.join(several, join_type="left_outer", num_partitions=partitions, on=("exact_hash",))
+    # The band hashes stay behind: the join moves what placing needs.
+    unbanded = sig.map_batches(
+        lambda t: t.drop_columns(["band_hashes"]), batch_format="pyarrow"
+    )
+    joined = unbanded.join(several, join_type="left_outer", num_partitions=partitions, on=("exact_hash",))
     return joined.map_batches(_group_filled, batch_format="pyarrow")
-
-
-def _groups_by_hash(several: pa.RecordBatch):
-    return several, {h: i for i, h in enumerate(several.column("exact_hash").to_pylist())}
 
 
 def _with_group(sig: pa.Table, refs) -> pa.Table:
     empty = pa.table(
         {"exact_hash": pa.array([], pa.binary(16)), "leader": pa.array([], pa.string()), "group_size": pa.array([], pa.int64())}
     )
-    several, row = _broadcast(refs, empty, derive=_groups_by_hash)
-    at = pa.array([row.get(h) for h in sig.column("exact_hash").to_pylist()], pa.int64())
+    several, index = _broadcast(refs, empty, derive=_indexed_on_hash)
+    at = index.find(sig.column("exact_hash"))
     return _group_filled(
         sig.append_column("leader", several.column("leader").take(at)).append_column(
             "group_size", several.column("group_size").take(at)
@@ -712,11 +745,13 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
     else:
         wanted = pairs.flat_map(lambda r: [{_DOC_ID: r["a"]}, {_DOC_ID: r["b"]}])
         wanted = wanted.groupby(_DOC_ID, num_partitions=partitions).count()
-        shingled = docs.join(wanted, join_type="inner", num_partitions=partitions, on=(_DOC_ID,))
+        # What was observed stays behind: the join moves the documents alone.
+        bare = docs.map_batches(_documents, batch_format="pyarrow")
+        shingled = bare.join(wanted, join_type="inner", num_partitions=partitions, on=(_DOC_ID,))
         shingles = shingled.map_batches(
             _shingles,
             batch_format="pyarrow",
-            fn_kwargs={"config_text": config_text, "schema": docs.schema().base_schema},
+            fn_kwargs={"config_text": config_text, "schema": bare.schema().base_schema},
         )
     left = pairs.join(
         shingles, join_type="inner", num_partitions=partitions, on=("a",), right_on=(_DOC_ID,)
@@ -731,7 +766,7 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
 
 def _shingles(docs: pa.Table, config_text, schema) -> pa.Table:
     # The join may widen types (string to large_string): back to the stages' own.
-    docs = _documents(docs.select(schema.names).cast(schema))
+    docs = docs.select(schema.names).cast(schema)
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(docs))])
 
 
@@ -1007,43 +1042,60 @@ def _apply_dedup(joined: pa.Table, config_text, until, schema) -> pa.Table:
             c: a.cast(types[c]) for c, a in placed.items()}}
     )
     # The join may widen types (string to large_string): back to the stages' own.
-    docs = _documents(joined.select(schema.names).cast(schema))
+    docs = joined.select(schema.names).cast(schema)
     pipeline = _pipeline(config_text)
     return _observed(pipeline, until, pipeline.apply("dedup", docs, decided, until))
 
 
 class _Index:
-    """The rows of a broadcast table by document id, made once per worker process.
-    pyarrow's is_in and index_in hash their whole value set at every call, so a batch
-    of 256 documents looking itself up in a table of millions would pay for the
-    table each time; here a batch pays a binary search per id. Ids are the 16 hex
-    digits of a 64-bit number (core's DocId)."""
+    """The rows of a broadcast table by key, made once per worker process. pyarrow's
+    is_in and index_in hash their whole value set at every call, so a batch looking
+    itself up in a table of millions would pay for the table each time; here a batch
+    pays a binary search a key, over two 64-bit numbers a key: a document id (16 hex
+    digits of a 64-bit number, core's DocId) or a 16-byte exact hash. Should two keys
+    share their first number (hashes), lookups go through a dict instead."""
 
-    def __init__(self, ids: Union[pa.Array, pa.ChunkedArray]) -> None:
+    def __init__(self, keys: Union[pa.Array, pa.ChunkedArray]) -> None:
         import numpy as np
 
-        keys = _id_numbers(ids)
-        self._order = np.argsort(keys, kind="stable")
-        self._sorted = keys[self._order]
+        high, low = _key_numbers(keys)
+        order = np.lexsort((low, high))
+        self._order, self._high, self._low = order, high[order], low[order]
+        self._by_key: Optional[Dict[Tuple[int, int], int]] = None
+        if len(order) > 1 and bool(np.any(self._high[1:] == self._high[:-1])):
+            self._by_key = {
+                (int(h), int(l)): int(i) for i, h, l in zip(order, self._high, self._low)
+            }
 
-    def find(self, ids: Union[pa.Array, pa.ChunkedArray]) -> pa.Array:
-        """Each id's row in the table (int64), null where the table lacks it."""
+    def find(self, keys: Union[pa.Array, pa.ChunkedArray]) -> pa.Array:
+        """Each key's row in the table (int64), null where the table lacks it."""
         import numpy as np
 
-        keys = _id_numbers(ids)
-        if len(self._sorted) == 0:
-            return pa.nulls(len(keys), pa.int64())
-        at = np.minimum(np.searchsorted(self._sorted, keys), len(self._sorted) - 1)
-        found = self._sorted[at] == keys
-        return pa.array(self._order[at].astype(np.int64), mask=~found)
+        high, low = _key_numbers(keys)
+        if len(self._high) == 0:
+            return pa.nulls(len(high), pa.int64())
+        if self._by_key is not None:
+            found = [self._by_key.get((int(h), int(l))) for h, l in zip(high, low)]
+            return pa.array(found, pa.int64())
+        at = np.minimum(np.searchsorted(self._high, high), len(self._high) - 1)
+        hit = (self._high[at] == high) & (self._low[at] == low)
+        return pa.array(self._order[at].astype(np.int64), mask=~hit)
 
 
-def _id_numbers(ids: Union[pa.Array, pa.ChunkedArray]):
+def _key_numbers(keys: Union[pa.Array, pa.ChunkedArray]):
     import numpy as np
 
-    return np.fromiter(
-        (int(i, 16) for i in ids.cast(pa.string()).to_pylist()), dtype=np.uint64, count=len(ids)
-    )
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    if pa.types.is_string(keys.type) or pa.types.is_large_string(keys.type):
+        ids = np.fromiter((int(i, 16) for i in keys.to_pylist()), dtype=np.uint64, count=len(keys))
+        return ids, np.zeros(len(ids), np.uint64)
+    # A join may have widened the hashes to variable-length binary: back to 16 bytes.
+    hashes = keys.cast(pa.binary(16))
+    raw = np.frombuffer(
+        hashes.buffers()[1], dtype=">u8", count=2 * len(hashes), offset=16 * hashes.offset
+    ).reshape(-1, 2)
+    return raw[:, 0].astype(np.uint64), raw[:, 1].astype(np.uint64)
 
 
 def _one_batch(t: pa.Table) -> pa.RecordBatch:
