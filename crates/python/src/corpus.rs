@@ -3,9 +3,9 @@
 //! the summaries: pyarrow here, Ray or Spark beyond one machine).
 //!
 //! Documents cross as the documents table's columns and are read back with the export
-//! crate's readers, as the runner reads its spills between passes. The decision is
-//! handed to the stage through its own `absorb` and `decide`, so that applying it is
-//! the runner's code, not a copy.
+//! crate's readers, as the runner reads its spills between passes. The decision (the
+//! counts a group-by made of the summaries) is handed to the stage's own constructors
+//! from counts, so that applying it is the runner's code, not a copy.
 
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use arrow_schema::{DataType, Field, Schema};
 use newsprep_boilerplate::Boilerplate;
 use newsprep_core::config::Config;
 use newsprep_core::document::Document;
-use newsprep_core::stage::{CorpusStage, Stage};
+use newsprep_core::stage::Stage;
 use newsprep_entities::link::LinkPeople;
 use newsprep_export::schema::documents;
 
@@ -226,8 +226,8 @@ fn unsupported(name: &str) -> String {
     format!("{name:?} has no observe and apply over Arrow: boilerplate, dedup and link_people have")
 }
 
-/// A fresh corpus stage that has absorbed and decided what `decided` says: the same
-/// counts the runner's observing pass would have given it.
+/// A fresh corpus stage decided by what `decided` says: the same counts the runner's
+/// observing pass would have given it.
 fn decided_stage(config: &Config, name: &str, decided: &RecordBatch) -> Result<Stage, String> {
     let counts = decided
         .column_by_name(DOCUMENTS)
