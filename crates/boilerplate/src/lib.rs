@@ -390,18 +390,22 @@ mod tests {
         assert_eq!(out.removed.len(), 6);
     }
 
+    /// Three stories, each between the same profile line and footer.
+    fn profile_pages() -> Vec<Document> {
+        (0..3)
+            .map(|n| Document {
+                text: format!(
+                    "Profile: Roza Otunbayeva\nStory {n} headline\n{ARTICLE}\nInside Story"
+                ),
+                ..Document::default()
+            })
+            .collect()
+    }
+
     #[test]
     fn recurring_chrome_goes_but_recurring_paragraphs_stay() {
         let mut stage = stage();
-        let page = |n: usize| {
-            format!("Profile: Roza Otunbayeva\nStory {n} headline\n{ARTICLE}\nInside Story")
-        };
-        let docs: Vec<Document> = (0..3)
-            .map(|n| Document {
-                text: page(n),
-                ..Document::default()
-            })
-            .collect();
+        let docs = profile_pages();
         newsprep_core::stage::observe_all(&mut stage, docs.iter()).unwrap();
         let mut doc = docs[0].clone();
         stage.apply(&mut doc).unwrap();
@@ -413,15 +417,7 @@ mod tests {
 
     #[test]
     fn counts_from_elsewhere_decide_as_observing_does() {
-        let page = |n: usize| {
-            format!("Profile: Roza Otunbayeva\nStory {n} headline\n{ARTICLE}\nInside Story")
-        };
-        let docs: Vec<Document> = (0..3)
-            .map(|n| Document {
-                text: page(n),
-                ..Document::default()
-            })
-            .collect();
+        let docs = profile_pages();
         let mut observed = stage();
         newsprep_core::stage::observe_all(&mut observed, docs.iter()).unwrap();
         // What an engine's group-by over the same summaries counts.
