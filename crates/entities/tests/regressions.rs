@@ -253,6 +253,16 @@ fn clubs_named_after_their_city_were_the_city() {
     insta::assert_snapshot!(both(text, false));
 }
 
+/// #30: a result with its score named no club unless the name stood by "beat" or the
+/// score itself: "Roma drew 1-1 with Napoli" gave two places, as did the other side of
+/// "a 2-1 defeat to Torino" and "victory over Genoa"; "drew crowds" stays no match.
+#[test]
+fn clubs_in_a_result_with_a_score_were_places() {
+    let text = "Roma drew 1-1 with Napoli on Saturday. Lazio lost 2-0 to Torino, and a late \
+                victory over Genoa lifted Udinese. Fans in Genoa drew crowds to the port.";
+    insta::assert_snapshot!(both(text, false));
+}
+
 /// #30: a company the model read as a person stayed one where the text says what it
 /// is ("Ascom, a global solutions provider"): an apposition headed by a company's noun
 /// makes the name read as a person an organisation throughout the text.

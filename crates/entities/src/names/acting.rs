@@ -20,6 +20,20 @@ const DETERMINERS: &[&str] = &[
     "your",
 ];
 
+/// Verbs of a result that name a match only with a score after them: "Roma drew
+/// 1-1", "Milan won 3-0" (but "drew crowds", "won the vote").
+const SCORED_VERBS: &[&str] = &[
+    "drew", "draw", "draws", "won", "win", "wins", "lost", "lose", "loses", "tied", "ties", "led",
+    "leads", "trailed", "trail", "trails",
+];
+
+/// Words between a result and the other side: "drew 1-1 with Napoli", "a 2-1 defeat
+/// to Napoli", "victory over Napoli".
+const RESULT_LINKS: &[&str] = &["with", "to", "against", "over", "at", "past"];
+
+/// Results that name a match by themselves before a link: "victory over Napoli".
+const RESULT_NOUNS: &[&str] = &["win", "victory", "defeat", "loss", "draw"];
+
 /// Words before a name that put it as a place: "fans in Bologna", "the mayor of
 /// Toyota".
 const PLACED_BY: &[&str] = &["in", "at", "near", "from", "outside", "across", "of", "to"];
@@ -128,9 +142,19 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
     let company = (COMPANY_AFTER.contains(&next) && !shares_verb) || said_it;
     // "Viera d. Rockledge 3-1" in results, but "Group D. The day".
     let defeated = before == "d." && text[..start].trim_end().ends_with(" d.");
+    // "drew 1-1 with Napoli", "a 2-1 defeat to Napoli": the other side of a result.
+    let other_side = RESULT_LINKS.contains(&before.as_str()) && {
+        let head = text[..start].trim_end();
+        let result = word_before(text, head.rfind([' ', '\n', '(']).unwrap_or(0));
+        score(&result) || RESULT_NOUNS.contains(&result.as_str())
+    };
     let club = (MATCH_VERBS.contains(&before.as_str()) && before != "d.")
         || defeated
-        || (unowned.is_none() && (MATCH_VERBS.contains(&next) || score(next)))
+        || other_side
+        || (unowned.is_none()
+            && (MATCH_VERBS.contains(&next)
+                || score(next)
+                || (SCORED_VERBS.contains(&next) && score(word(1)))))
         || standings(text, end);
     if company {
         Acts::Company
@@ -237,6 +261,13 @@ mod tests {
             "Jane Roe, a former company director, said.",
             "Jane Roe"
         ));
+        assert!(acts("Roma drew 1-1 with Napoli.", "Roma"));
+        assert!(acts("Roma drew 1-1 with Napoli.", "Napoli"));
+        assert!(acts("Lazio lost 2-0 to Torino.", "Torino"));
+        assert!(acts("A late victory over Genoa lifted them.", "Genoa"));
+        assert!(!acts("Roma drew crowds with Napoli's dishes.", "Roma"));
+        assert!(!acts("The mayor won the vote in Genoa.", "Genoa"));
+        assert!(!acts("Flights to Torino resumed.", "Torino"));
         assert!(!acts("Officials in Bologna said on Sunday.", "Bologna"));
         assert!(!acts("Bologna said the vote was fair.", "Bologna"));
         assert!(!acts("The 2-1 vote in Bologna passed.", "Bologna"));
