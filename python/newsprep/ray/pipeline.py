@@ -630,15 +630,17 @@ def _leader_pairs(groups, pairs, partitions: int):
     )
     named = pairs.join(
         leaders, join_type="inner", num_partitions=partitions, on=("a",), right_on=("exact_hash",)
-    ).map_batches(_renamed, batch_format="pyarrow", fn_kwargs={"column": "leader", "to": "leader_a"})
+    ).map_batches(_renamed, batch_format="pyarrow", fn_kwargs={"column": "leader", "to": "leader_a", "drop": ("exact_hash",)})
     named = named.join(
         leaders, join_type="inner", num_partitions=partitions, on=("b",), right_on=("exact_hash",)
-    ).map_batches(_renamed, batch_format="pyarrow", fn_kwargs={"column": "leader", "to": "leader_b"})
+    ).map_batches(_renamed, batch_format="pyarrow", fn_kwargs={"column": "leader", "to": "leader_b", "drop": ("exact_hash",)})
     return named.map_batches(_ordered_leaders, batch_format="pyarrow").materialize()
 
 
-def _renamed(t: pa.Table, column: str, to: str) -> pa.Table:
-    keep = [n for n in t.column_names if n not in (column, "exact_hash")]
+def _renamed(t: pa.Table, column: str, to: str, drop: Tuple[str, ...]) -> pa.Table:
+    """What a join brought in as `column`, under the name `to`, without the join's
+    key (in `drop`, with anything else the next step has no use for)."""
+    keep = [n for n in t.column_names if n != column and n not in drop]
     return pa.table({**{n: t.column(n) for n in keep}, to: t.column(column)})
 
 
@@ -755,10 +757,18 @@ def _confirm(docs, pairs, config_text, threshold: float, partitions: int):
         )
     left = pairs.join(
         shingles, join_type="inner", num_partitions=partitions, on=("a",), right_on=(_DOC_ID,)
-    ).map_batches(_rename, batch_format="pyarrow", fn_kwargs={"to": "shingles_a"})
+    ).map_batches(
+        _renamed,
+        batch_format="pyarrow",
+        fn_kwargs={"column": "shingles", "to": "shingles_a", "drop": (_DOC_ID, "count()")},
+    )
     both = left.join(
         shingles, join_type="inner", num_partitions=partitions, on=("b",), right_on=(_DOC_ID,)
-    ).map_batches(_rename, batch_format="pyarrow", fn_kwargs={"to": "shingles_b"})
+    ).map_batches(
+        _renamed,
+        batch_format="pyarrow",
+        fn_kwargs={"column": "shingles", "to": "shingles_b", "drop": (_DOC_ID, "count()")},
+    )
     return both.map_batches(
         _similar, batch_format="pyarrow", fn_kwargs={"threshold": threshold}
     ).materialize()
@@ -780,11 +790,6 @@ def _shingles_of_wanted(docs: pa.Table, config_text, refs) -> pa.Table:
     wanted = _broadcast(refs, empty, derive=_pair_members)
     chosen = _documents(docs.filter(pc.is_valid(wanted.find(docs.column(_DOC_ID)))))
     return pa.Table.from_batches([_pipeline(config_text)._inner.dedup_shingles(_one_batch(chosen))])
-
-
-def _rename(t: pa.Table, to: str) -> pa.Table:
-    keep = [n for n in t.column_names if n not in (_DOC_ID, "shingles", "count()")]
-    return pa.table({**{n: t.column(n) for n in keep}, to: t.column("shingles")})
 
 
 def _similar(t: pa.Table, threshold: float) -> pa.Table:
