@@ -402,8 +402,8 @@ mod tests {
             !mentions.iter().any(|m| m.label == Some(Label::Person)),
             "{mentions:?}"
         );
-        // The model still reads the full product name as a person once; none of the
-        // other mentions follows it.
+        // Should the model read the full product name as a person, none of the other
+        // mentions follows it.
         let with_model = people(stage());
         assert!(
             with_model.iter().all(|p| p == "Retina MacBook Pro"),

@@ -27,6 +27,29 @@ const SCORED_VERBS: &[&str] = &[
     "leads", "trailed", "trail", "trails",
 ];
 
+/// Positions of a team's players, beside the titles and the nouns of a person:
+/// "Sabres center Casey Mittelstadt".
+const POSITIONS: &[&str] = &[
+    "goalie",
+    "goalkeeper",
+    "keeper",
+    "defenseman",
+    "defender",
+    "center",
+    "centre",
+    "winger",
+    "forward",
+    "midfielder",
+    "quarterback",
+    "pitcher",
+    "guard",
+    "linebacker",
+    "receiver",
+    "rookie",
+    "star",
+    "teammate",
+];
+
 /// Words between a result and the other side: "drew 1-1 with Napoli", "a 2-1 defeat
 /// to Napoli", "victory over Napoli".
 const RESULT_LINKS: &[&str] = &["with", "to", "against", "over", "at", "past"];
@@ -45,14 +68,17 @@ pub(super) fn organisations_acting(
     names: &mut [Name<'_>],
     text: &str,
     lower_words: &FxHashSet<&str>,
+    is_place: impl Fn(&str) -> bool,
 ) {
     // A club is read as a place (not a country, "Spain beat Italy", nor a place of
     // the lists, "the Netherlands") or left unlabelled as one word; a company may be
     // read as a person too. Not a person a full name claims ("Neumann said it"), nor
     // two words the rules left ("defeated Taylor Fritz 7-6" is a tennis player), nor
     // a word the text writes in lower case ("Small investors"), nor an event ("the
-    // World Series drew crowds").
-    let may_be = |n: &Name<'_>, acts: Acts| {
+    // World Series drew crowds"). One word read as a person plays as a club only when
+    // it names a place or the text has other clubs (`team_page`: "Lazio lost 2-0 to
+    // Torino"); "Federer beat Nadal" are people.
+    let may_be = |n: &Name<'_>, acts: Acts, team_page: bool| {
         let surface = &text[n.start..n.end];
         let one_word = !surface.contains(' ');
         let proper = !lower_words.contains(surface.to_lowercase().as_str())
@@ -64,22 +90,36 @@ pub(super) fn organisations_acting(
             && proper
             && !names_event(surface.split(' '))
             && match n.label {
-                Some(Label::Loc) if acts != Acts::Described => match n.place {
-                    Some(p) => !p.is_country && !p.is_region,
-                    None => known::place(surface).is_none(),
-                },
-                None => one_word && acts != Acts::Described,
-                Some(Label::Person) => {
-                    matches!(acts, Acts::Company | Acts::Described) && !n.canonical.contains(' ')
+                Some(Label::Loc) if !matches!(acts, Acts::Described | Acts::Team) => {
+                    match n.place {
+                        Some(p) => !p.is_country && !p.is_region,
+                        None => known::place(surface).is_none(),
+                    }
                 }
+                None => one_word && !matches!(acts, Acts::Described | Acts::Team),
+                Some(Label::Person) if n.canonical.contains(' ') => false,
+                Some(Label::Person) => match acts {
+                    Acts::Company | Acts::Described => true,
+                    Acts::Club => one_word && (team_page || is_place(surface)),
+                    Acts::Team => one_word,
+                    Acts::No => false,
+                },
                 _ => false,
             }
     };
     let mut acting: FxHashMap<String, Acts> = FxHashMap::default();
-    for name in names.iter() {
-        let acts = acts_as_organisation(text, name.start, name.end);
-        if may_be(name, acts) {
-            acting.insert(fold(strip_possessive(&text[name.start..name.end])), acts);
+    let mut team_page = false;
+    for pass in [false, true] {
+        for name in names.iter() {
+            let acts = acts_as_organisation(text, name.start, name.end);
+            if may_be(name, acts, pass) {
+                acting.insert(fold(strip_possessive(&text[name.start..name.end])), acts);
+            }
+        }
+        // The second pass only for a page where the first found a club.
+        team_page = acting.values().any(|&a| a == Acts::Club);
+        if !team_page {
+            break;
         }
     }
     if acting.is_empty() {
@@ -92,7 +132,7 @@ pub(super) fn organisations_acting(
         };
         let here = acts_as_organisation(text, name.start, name.end) != Acts::No;
         let placed = PLACED_BY.contains(&word_before(text, name.start).as_str());
-        if may_be(name, acts) && (here || !placed) {
+        if may_be(name, acts, team_page) && (here || !placed) {
             name.label = Some(Label::Org);
             name.canonical = surface.to_owned();
             name.place = None;
@@ -111,6 +151,11 @@ enum Acts {
     /// ("Ascom, a global solutions provider"); after a place or a sentence's first
     /// word it is as often the next clause's subject ("Frankfurt, the CDF team went").
     Described,
+    /// One word after "the" ("the Sabres", "the Wild") or before a role and a name
+    /// ("Wild coach Bruce Boudreau", "Sabres center Casey Mittelstadt"): a person is
+    /// neither. Taken only from a name read as a person: "the Hague" and "Toronto
+    /// Mayor John Tory" are places.
+    Team,
 }
 
 /// A match verb before or after the name or a score after it, a standings line
@@ -140,6 +185,14 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
                 && ["would", "will", "plans", "expects", "had", "has"].contains(&word(2))
                 && !["be", "been"].contains(&word(3))));
     let company = (COMPANY_AFTER.contains(&next) && !shares_verb) || said_it;
+    let role_of_someone = unowned.is_none()
+        && (TITLES.contains(&next) || PERSON_NOUNS.contains(&next) || POSITIONS.contains(&next))
+        && rest
+            .split([' ', '\n'])
+            .filter(|w| !w.is_empty())
+            .nth(1)
+            .is_some_and(|w| w.starts_with(char::is_uppercase));
+    let team = (before == "the" || role_of_someone) && !text[start..end].contains(' ');
     // "Viera d. Rockledge 3-1" in results, but "Group D. The day".
     let defeated = before == "d." && text[..start].trim_end().ends_with(" d.");
     // "drew 1-1 with Napoli", "a 2-1 defeat to Napoli": the other side of a result.
@@ -160,6 +213,8 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
         Acts::Company
     } else if club {
         Acts::Club
+    } else if team {
+        Acts::Team
     } else if described(rest) {
         Acts::Described
     } else {
@@ -271,5 +326,24 @@ mod tests {
         assert!(!acts("Officials in Bologna said on Sunday.", "Bologna"));
         assert!(!acts("Bologna said the vote was fair.", "Bologna"));
         assert!(!acts("The 2-1 vote in Bologna passed.", "Bologna"));
+    }
+
+    #[test]
+    fn a_team_is_the_one_word_after_the_or_before_a_role_and_a_name() {
+        let team = |text: &str, name: &str| {
+            let start = text.find(name).expect("in text");
+            acts_as_organisation(text, start, start + name.len()) == Acts::Team
+        };
+        assert!(team("It was a dagger for the Sabres.", "Sabres"));
+        assert!(team("Wild coach Bruce Boudreau said.", "Wild"));
+        assert!(team(
+            "He stripped Sabres center Casey Mittelstadt.",
+            "Sabres"
+        ));
+        assert!(!team("Wild coach Bruce Boudreau said.", "Bruce Boudreau"));
+        assert!(!team("Bruce Boudreau, the coach, said.", "Bruce"));
+        assert!(!team("Toronto Mayor John Tory spoke.", "Toronto Mayor"));
+        // The role must be someone's: "Smith coach of the year" is no team's.
+        assert!(!team("Smith coach of the year again.", "Smith"));
     }
 }

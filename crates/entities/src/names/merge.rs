@@ -32,7 +32,18 @@ impl<'g> Tagger<'g> {
             |n: &Name<'_>| n.label.is_none() && names_event(text[n.start..n.end].split(' '));
         let mut added: Vec<Name<'g>> = Vec::new();
         for mut span in spans {
+            let opened = span.start;
             span.start = self.after_opening_words(text, segs, &span, context);
+            // "Will Denver's airport": the opening word was the person's first name;
+            // what is left is the place it stood before.
+            let rest = strip_possessive(&text[span.start..span.end]);
+            if span.kind == ner::Kind::Per
+                && span.start > opened
+                && !rest.contains(' ')
+                && !self.gazetteer.lookup(rest).is_empty()
+            {
+                span.kind = ner::Kind::Loc;
+            }
             if span.kind == ner::Kind::Per && !person_span(text, &mut span) {
                 continue;
             }
@@ -66,11 +77,15 @@ impl<'g> Tagger<'g> {
                 continue;
             }
             // Nor one that starts after the first word of a run the rules left whole
-            // ("MacBook [Pro] has"); the rules' runs start after any title.
-            if names
-                .iter()
-                .any(|n| n.label.is_none() && n.start < span.start && span.start < n.end)
-            {
+            // ("MacBook [Pro] has"); the rules' runs start after any title, and the
+            // run may start with the opening words taken off above.
+            let inside_run = |n: &Name<'_>| {
+                n.label.is_none()
+                    && n.start < span.start
+                    && span.start < n.end
+                    && !(span.start > opened && n.start >= opened)
+            };
+            if names.iter().any(inside_run) {
                 continue;
             }
             let surface = strip_possessive(&text[span.start..span.end]);
@@ -163,6 +178,7 @@ impl<'g> Tagger<'g> {
             let lower = strip_possessive(word).to_lowercase();
             let common = (SENTENCE_STARTERS.contains(&lower.as_str())
                 && (person || lower != "the" || !rest.contains(' ')))
+                || (person && first && rest.contains(' ') && opens_question(text, span, &lower))
                 || (person && rest.contains(' ') && OPENING_VERBS.contains(&lower.as_str()))
                 || (person
                     && opens
@@ -178,6 +194,22 @@ impl<'g> Tagger<'g> {
         }
         start.min(span.end)
     }
+}
+
+/// Auxiliaries that open a question ("Will Toronto's airport cope?", "Can Biden
+/// win?"): before a name in a sentence that ends in a question mark they are no first
+/// name.
+const QUESTION_OPENERS: &[&str] = &[
+    "will", "can", "could", "would", "should", "shall", "may", "might", "must", "does", "did",
+    "do", "is", "are", "was", "were", "has", "have", "had",
+];
+
+fn opens_question(text: &str, span: &ner::Span, lower_word: &str) -> bool {
+    QUESTION_OPENERS.contains(&lower_word)
+        && text[span.end..]
+            .split_inclusive(['.', '!', '?', '\n'])
+            .next()
+            .is_some_and(|sentence| sentence.ends_with('?'))
 }
 
 /// The model's spans, with those over a name the rules joined by particles and left
@@ -225,7 +257,11 @@ fn join_particle_names(
 /// it names no person. No lower-case word but a particle or a connector ("Duke of
 /// Cambridge"): "MacBook [Pro has] a Touch Bar", "[Pro and MacBook Air]". Nor after a
 /// product's number or a name that starts in lower case: "iPhone 11 [Pro]", "iPad
-/// [Pro]".
+/// [Pro]". Nor after "a" or "an": one counts things and kinds ("has a Touch Bar"),
+/// and a person named so ("a Kennedy") is a kind of person, not one named; nor after
+/// a possessive determiner, which owns things ("my MacBook Pro"; not "her", which
+/// may be the object before a name: "told her Trump won"). Nor one word of capitals
+/// and dots or hyphens ("D-N.Y.").
 fn person_span(text: &str, span: &mut ner::Span) -> bool {
     let mut at = span.start;
     for word in text[span.start..span.end].split(' ') {
@@ -241,5 +277,13 @@ fn person_span(text: &str, span: &mut ner::Span) -> bool {
     let product =
         word.starts_with(char::is_lowercase) && word.chars().skip(1).any(char::is_uppercase);
     let number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
-    !(product || number)
+    let article = matches!(
+        word.to_lowercase().as_str(),
+        "a" | "an" | "my" | "your" | "our" | "their" | "its" | "his"
+    );
+    // "Chuck Schumer, D-N.Y.,": a party and a state's abbreviation.
+    let surface = &text[span.start..span.end];
+    let abbreviation =
+        !surface.contains(|c: char| c == ' ' || c.is_lowercase()) && surface.contains(['.', '-']);
+    !(product || number || article || abbreviation)
 }

@@ -127,7 +127,9 @@ impl<'g> Tagger<'g> {
         let headlines = spans::title_case_lines(&segs, &context.lower_words);
         names.retain(|n| !headlines.iter().any(|h| h.contains(&n.start)));
         propagate::propagate_people(&mut names, text);
-        acting::organisations_acting(&mut names, text, &context.lower_words);
+        acting::organisations_acting(&mut names, text, &context.lower_words, |name| {
+            !self.gazetteer.lookup(strip_possessive(name)).is_empty()
+        });
         propagate::first_names_alone(&mut names, text);
         things::drop_things(&mut names, text);
         names.retain(|n| n.label.is_some());

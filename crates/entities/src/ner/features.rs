@@ -117,6 +117,11 @@ fn is_score(word: &str) -> bool {
     digits(a) && digits(b)
 }
 
+/// Tokens that separate the items of menus, breadcrumbs and bylines.
+const SEPARATORS: &[&str] = &[
+    "|", "•", "·", "»", "«", "›", "‹", ">", "<", "*", "=", "~", "^", "\\", "►", "▶", "→",
+];
+
 /// One sentence ready for tagging: each token's lower case and shape, and its static
 /// features (those of token `i` are `statics[bounds[i]..bounds[i + 1]]`).
 #[derive(Debug, Default)]
@@ -169,9 +174,15 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon<'_>, doc: &DocContext
         .map(|w| !w.contains(char::is_uppercase))
         .collect();
     let capital = |i: isize| i >= 0 && plain.get(i as usize).is_some_and(|p| !p);
+    // A separator of page chrome joins no name ("More In: International | News");
+    // none of the training sets has one inside a name.
+    let joins = |w: &str| !SEPARATORS.contains(&w);
     let scored: Vec<bool> = (0..words.len() as isize)
         .map(|i| {
-            capital(i) || ((capital(i - 1) || capital(i - 2)) && (capital(i + 1) || capital(i + 2)))
+            capital(i)
+                || (joins(words[i as usize])
+                    && (capital(i - 1) || capital(i - 2))
+                    && (capital(i + 1) || capital(i + 2)))
         })
         .collect();
     let mut f = Features(Vec::with_capacity(words.len() * 36));

@@ -1,5 +1,6 @@
-//! The trained tagger: an averaged perceptron over word features ([`features`]),
-//! decoded greedily left to right with BIO tags for PER, ORG, LOC and MISC. It finds
+//! The trained tagger: an averaged structured perceptron over word features
+//! ([`features`]), decoded by beam search ([`decode`]) with BIO tags for PER, ORG,
+//! LOC and MISC. It finds
 //! the names no rule has a cue for; [`crate::names`] then decides what each is
 //! (canonical form, the place in the gazetteer, the person a last name means).
 //!
@@ -135,31 +136,18 @@ impl Model {
         self.weights.is_empty()
     }
 
-    /// The tag of every token of one sentence, greedy from left to right.
+    /// The tag of every token of one sentence: the best sequence [`decode`] finds.
     pub fn tag_sentence(&self, sentence: &Prepared) -> Vec<usize> {
-        let mut tags = Vec::with_capacity(sentence.len());
-        let (mut prev, mut prev2) = (0, 0);
-        for i in 0..sentence.len() {
-            if !sentence.scored(i, prev) {
-                tags.push(0);
-                (prev2, prev) = (prev, 0);
-                continue;
-            }
-            let mut scores = [0i32; N_TAGS];
-            let dynamic = history_features(prev, prev2, &sentence.lower[i], &sentence.shapes[i]);
-            for key in sentence.statics(i).iter().chain(dynamic.iter()) {
-                if let Some(w) = self.weights.get(key) {
-                    for (s, &x) in scores.iter_mut().zip(w) {
-                        *s += i32::from(x);
-                    }
+        let add = |key: u32, scores: &mut [i32; N_TAGS]| {
+            if let Some(w) = self.weights.get(&key) {
+                for (s, &x) in scores.iter_mut().zip(w) {
+                    *s += i32::from(x);
                 }
             }
-            let tag = best_allowed(&scores, prev);
-            tags.push(tag);
-            prev2 = prev;
-            prev = tag;
+        };
+        match decode(sentence, BEAM, add, None) {
+            Decoded::Tags(tags) | Decoded::Violation(tags) => tags,
         }
-        tags
     }
 
     /// The names in `text`. Sentences written mostly in capitals (headlines,
@@ -190,16 +178,120 @@ impl Model {
     }
 }
 
-/// The best-scoring tag that may follow `prev`: `I-X` only after `B-X` or `I-X`; the
-/// first of equal scores. Scores are integers when tagging, floats when training.
-pub fn best_allowed<T: PartialOrd>(scores: &[T; N_TAGS], prev: usize) -> usize {
-    let mut best = 0;
-    for tag in 1..N_TAGS {
-        if allowed(prev, tag) && scores[tag] > scores[best] {
-            best = tag;
+/// How many tag sequences the decoder keeps at each token. Greedy decoding (one)
+/// settles each token before seeing the next, so "Bank" is tagged before "of
+/// America" is read; a few sequences let the better reading of the whole name win.
+/// The history features look two tags back, so sequences that end in the same two
+/// tags are merged (the lower can never overtake the higher): 81 would be exact.
+pub const BEAM: usize = 6;
+
+/// What [`decode`] gives: the best tags, or, when it was given the gold tags and the
+/// gold sequence fell out of the beam, the best tags up to and including that token
+/// (training updates there: early update).
+#[derive(Debug, PartialEq)]
+pub enum Decoded {
+    Tags(Vec<usize>),
+    Violation(Vec<usize>),
+}
+
+/// One sequence in the beam: its tags and their summed score.
+struct Hypothesis<S> {
+    tags: Vec<usize>,
+    score: S,
+}
+
+impl<S> Hypothesis<S> {
+    fn last(&self, back: usize) -> usize {
+        self.tags
+            .len()
+            .checked_sub(back)
+            .map_or(0, |i| self.tags[i])
+    }
+}
+
+/// Beam search over the sentence's tags. `add` adds a feature's weights to a row of
+/// scores: integers when tagging, floats when training. Ties go to the sequence
+/// found first, so decoding is deterministic.
+pub fn decode<S>(
+    sentence: &Prepared,
+    beam: usize,
+    add: impl Fn(u32, &mut [S; N_TAGS]),
+    gold: Option<&[usize]>,
+) -> Decoded
+where
+    S: Copy + Default + PartialOrd + std::ops::Add<Output = S>,
+{
+    let mut hyps = vec![Hypothesis {
+        tags: Vec::with_capacity(sentence.len()),
+        score: S::default(),
+    }];
+    let mut candidates: Vec<(S, usize, usize)> = Vec::new();
+    for i in 0..sentence.len() {
+        let mut statics = [S::default(); N_TAGS];
+        for &key in sentence.statics(i) {
+            add(key, &mut statics);
+        }
+        candidates.clear();
+        for (h, hyp) in hyps.iter().enumerate() {
+            let (prev, prev2) = (hyp.last(1), hyp.last(2));
+            if !sentence.scored(i, prev) {
+                candidates.push((hyp.score, h, 0));
+                continue;
+            }
+            let mut scores = statics;
+            for key in history_features(prev, prev2, &sentence.lower[i], &sentence.shapes[i]) {
+                add(key, &mut scores);
+            }
+            for (tag, &score) in scores.iter().enumerate() {
+                if allowed(prev, tag) {
+                    candidates.push((hyp.score + score, h, tag));
+                }
+            }
+        }
+        // Best first; equal scores keep the order they were found in.
+        candidates.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        let mut next: Vec<Hypothesis<S>> = Vec::with_capacity(beam);
+        let mut states: Vec<(usize, usize)> = Vec::with_capacity(beam);
+        for &(score, h, tag) in &candidates {
+            let state = (tag, hyps[h].last(1));
+            if states.contains(&state) {
+                continue;
+            }
+            states.push(state);
+            let mut tags = Vec::with_capacity(sentence.len());
+            tags.extend_from_slice(&hyps[h].tags);
+            tags.push(tag);
+            next.push(Hypothesis { tags, score });
+            if next.len() == beam {
+                break;
+            }
+        }
+        hyps = next;
+        if let Some(gold) = gold {
+            if !hyps.iter().any(|h| h.tags[..] == gold[..=i]) {
+                return Decoded::Violation(std::mem::take(&mut hyps[0].tags));
+            }
         }
     }
-    best
+    Decoded::Tags(hyps.swap_remove(0).tags)
+}
+
+/// The gold tags as the decoder can reach them: a token it does not score after the
+/// tag before is `O`, and an `I-` tag left without its `B-` opens the name instead.
+pub fn reachable(sentence: &Prepared, gold: &[usize]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(gold.len());
+    for (i, &tag) in gold.iter().enumerate() {
+        let prev = out.last().copied().unwrap_or(0);
+        let tag = if !sentence.scored(i, prev) {
+            0
+        } else if allowed(prev, tag) {
+            tag
+        } else {
+            tag - 1
+        };
+        out.push(tag);
+    }
+    out
 }
 
 fn allowed(prev: usize, tag: usize) -> bool {
@@ -256,11 +348,78 @@ mod tests {
             spans_of(&[0, 1, 2, 0, 5, 5]),
             vec![(1, 3, Kind::Per), (4, 5, Kind::Loc), (5, 6, Kind::Loc)]
         );
-        let mut scores = [0; N_TAGS];
-        scores[4] = 10; // I-ORG
-        scores[5] = 3; // B-LOC
-        assert_eq!(best_allowed(&scores, 0), 5);
-        assert_eq!(best_allowed(&scores, 3), 4);
+        assert!(!allowed(5, 4) && !allowed(0, 2) && allowed(3, 4) && allowed(4, 4));
+    }
+
+    /// A two-token sentence and a model in which the first token's best tag alone
+    /// (B-LOC) is not the start of the best sequence (B-ORG I-ORG).
+    fn garden_path() -> (Prepared, Model) {
+        use crate::ner::features::hash;
+        let gazetteer = Gazetteer::load(15_000, &[]).unwrap();
+        let lexicon = Lexicon {
+            gazetteer: &gazetteer,
+        };
+        let words = ["Bank", "Zed"];
+        let prepared = sentence_features(&words, &lexicon, &DocContext::new(words));
+        let mut weights = FxHashMap::default();
+        let mut bank = [0i16; N_TAGS];
+        (bank[5], bank[3]) = (10, 8);
+        weights.insert(hash(1, &["bank"]), bank);
+        let mut zed = [0i16; N_TAGS];
+        zed[0] = 5;
+        weights.insert(hash(1, &["zed"]), zed);
+        let mut after_org = [0i16; N_TAGS];
+        after_org[4] = 20;
+        weights.insert(hash(32, &["3", "zed"]), after_org);
+        (prepared, Model::from_weights(weights))
+    }
+
+    fn scorer(model: &Model) -> impl Fn(u32, &mut [i32; N_TAGS]) + '_ {
+        move |key, scores| {
+            if let Some(w) = model.weights.get(&key) {
+                for (s, &x) in scores.iter_mut().zip(w) {
+                    *s += i32::from(x);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_beam_finds_the_sequence_greedy_decoding_misses() {
+        let (sentence, model) = garden_path();
+        // One sequence kept is greedy decoding: B-LOC (10), then O (5).
+        assert_eq!(
+            decode(&sentence, 1, scorer(&model), None),
+            Decoded::Tags(vec![5, 0])
+        );
+        // B-ORG (8) then I-ORG (20) scores more.
+        assert_eq!(model.tag_sentence(&sentence), vec![3, 4]);
+        // Training's early update: the gold sequence leaves a one-wide beam at the
+        // first token, so the guess stops there.
+        assert_eq!(
+            decode(&sentence, 1, scorer(&model), Some(&[3, 4])),
+            Decoded::Violation(vec![5])
+        );
+        assert_eq!(
+            decode(&sentence, BEAM, scorer(&model), Some(&[3, 4])),
+            Decoded::Tags(vec![3, 4])
+        );
+    }
+
+    #[test]
+    fn gold_tags_the_decoder_cannot_give_become_ones_it_can() {
+        let gazetteer = Gazetteer::load(15_000, &[]).unwrap();
+        let lexicon = Lexicon {
+            gazetteer: &gazetteer,
+        };
+        let words = ["said", "Bank", "of", "the", "West", "and", "it"];
+        let sentence = sentence_features(&words, &lexicon, &DocContext::new(words));
+        // "said" is never scored and "it" not after O: both O. An I-ORG opening a
+        // name becomes B-ORG; a connector inside the name keeps its tag.
+        assert_eq!(
+            reachable(&sentence, &[4, 4, 4, 4, 4, 0, 4]),
+            vec![0, 3, 4, 4, 4, 0, 0]
+        );
     }
 
     #[test]
