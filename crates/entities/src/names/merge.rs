@@ -1,13 +1,15 @@
 //! The trained tagger's names merged with the rules': the model fills the gaps the
 //! rules leave, and gives way wherever a rule has spoken.
 
+use rustc_hash::FxHashSet;
+
 use super::label::{known_org, likeliest, names_event};
 use super::spans::sentence_start;
 use super::{strip_possessive, Context, Name, Seg, Tagger, PARTICLES};
 use crate::known;
 use crate::lexicon::{
     CONNECTORS, EVENT_HEADS, FIRST_NAMES, OPENING_VERBS, ORG_HEADS, PLACE_HEADS, SENTENCE_STARTERS,
-    SUFFIXES,
+    SUFFIXES, TITLES,
 };
 use crate::ner;
 use newsprep_core::document::Label;
@@ -30,7 +32,15 @@ impl<'g> Tagger<'g> {
         // "Davis Cup Finals": a name the rules read as an event.
         let event =
             |n: &Name<'_>| n.label.is_none() && names_event(text[n.start..n.end].split(' '));
+        let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
+        let placed_names: FxHashSet<&str> = names
+            .iter()
+            .filter(|n| n.label == Some(Label::Loc) && locative_before(text, n.start))
+            .map(|n| strip_possessive(&text[n.start..n.end]))
+            .collect();
         let mut added: Vec<Name<'g>> = Vec::new();
+        let mut outread: Vec<(usize, usize)> = Vec::new();
+        let mut dropped: Vec<(usize, usize)> = Vec::new();
         for mut span in spans {
             let opened = span.start;
             span.start = self.after_opening_words(text, segs, &span, context);
@@ -61,19 +71,86 @@ impl<'g> Tagger<'g> {
                     && range.0 <= n.start
                     && n.end <= range.1
             };
-            if names
-                .iter()
-                .any(|n| (n.label.is_some() || event(n)) && overlaps(range, n) && !replaces(n))
-            {
+            // Where the model reads more than a rule, it wins: a longer organisation
+            // over a shorter name inside it ("[USA] Badminton Hall of Fame", "National
+            // Federation [Party]", "[U.S.] Securities and Exchange Commission"), a
+            // longer name of any kind over a town or an organisation ("Betty [Uber]",
+            // "[Fort Worth] Police Department"), a club over a city the gazetteer named
+            // ("Bologna" in a results line, not where the text puts it as a place),
+            // and a person over a town too small to be named without a cue ("Clinton",
+            // "Mishima"; "Delhi has turned into a gas chamber" stays the city). Never
+            // in capitals, where the model reads poorly ("LOS ANGELES (AP)",
+            // "ARGENTINA CRUISES"), nor over a possessive ("Delhi's Saket") or a
+            // country inside a place ("Australia beat Colombia"). A rule's person
+            // stands (its title is left off on purpose: "Prince William" is William).
+            let surface = &text[range.0..range.1];
+            let readable = surface.contains(char::is_lowercase)
+                && !surface.contains("'s ")
+                && !surface.contains("’s ");
+            // "fans in Bologna", and "the Jalal'abad administration" where the text
+            // also says "in Jalal'abad": a city the text puts as a place stays one.
+            let placed = placed_names.contains(strip_possessive(surface));
+            let outreads = |n: &Name<'_>| {
+                let inside = range.0 <= n.start && n.end <= range.1;
+                let longer = inside && range.1 - range.0 > n.end - n.start;
+                let city = n.place.is_some_and(|p| !p.is_country && !p.is_region);
+                let kind = span.kind;
+                readable
+                    && match n.label {
+                        Some(Label::Loc) if city && range == (n.start, n.end) => match kind {
+                            ner::Kind::Org => !placed,
+                            ner::Kind::Per => n
+                                .place
+                                .is_some_and(|p| p.population < self.min_population_alone),
+                            _ => false,
+                        },
+                        Some(Label::Loc) if kind == ner::Kind::Misc => longer && city,
+                        Some(Label::Loc) if city => longer,
+                        Some(Label::Loc) => longer && kind == ner::Kind::Org,
+                        Some(Label::Org) => {
+                            longer && matches!(kind, ner::Kind::Org | ner::Kind::Per)
+                        }
+                        _ => false,
+                    }
+            };
+            // A town's name inside a work, an award or an event the model reads whole
+            // is no place ("Best Rock Video", "Mega Man", "Hunter Pass" aside).
+            if span.kind == ner::Kind::Misc {
+                dropped.extend(
+                    names
+                        .iter()
+                        .filter(|n| n.label == Some(Label::Loc) && outreads(n))
+                        .map(|n| (n.start, n.end)),
+                );
+            }
+            if names.iter().any(|n| {
+                (n.label.is_some() || event(n))
+                    && overlaps(range, n)
+                    && !replaces(n)
+                    && !outreads(n)
+            }) {
                 continue;
             }
+            outread.extend(
+                names
+                    .iter()
+                    .filter(|n| n.label.is_some() && overlaps(range, n) && outreads(n))
+                    .map(|n| (n.start, n.end)),
+            );
             // "[MacBook] Pro", "[Trump] Tower": a span that stops before the next
-            // capitalised word of the same run names a part of some other name.
+            // capitalised word of the same run names a part of some other name. Not
+            // when the model starts another name there ("UKIP European elections") or
+            // the word is a title ("AstraZeneca CEO Pascal Soriot").
             let next_word = text[span.end..]
                 .strip_prefix(' ')
                 .and_then(|rest| rest.split([' ', ',', '.', '\n']).next())
                 .unwrap_or("");
-            if next_word.starts_with(char::is_uppercase) && !SUFFIXES.contains(&next_word) {
+            let next_name = starts.contains(&(span.end + 1))
+                || TITLES.contains(&next_word.to_lowercase().trim_end_matches('.'));
+            if next_word.starts_with(char::is_uppercase)
+                && !SUFFIXES.contains(&next_word)
+                && !next_name
+            {
                 continue;
             }
             // Nor one that starts after the first word of a run the rules left whole
@@ -140,8 +217,10 @@ impl<'g> Tagger<'g> {
                 },
             });
         }
+        names.retain(|n| !dropped.contains(&(n.start, n.end)));
         names.retain(|n| {
-            (n.label.is_some() && !n.part) || !added.iter().any(|a| overlaps((a.start, a.end), n))
+            let kept = n.label.is_some() && !n.part && !outread.contains(&(n.start, n.end));
+            kept || !added.iter().any(|a| overlaps((a.start, a.end), n))
         });
         names.extend(added);
     }
@@ -194,6 +273,15 @@ impl<'g> Tagger<'g> {
         }
         start.min(span.end)
     }
+}
+
+/// "in", "at", "near", "from" or "outside" right before `at`: a place's word.
+fn locative_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .trim_end()
+        .rsplit([' ', '\n'])
+        .next()
+        .is_some_and(|w| ["in", "at", "near", "from", "outside"].contains(&w))
 }
 
 /// Auxiliaries that open a question ("Will Toronto's airport cope?", "Can Biden
