@@ -194,19 +194,16 @@ pub enum Decoded {
     Violation(Vec<usize>),
 }
 
-/// One sequence in the beam: its tags and their summed score.
+/// One sequence in the beam: its last two tags, its summed score, where its tags are
+/// kept (its row in the steps of the token, each step pointing to the one before),
+/// and whether it is the gold sequence so far.
+#[derive(Clone, Copy)]
 struct Hypothesis<S> {
-    tags: Vec<usize>,
+    last: usize,
+    last2: usize,
     score: S,
-}
-
-impl<S> Hypothesis<S> {
-    fn last(&self, back: usize) -> usize {
-        self.tags
-            .len()
-            .checked_sub(back)
-            .map_or(0, |i| self.tags[i])
-    }
+    step: usize,
+    on_gold: bool,
 }
 
 /// Beam search over the sentence's tags. `add` adds a feature's weights to a row of
@@ -221,59 +218,85 @@ pub fn decode<S>(
 where
     S: Copy + Default + PartialOrd + std::ops::Add<Output = S>,
 {
+    // Every step taken: (the step before, or usize::MAX at the start; the tag).
+    let mut steps: Vec<(usize, usize)> = Vec::with_capacity(sentence.len() * 2);
+    let path = |steps: &[(usize, usize)], mut step: usize| {
+        let mut tags = Vec::new();
+        while step != usize::MAX {
+            let (before, tag) = steps[step];
+            tags.push(tag);
+            step = before;
+        }
+        tags.reverse();
+        tags
+    };
     let mut hyps = vec![Hypothesis {
-        tags: Vec::with_capacity(sentence.len()),
+        last: 0,
+        last2: 0,
         score: S::default(),
+        step: usize::MAX,
+        on_gold: true,
     }];
+    let mut next: Vec<Hypothesis<S>> = Vec::with_capacity(beam);
     let mut candidates: Vec<(S, usize, usize)> = Vec::new();
     for i in 0..sentence.len() {
-        let mut statics = [S::default(); N_TAGS];
-        for &key in sentence.statics(i) {
-            add(key, &mut statics);
-        }
-        candidates.clear();
-        for (h, hyp) in hyps.iter().enumerate() {
-            let (prev, prev2) = (hyp.last(1), hyp.last(2));
-            if !sentence.scored(i, prev) {
-                candidates.push((hyp.score, h, 0));
-                continue;
+        let gold_tag = gold.map(|g| g[i]);
+        // Most tokens of news are words no name holds: one sequence goes on with O.
+        if hyps.len() == 1 && !sentence.scored(i, hyps[0].last) {
+            let hyp = &mut hyps[0];
+            steps.push((hyp.step, 0));
+            (hyp.last2, hyp.last, hyp.step) = (hyp.last, 0, steps.len() - 1);
+            hyp.on_gold &= gold_tag.is_none_or(|g| g == 0);
+        } else {
+            let mut statics = [S::default(); N_TAGS];
+            for &key in sentence.statics(i) {
+                add(key, &mut statics);
             }
-            let mut scores = statics;
-            for key in history_features(prev, prev2, &sentence.lower[i], &sentence.shapes[i]) {
-                add(key, &mut scores);
-            }
-            for (tag, &score) in scores.iter().enumerate() {
-                if allowed(prev, tag) {
-                    candidates.push((hyp.score + score, h, tag));
+            candidates.clear();
+            for (h, hyp) in hyps.iter().enumerate() {
+                if !sentence.scored(i, hyp.last) {
+                    candidates.push((hyp.score, h, 0));
+                    continue;
+                }
+                let mut scores = statics;
+                let history =
+                    history_features(hyp.last, hyp.last2, &sentence.lower[i], &sentence.shapes[i]);
+                for key in history {
+                    add(key, &mut scores);
+                }
+                for (tag, &score) in scores.iter().enumerate() {
+                    if allowed(hyp.last, tag) {
+                        candidates.push((hyp.score + score, h, tag));
+                    }
                 }
             }
+            // Best first; equal scores keep the order they were found in.
+            candidates.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+            next.clear();
+            for &(score, h, tag) in &candidates {
+                let from = hyps[h];
+                if next.iter().any(|n| (n.last, n.last2) == (tag, from.last)) {
+                    continue;
+                }
+                steps.push((from.step, tag));
+                next.push(Hypothesis {
+                    last: tag,
+                    last2: from.last,
+                    score,
+                    step: steps.len() - 1,
+                    on_gold: from.on_gold && gold_tag.is_none_or(|g| g == tag),
+                });
+                if next.len() == beam {
+                    break;
+                }
+            }
+            std::mem::swap(&mut hyps, &mut next);
         }
-        // Best first; equal scores keep the order they were found in.
-        candidates.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-        let mut next: Vec<Hypothesis<S>> = Vec::with_capacity(beam);
-        let mut states: Vec<(usize, usize)> = Vec::with_capacity(beam);
-        for &(score, h, tag) in &candidates {
-            let state = (tag, hyps[h].last(1));
-            if states.contains(&state) {
-                continue;
-            }
-            states.push(state);
-            let mut tags = Vec::with_capacity(sentence.len());
-            tags.extend_from_slice(&hyps[h].tags);
-            tags.push(tag);
-            next.push(Hypothesis { tags, score });
-            if next.len() == beam {
-                break;
-            }
-        }
-        hyps = next;
-        if let Some(gold) = gold {
-            if !hyps.iter().any(|h| h.tags[..] == gold[..=i]) {
-                return Decoded::Violation(std::mem::take(&mut hyps[0].tags));
-            }
+        if gold.is_some() && !hyps.iter().any(|h| h.on_gold) {
+            return Decoded::Violation(path(&steps, hyps[0].step));
         }
     }
-    Decoded::Tags(hyps.swap_remove(0).tags)
+    Decoded::Tags(path(&steps, hyps[0].step))
 }
 
 /// The gold tags as the decoder can reach them: a token it does not score after the
