@@ -302,3 +302,14 @@ fn the_rules_shorter_name_stood_over_the_models_longer_one() {
                 stayed shut.";
     insta::assert_snapshot!(both(text, true));
 }
+
+/// #30: a standings list in prose gave places that swallowed their points ("Napoli
+/// 28" one place), and "Premier" as a title made a person of the league. Our own
+/// sentences.
+#[test]
+fn standings_in_prose_were_places_and_the_premier_league_a_person() {
+    let text = "After Sunday, the table reads Inter 30 points, Napoli 28, Roma 25, Lazio \
+                24.\n\nThe Premier League declined to comment, and Premier Li Qiang visited \
+                Berlin.";
+    insta::assert_snapshot!(both(text, true));
+}

@@ -208,7 +208,7 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
             && (MATCH_VERBS.contains(&next)
                 || score(next)
                 || (SCORED_VERBS.contains(&next) && score(word(1)))))
-        || standings(text, end);
+        || standings(text, start, end);
     if company {
         Acts::Company
     } else if club {
@@ -260,24 +260,33 @@ fn score(word: &str) -> bool {
     digits(a) && digits(b)
 }
 
-/// A standings or results line after the name: nothing but numbers (and maybe another
-/// name and its numbers) to the end of the line, three numbers at least: "Bologna 12
-/// 8 2 2 26", "Leeds 2 Everton 1" is too short to tell.
-fn standings(text: &str, end: usize) -> bool {
+/// A standings or results line after the name: nothing but numbers (and maybe other
+/// names and their numbers) to the end of the line, three numbers at least: "Bologna
+/// 12 8 2 2 26", "Napoli 28, Roma 25, Lazio 24"; "Leeds 2 Everton 1" is too short to
+/// tell. The last of such a list is a name between a number and its comma and its
+/// own number: "..., Roma 25, [Lazio] 24".
+fn standings(text: &str, start: usize, end: usize) -> bool {
+    let bare = |w: &str| w.trim_end_matches([',', '.', ';']).to_owned();
+    let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
     let line = text[end..].split('\n').next().unwrap_or("");
-    let words: Vec<&str> = line.split_whitespace().collect();
+    let words: Vec<String> = line.split_whitespace().map(bare).collect();
     let numbers = words
         .iter()
         .filter(|w| {
-            w.chars()
-                .all(|c| c.is_ascii_digit() || c == '-' || c == '–')
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == '–')
         })
         .count();
-    words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-        && numbers >= 3
-        && numbers * 2 >= words.len()
+    let line_of_numbers =
+        words.first().is_some_and(|w| number(w)) && numbers >= 3 && numbers * 2 >= words.len();
+    // Points and scores, not years: "In 2010, Paris 3 was filmed" is no list.
+    let small = |w: &str| number(w) && w.len() <= 3;
+    let before = text[..start].trim_end();
+    let listed = before.ends_with(',')
+        && small(&bare(before.rsplit([' ', '\n']).next().unwrap_or("")))
+        && words.first().is_some_and(|w| small(w));
+    line_of_numbers || listed
 }
 
 /// The word before `at`, lower-case, without the punctuation after it.
@@ -305,6 +314,15 @@ mod tests {
         assert!(acts("Bologna beat Roma 2-1 on Sunday.", "Bologna"));
         assert!(acts("Bologna beat Roma 2-1 on Sunday.", "Roma"));
         assert!(acts("Lazio 3 Napoli 1\nBologna 12 8 2 2 26", "Bologna"));
+        assert!(acts(
+            "Top: Inter 30, Napoli 28, Roma 25, Lazio 24.",
+            "Napoli"
+        ));
+        assert!(acts(
+            "Top: Inter 30, Napoli 28, Roma 25, Lazio 24.",
+            "Lazio"
+        ));
+        assert!(!acts("In 2010, Paris 3 was filmed.", "Paris"));
         assert!(acts("Toyota said it would close the plant.", "Toyota"));
         assert!(acts("Toyota shares rose 2%.", "Toyota"));
         assert!(acts("Toyota's profit fell.", "Toyota"));

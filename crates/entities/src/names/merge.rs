@@ -82,7 +82,9 @@ impl<'g> Tagger<'g> {
             // in capitals, where the model reads poorly ("LOS ANGELES (AP)",
             // "ARGENTINA CRUISES"), nor over a possessive ("Delhi's Saket") or a
             // country inside a place ("Australia beat Colombia"). A rule's person
-            // stands (its title is left off on purpose: "Prince William" is William).
+            // stands (its title is left off on purpose: "Prince William" is William)
+            // but for one word that ends an organisation a title opened ("Premier
+            // League").
             let surface = &text[range.0..range.1];
             let readable = surface.contains(char::is_lowercase)
                 && !surface.contains("'s ")
@@ -109,6 +111,14 @@ impl<'g> Tagger<'g> {
                         Some(Label::Loc) => longer && kind == ner::Kind::Org,
                         Some(Label::Org) => {
                             longer && matches!(kind, ner::Kind::Org | ner::Kind::Per)
+                        }
+                        // "Premier League": a title made a person of the last word of
+                        // an organisation's name.
+                        Some(Label::Person) => {
+                            longer
+                                && kind == ner::Kind::Org
+                                && n.end == range.1
+                                && !text[n.start..n.end].contains(' ')
                         }
                         _ => false,
                     }

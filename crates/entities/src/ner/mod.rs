@@ -168,11 +168,20 @@ impl Model {
             let words: Vec<&str> = sentence.iter().map(|t| t.text).collect();
             let prepared = sentence_features(&words, lexicon, &doc);
             let tags = self.tag_sentence(&prepared);
-            out.extend(spans_of(&tags).into_iter().map(|(a, b, kind)| Span {
-                start: sentence[a].start,
-                end: sentence[b - 1].end,
-                kind,
-            }));
+            for (a, mut b, kind) in spans_of(&tags) {
+                // "Napoli 28, Roma 25": a place or a person ends in no bare number (an
+                // organisation may: "Channel 4").
+                let number = |t: &Token<'_>| t.text.bytes().all(|c| c.is_ascii_digit());
+                while matches!(kind, Kind::Loc | Kind::Per) && b - a > 1 && number(&sentence[b - 1])
+                {
+                    b -= 1;
+                }
+                out.push(Span {
+                    start: sentence[a].start,
+                    end: sentence[b - 1].end,
+                    kind,
+                });
+            }
         }
         out
     }
