@@ -117,7 +117,7 @@ bench-dedup: release bench-venv
 # CoNLL data in crates/entities/data/ner/ (sources and licences in its README): every
 # fifth document held out, its F1 printed. Deterministic: same data, same bytes.
 NER_DIR := crates/entities/data/ner
-NER_DATA := $(NER_DIR)/wikigold.conll $(NER_DIR)/btc_g.conll:50 $(NER_DIR)/uner_pud.conll $(NER_DIR)/redocred.conll
+NER_DATA := $(NER_DIR)/wikigold.conll $(NER_DIR)/btc_g.conll:50 $(NER_DIR)/uner_pud.conll $(NER_DIR)/redocred.conll $(NER_DIR)/crossner.conll:1
 ner-model:
 	$(CARGO) run --release --locked -p newsprep-entities --example train_ner -- crates/entities/data/ner.model $(NER_DATA)
 

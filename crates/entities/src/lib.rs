@@ -94,13 +94,35 @@ impl Entities {
                     .map(|f| found(f, Label::Count)),
             );
         }
+        let date_starts: Vec<usize> = dates.iter().map(|d| d.start).collect();
         if wants(Label::Date) {
             byte_mentions.extend(dates.into_iter().map(|f| found(f, Label::Date)));
         }
-        for name in tagger.names(text) {
+        for mut name in tagger.names(text) {
             let Some(label) = name.label.filter(|&l| wants(l)) else {
                 continue;
             };
+            // A name read on into a date ends before it: "Nature Astronomy on Monday"
+            // is the journal, and Monday the day.
+            if let Some(&at) = date_starts
+                .iter()
+                .find(|&&d| name.start < d && d < name.end)
+            {
+                let mut kept = text[name.start..at].trim_end();
+                while let Some((head, last)) = kept.rsplit_once(' ') {
+                    if last.starts_with(char::is_uppercase) {
+                        break;
+                    }
+                    kept = head.trim_end();
+                }
+                if !kept.starts_with(char::is_uppercase) {
+                    continue;
+                }
+                if name.canonical == text[name.start..name.end] {
+                    name.canonical = kept.to_owned();
+                }
+                name.end = name.start + kept.len();
+            }
             let place = name.place;
             byte_mentions.push((
                 name.start,
@@ -377,6 +399,24 @@ mod tests {
         let mentions = stage.tag("Police said the general. Watch LIVE: the briefing in Kabul.");
         assert!(!mentions.iter().any(|m| m.text == "Watch"), "{mentions:?}");
         assert_eq!(find(&mentions, "Kabul")[0].label, Some(Label::Loc));
+    }
+
+    #[test]
+    fn no_name_holds_a_date() {
+        // The model reads "Nature Astronomy on Monday" as one journal.
+        let text = "The findings were published in Nature Astronomy on Monday by the team.";
+        let mentions = stage().tag(text);
+        assert_eq!(
+            find(&mentions, "Nature Astronomy")[0].label,
+            Some(Label::Org)
+        );
+        assert_eq!(find(&mentions, "Monday")[0].label, Some(Label::Date));
+        assert!(
+            !mentions
+                .iter()
+                .any(|m| m.label != Some(Label::Date) && m.text.contains("Monday")),
+            "{mentions:?}"
+        );
     }
 
     #[test]

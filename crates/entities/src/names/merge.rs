@@ -106,7 +106,15 @@ impl<'g> Tagger<'g> {
                                 .is_some_and(|p| p.population < self.min_population_alone),
                             _ => false,
                         },
-                        Some(Label::Loc) if kind == ner::Kind::Misc => longer && city,
+                        // Words around the town make a work; a number does not
+                        // ("Napoli 28" in a table).
+                        Some(Label::Loc) if kind == ner::Kind::Misc => {
+                            longer && city && {
+                                let (before, after) =
+                                    (&text[range.0..n.start], &text[n.end..range.1]);
+                                before.chars().chain(after.chars()).any(char::is_alphabetic)
+                            }
+                        }
                         Some(Label::Loc) if city => longer,
                         Some(Label::Loc) => longer && kind == ner::Kind::Org,
                         Some(Label::Org) => {
