@@ -192,7 +192,14 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
             .filter(|w| !w.is_empty())
             .nth(1)
             .is_some_and(|w| w.starts_with(char::is_uppercase));
-    let team = (before == "the" || role_of_someone) && !text[start..end].contains(' ');
+    // "the Steelers spent", "the Wild's win", "for the Wild."; not "the Trump
+    // administration", where one name stands before the noun it qualifies.
+    let the_team = before == "the"
+        && (text[start..end].ends_with('s')
+            || !rest
+                .strip_prefix(' ')
+                .is_some_and(|w| w.starts_with(char::is_lowercase)));
+    let team = (the_team || role_of_someone) && !text[start..end].contains(' ');
     // "Viera d. Rockledge 3-1" in results, but "Group D. The day".
     let defeated = before == "d." && text[..start].trim_end().ends_with(" d.");
     // "drew 1-1 with Napoli", "a 2-1 defeat to Napoli": the other side of a result.
@@ -353,6 +360,11 @@ mod tests {
             acts_as_organisation(text, start, start + name.len()) == Acts::Team
         };
         assert!(team("It was a dagger for the Sabres.", "Sabres"));
+        assert!(!team(
+            "Doctors said the Trump administration lied.",
+            "Trump"
+        ));
+        assert!(team("The Steelers spent Monday on it.", "Steelers"));
         assert!(team("Wild coach Bruce Boudreau said.", "Wild"));
         assert!(team(
             "He stripped Sabres center Casey Mittelstadt.",

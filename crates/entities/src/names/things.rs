@@ -9,6 +9,19 @@ use crate::gazetteer::fold;
 use crate::lexicon::THING_NOUNS;
 use newsprep_core::document::Label;
 
+/// Units of a thing's size or capacity after a number: "16-inch", "64GB".
+const UNITS: &[&str] = &[
+    "inch", "in", "cm", "mm", "ft", "foot", "gb", "tb", "mb", "mp", "mah", "hz", "ghz", "k", "w",
+    "kw", "kwh", "nm", "core",
+];
+
+/// Words that follow a noun phrase, not a noun it qualifies: "a MacBook Pro to the
+/// limit".
+const PHRASE_ENDS: &[&str] = &[
+    "to", "when", "with", "and", "or", "in", "on", "at", "for", "from", "while", "that", "which",
+    "is", "was", "has", "had", "will", "can", "but",
+];
+
 /// How many words an apposition may have before its head noun: "Google's new
 /// cloud gaming platform" has five.
 const APPOSITION_WORDS: usize = 6;
@@ -36,10 +49,12 @@ pub(super) fn drop_things(names: &mut [Name<'_>], text: &str) {
     }
 }
 
-/// A thing's noun right before the name ("the streaming service Stadia", "moon
-/// Europa"), or heading an apposition right after it (", Google's gaming platform,",
-/// ", one of Jupiter's 79 moons."). The noun must end the apposition: in "Trump, who
-/// played the game," or "Biden, the app's critic," no thing is named.
+/// A thing's noun, a measure, or "a" or "my" before a name that ends its phrase
+/// ("the streaming service Stadia", "moon Europa", "the 16-inch MacBook Pro",
+/// "charging a MacBook Pro —"), or a thing's noun heading an apposition right after
+/// it (", Google's gaming platform,", ", one of Jupiter's 79 moons."). The noun must
+/// end the apposition: in "Trump, who played the game," or "Biden, the app's
+/// critic," no thing is named.
 fn said_to_be_a_thing(text: &str, start: usize, end: usize) -> bool {
     let thing = |word: &str| {
         let word = word.to_lowercase();
@@ -51,6 +66,32 @@ fn said_to_be_a_thing(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].strip_suffix(' ').unwrap_or("");
     let previous = before.rsplit([' ', '\n']).next().unwrap_or("");
     if previous.starts_with(char::is_lowercase) && thing(previous) {
+        return true;
+    }
+    // A size or a capacity before it: "the 16-inch MacBook Pro", "a 64GB iPad"; an
+    // age or a rank is a person's ("the 45-year-old Smith", "the 14th-ranked
+    // Schwartzman").
+    let unit = previous
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .trim_start_matches('-')
+        .to_lowercase();
+    let measure =
+        previous.starts_with(|c: char| c.is_ascii_digit()) && UNITS.contains(&unit.as_str());
+    if measure {
+        return true;
+    }
+    // Something one has or counts: "charging a MacBook Pro —", "in my MacBook Pro
+    // when". Not "a Trump supporter", where the name qualifies the noun after it.
+    let owned = ["a", "an", "my", "your", "our", "their"].contains(&previous);
+    let next = text[end..]
+        .trim_start_matches(['’', '\''])
+        .split_whitespace()
+        .next();
+    let phrase_ends = next.is_none_or(|w| {
+        !w.starts_with(char::is_alphanumeric)
+            || PHRASE_ENDS.contains(&w.trim_end_matches([',', '.', ';', ':']))
+    });
+    if owned && phrase_ends {
         return true;
     }
     let Some(apposition) = text[end..].strip_prefix(", ") else {
@@ -90,6 +131,17 @@ mod tests {
             "plumes on Europa, one of Jupiter's 79 moons.",
             "Europa"
         ));
+        assert!(said(
+            "Following the 16-inch MacBook Pro, Apple",
+            "MacBook Pro"
+        ));
+        assert!(said("a 64GB iPad Air", "iPad Air"));
+        assert!(!said("The 45-year-old Smith was charged.", "Smith"));
+        assert!(!said("the 14th-ranked Schwartzman said", "Schwartzman"));
+        assert!(said("push a MacBook Pro to the limit", "MacBook Pro"));
+        assert!(said("battery in my MacBook Pro when", "MacBook Pro"));
+        assert!(!said("He is a Trump supporter.", "Trump"));
+        assert!(!said("In 2019 Smith was charged.", "Smith"));
         assert!(!said("Trump, who played the game, left.", "Trump"));
         assert!(!said("Biden, the app's fiercest critic, spoke.", "Biden"));
         assert!(!said(
