@@ -78,12 +78,9 @@ impl Entities {
             self.labels.contains(&label)
                 && (english || !matches!(label, Label::Person | Label::Org | Label::Count))
         };
-        // Dates are found once: as mentions, and to keep counts off them.
-        let dates = if wants(Label::Date) || wants(Label::Count) {
-            patterns::dates(text)
-        } else {
-            Vec::new()
-        };
+        // Dates are found once: as mentions, to keep counts off them and to end the
+        // names that run into them, whatever labels are asked for.
+        let dates = patterns::dates(text);
         let mut counts = Vec::new();
         if wants(Label::Count) {
             // A count never overlaps a date: "13 March" is a day, not 13 of March.
@@ -94,7 +91,7 @@ impl Entities {
                     .map(|f| found(f, Label::Count)),
             );
         }
-        let date_starts: Vec<usize> = dates.iter().map(|d| d.start).collect();
+        let date_spans: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
         if wants(Label::Date) {
             byte_mentions.extend(dates.into_iter().map(|f| found(f, Label::Date)));
         }
@@ -103,21 +100,19 @@ impl Entities {
                 continue;
             };
             // A name read on into a date ends before it: "Nature Astronomy on Monday"
-            // is the journal, and Monday the day.
-            if let Some(&at) = date_starts
+            // is the journal, and Monday the day. Only where the date ends the name
+            // after a lower-case word: "Good Friday Agreement" holds its day.
+            let into_date = date_spans
                 .iter()
-                .find(|&&d| name.start < d && d < name.end)
-            {
-                let mut kept = text[name.start..at].trim_end();
-                while let Some((head, last)) = kept.rsplit_once(' ') {
-                    if last.starts_with(char::is_uppercase) {
-                        break;
-                    }
-                    kept = head.trim_end();
-                }
-                if !kept.starts_with(char::is_uppercase) {
-                    continue;
-                }
+                .find(|&&(d, e)| name.start < d && e == name.end)
+                .and_then(|&(d, _)| {
+                    let head = text[name.start..d].trim_end();
+                    let (rest, last) = head.rsplit_once(' ')?;
+                    let kept = rest.trim_end().trim_end_matches([',', ';', ':']);
+                    (last.starts_with(char::is_lowercase) && kept.contains(char::is_uppercase))
+                        .then_some(kept)
+                });
+            if let Some(kept) = into_date {
                 if name.canonical == text[name.start..name.end] {
                     name.canonical = kept.to_owned();
                 }

@@ -27,9 +27,11 @@ const SCORED_VERBS: &[&str] = &[
     "leads", "trailed", "trail", "trails",
 ];
 
-/// Positions of a team's players, beside the titles and the nouns of a person:
-/// "Sabres center Casey Mittelstadt".
+/// A team's staff and its players' positions: "Sabres center Casey Mittelstadt".
 const POSITIONS: &[&str] = &[
+    "coach",
+    "manager",
+    "captain",
     "goalie",
     "goalkeeper",
     "keeper",
@@ -90,18 +92,19 @@ pub(super) fn organisations_acting(
             && proper
             && !names_event(surface.split(' '))
             && match n.label {
-                Some(Label::Loc) if !matches!(acts, Acts::Described | Acts::Team) => {
+                Some(Label::Loc) if !matches!(acts, Acts::Described | Acts::Team | Acts::Squad) => {
                     match n.place {
                         Some(p) => !p.is_country && !p.is_region,
                         None => known::place(surface).is_none(),
                     }
                 }
-                None => one_word && !matches!(acts, Acts::Described | Acts::Team),
+                None => one_word && !matches!(acts, Acts::Described | Acts::Team | Acts::Squad),
                 Some(Label::Person) if n.canonical.contains(' ') => false,
                 Some(Label::Person) => match acts {
                     Acts::Company | Acts::Described => true,
                     Acts::Club => one_word && (team_page || is_place(surface)),
                     Acts::Team => one_word,
+                    Acts::Squad => one_word && (team_page || surface.ends_with('s')),
                     Acts::No => false,
                 },
                 _ => false,
@@ -114,10 +117,12 @@ pub(super) fn organisations_acting(
             let acts = acts_as_organisation(text, name.start, name.end);
             if may_be(name, acts, pass) {
                 acting.insert(fold(strip_possessive(&text[name.start..name.end])), acts);
+                // A page of clubs is one where a place or an unnamed word plays: a
+                // surname that is also a town ("Murray beat Wawrinka") makes none.
+                team_page |= acts == Acts::Club && name.label != Some(Label::Person);
             }
         }
         // The second pass only for a page where the first found a club.
-        team_page = acting.values().any(|&a| a == Acts::Club);
         if !team_page {
             break;
         }
@@ -151,15 +156,18 @@ enum Acts {
     /// ("Ascom, a global solutions provider"); after a place or a sentence's first
     /// word it is as often the next clause's subject ("Frankfurt, the CDF team went").
     Described,
-    /// One word after "the" ("the Sabres", "the Wild") or before a role and a name
-    /// ("Wild coach Bruce Boudreau", "Sabres center Casey Mittelstadt"): a person is
-    /// neither. Taken only from a name read as a person: "the Hague" and "Toronto
-    /// Mayor John Tory" are places.
+    /// One word after "the" ("the Sabres", "the Wild's win"): a person is not. Taken
+    /// only from a name read as a person: "the Hague" is a place.
     Team,
+    /// One word before a team's role and a name: "Wild coach Bruce Boudreau",
+    /// "Sabres center Casey Mittelstadt". A person's aide is as often named so ("Trump
+    /// lawyer Rudy Giuliani"), so only plural or on a page of clubs.
+    Squad,
 }
 
 /// A match verb before or after the name or a score after it, a standings line
-/// after it, or a company's words after it.
+/// after it, or a company's words after it; "the" before one word, or a team's
+/// position and a name after it.
 fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
     let before = word_before(text, start);
     let rest = &text[end..];
@@ -185,8 +193,9 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
                 && ["would", "will", "plans", "expects", "had", "has"].contains(&word(2))
                 && !["be", "been"].contains(&word(3))));
     let company = (COMPANY_AFTER.contains(&next) && !shares_verb) || said_it;
-    let role_of_someone = unowned.is_none()
-        && (TITLES.contains(&next) || PERSON_NOUNS.contains(&next) || POSITIONS.contains(&next))
+    let squad = unowned.is_none()
+        && POSITIONS.contains(&next)
+        && !text[start..end].contains(' ')
         && rest
             .split([' ', '\n'])
             .filter(|w| !w.is_empty())
@@ -199,7 +208,7 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
             || !rest
                 .strip_prefix(' ')
                 .is_some_and(|w| w.starts_with(char::is_lowercase)));
-    let team = (the_team || role_of_someone) && !text[start..end].contains(' ');
+    let team = the_team && !text[start..end].contains(' ');
     // "Viera d. Rockledge 3-1" in results, but "Group D. The day".
     let defeated = before == "d." && text[..start].trim_end().ends_with(" d.");
     // "drew 1-1 with Napoli", "a 2-1 defeat to Napoli": the other side of a result.
@@ -222,6 +231,8 @@ fn acts_as_organisation(text: &str, start: usize, end: usize) -> Acts {
         Acts::Club
     } else if team {
         Acts::Team
+    } else if squad {
+        Acts::Squad
     } else if described(rest) {
         Acts::Described
     } else {
@@ -269,31 +280,54 @@ fn score(word: &str) -> bool {
 
 /// A standings or results line after the name: nothing but numbers (and maybe other
 /// names and their numbers) to the end of the line, three numbers at least: "Bologna
-/// 12 8 2 2 26", "Napoli 28, Roma 25, Lazio 24"; "Leeds 2 Everton 1" is too short to
-/// tell. The last of such a list is a name between a number and its comma and its
-/// own number: "..., Roma 25, [Lazio] 24".
+/// 12 8 2 2 26"; "Leeds 2 Everton 1" is too short to tell. Written as a list in prose
+/// ("Napoli 28, Roma 25, Lazio 24", the last between a number and its own) only when
+/// its line says it is a table: "Phoenix 112, Tucson 106" are temperatures.
 fn standings(text: &str, start: usize, end: usize) -> bool {
-    let bare = |w: &str| w.trim_end_matches([',', '.', ';']).to_owned();
     let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    let score_like = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '–')
+    };
     let line = text[end..].split('\n').next().unwrap_or("");
-    let words: Vec<String> = line.split_whitespace().map(bare).collect();
-    let numbers = words
+    let of_numbers = |words: &[&str]| {
+        let numbers = words.iter().filter(|w| score_like(w)).count();
+        words.first().is_some_and(|w| number(w)) && numbers >= 3 && numbers * 2 >= words.len()
+    };
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if of_numbers(&words) {
+        return true;
+    }
+    let whole_line = text[..start]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        + line;
+    let table = ["points", "pts", "table", "standings"]
         .iter()
-        .filter(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_digit() || c == '-' || c == '–')
-        })
-        .count();
-    let line_of_numbers =
-        words.first().is_some_and(|w| number(w)) && numbers >= 3 && numbers * 2 >= words.len();
-    // Points and scores, not years: "In 2010, Paris 3 was filmed" is no list.
+        .any(|cue| whole_line.contains(cue));
+    if !table {
+        return false;
+    }
+    let bare: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_end_matches([',', '.', ';']))
+        .collect();
+    // Points, not years: "In 2010, Paris 3 was filmed" is no list.
     let small = |w: &str| number(w) && w.len() <= 3;
     let before = text[..start].trim_end();
-    let listed = before.ends_with(',')
-        && small(&bare(before.rsplit([' ', '\n']).next().unwrap_or("")))
-        && words.first().is_some_and(|w| small(w));
-    line_of_numbers || listed
+    let last_of_list = before.ends_with(',')
+        && small(
+            before
+                .rsplit([' ', '\n'])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(','),
+        )
+        && bare.first().is_some_and(|w| small(w));
+    of_numbers(&bare) || last_of_list
 }
 
 /// The word before `at`, lower-case, without the punctuation after it.
@@ -321,15 +355,14 @@ mod tests {
         assert!(acts("Bologna beat Roma 2-1 on Sunday.", "Bologna"));
         assert!(acts("Bologna beat Roma 2-1 on Sunday.", "Roma"));
         assert!(acts("Lazio 3 Napoli 1\nBologna 12 8 2 2 26", "Bologna"));
-        assert!(acts(
-            "Top: Inter 30, Napoli 28, Roma 25, Lazio 24.",
-            "Napoli"
+        let table = "The table: Inter 30, Napoli 28, Roma 25, Lazio 24.";
+        assert!(acts(table, "Napoli") && acts(table, "Lazio"));
+        let weather = "Highs: Phoenix 112, Tucson 106, Yuma 110.";
+        assert!(!acts(weather, "Phoenix") && !acts(weather, "Yuma"));
+        assert!(!acts(
+            "In 2010, Paris 3 was filmed, the table said.",
+            "Paris"
         ));
-        assert!(acts(
-            "Top: Inter 30, Napoli 28, Roma 25, Lazio 24.",
-            "Lazio"
-        ));
-        assert!(!acts("In 2010, Paris 3 was filmed.", "Paris"));
         assert!(acts("Toyota said it would close the plant.", "Toyota"));
         assert!(acts("Toyota shares rose 2%.", "Toyota"));
         assert!(acts("Toyota's profit fell.", "Toyota"));
@@ -354,26 +387,40 @@ mod tests {
     }
 
     #[test]
-    fn a_team_is_the_one_word_after_the_or_before_a_role_and_a_name() {
-        let team = |text: &str, name: &str| {
+    fn a_team_is_the_one_word_after_the_or_before_a_position_and_a_name() {
+        let acts_so = |text: &str, name: &str| {
             let start = text.find(name).expect("in text");
-            acts_as_organisation(text, start, start + name.len()) == Acts::Team
+            acts_as_organisation(text, start, start + name.len())
         };
-        assert!(team("It was a dagger for the Sabres.", "Sabres"));
-        assert!(!team(
-            "Doctors said the Trump administration lied.",
-            "Trump"
-        ));
-        assert!(team("The Steelers spent Monday on it.", "Steelers"));
-        assert!(team("Wild coach Bruce Boudreau said.", "Wild"));
-        assert!(team(
-            "He stripped Sabres center Casey Mittelstadt.",
-            "Sabres"
-        ));
-        assert!(!team("Wild coach Bruce Boudreau said.", "Bruce Boudreau"));
-        assert!(!team("Bruce Boudreau, the coach, said.", "Bruce"));
-        assert!(!team("Toronto Mayor John Tory spoke.", "Toronto Mayor"));
+        assert_eq!(
+            acts_so("It was a dagger for the Sabres.", "Sabres"),
+            Acts::Team
+        );
+        assert_eq!(
+            acts_so("The Steelers spent Monday on it.", "Steelers"),
+            Acts::Team
+        );
+        assert_eq!(
+            acts_so("Doctors said the Trump administration lied.", "Trump"),
+            Acts::No
+        );
+        assert_eq!(
+            acts_so("Wild coach Bruce Boudreau said.", "Wild"),
+            Acts::Squad
+        );
+        assert_eq!(
+            acts_so("He stripped Sabres center Casey Mittelstadt.", "Sabres"),
+            Acts::Squad
+        );
+        assert_eq!(
+            acts_so("Trump lawyer Rudy Giuliani said.", "Trump"),
+            Acts::No
+        );
+        assert_eq!(
+            acts_so("Bruce Boudreau, the coach, said.", "Bruce"),
+            Acts::No
+        );
         // The role must be someone's: "Smith coach of the year" is no team's.
-        assert!(!team("Smith coach of the year again.", "Smith"));
+        assert_eq!(acts_so("Smith coach of the year again.", "Smith"), Acts::No);
     }
 }

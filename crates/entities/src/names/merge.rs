@@ -1,10 +1,12 @@
 //! The trained tagger's names merged with the rules': the model fills the gaps the
-//! rules leave, and gives way wherever a rule has spoken.
+//! rules leave, and gives way where a rule has spoken, unless it reads more than the
+//! rule did (a longer name, a club over the gazetteer's city; see `outreads`).
 
 use rustc_hash::FxHashSet;
 
 use super::label::{known_org, likeliest, names_event};
 use super::spans::sentence_start;
+use super::things::{OWNING, PHRASE_ENDS};
 use super::{strip_possessive, Context, Name, Seg, Tagger, PARTICLES};
 use crate::known;
 use crate::lexicon::{
@@ -16,9 +18,10 @@ use newsprep_core::document::Label;
 
 impl<'g> Tagger<'g> {
     /// Adds the names the model found where no rule gave a label: a rule's label
-    /// rests on a list, a head word or a cue and stands; the model fills the gaps
-    /// ("Goldman Sachs", "Catherine Ashton" with no cue). A capitalised span the rules
-    /// left unlabelled gives way to the model's span over it.
+    /// rests on a list, a head word or a cue and mostly stands; the model fills the
+    /// gaps ("Goldman Sachs", "Catherine Ashton" with no cue) and replaces a rule's
+    /// name where it reads more. A capitalised span the rules left unlabelled gives
+    /// way to the model's span over it.
     pub(super) fn add_model_names(
         &self,
         names: &mut Vec<Name<'g>>,
@@ -44,11 +47,12 @@ impl<'g> Tagger<'g> {
         for mut span in spans {
             let opened = span.start;
             span.start = self.after_opening_words(text, segs, &span, context);
-            // "Will Denver's airport": the opening word was the person's first name;
-            // what is left is the place it stood before.
+            // "Will Denver's airport cope?": the question's auxiliary was read as a
+            // first name; what is left is the place it stood before.
             let rest = strip_possessive(&text[span.start..span.end]);
+            let auxiliary = text[opened..span.start].trim_end().to_lowercase();
             if span.kind == ner::Kind::Per
-                && span.start > opened
+                && QUESTION_OPENERS.contains(&auxiliary.as_str())
                 && !rest.contains(' ')
                 && !self.gazetteer.lookup(rest).is_empty()
             {
@@ -101,9 +105,12 @@ impl<'g> Tagger<'g> {
                     && match n.label {
                         Some(Label::Loc) if city && range == (n.start, n.end) => match kind {
                             ner::Kind::Org => !placed,
-                            ner::Kind::Per => n
-                                .place
-                                .is_some_and(|p| p.population < self.min_population_alone),
+                            ner::Kind::Per => {
+                                !placed
+                                    && !locative_before(text, n.start)
+                                    && n.place
+                                        .is_some_and(|p| p.population < self.min_population_alone)
+                            }
                             _ => false,
                         },
                         // Words around the town make a work; a number does not
@@ -120,8 +127,8 @@ impl<'g> Tagger<'g> {
                         Some(Label::Org) => {
                             longer && matches!(kind, ner::Kind::Org | ner::Kind::Per)
                         }
-                        // "Premier League": a title made a person of the last word of
-                        // an organisation's name.
+                        // "Premier League": the rules made a person of the last
+                        // word of an organisation's name ("Premier" is also a title).
                         Some(Label::Person) => {
                             longer
                                 && kind == ner::Kind::Org
@@ -158,13 +165,19 @@ impl<'g> Tagger<'g> {
             // "[MacBook] Pro", "[Trump] Tower": a span that stops before the next
             // capitalised word of the same run names a part of some other name. Not
             // when the model starts another name there ("UKIP European elections") or
-            // the word is a title ("AstraZeneca CEO Pascal Soriot").
+            // the word is a title before a name ("AstraZeneca CEO Pascal Soriot"; not
+            // "[John] Major said").
             let next_word = text[span.end..]
                 .strip_prefix(' ')
                 .and_then(|rest| rest.split([' ', ',', '.', '\n']).next())
                 .unwrap_or("");
+            let after_title = text[span.end..]
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.starts_with(char::is_uppercase));
             let next_name = starts.contains(&(span.end + 1))
-                || TITLES.contains(&next_word.to_lowercase().trim_end_matches('.'));
+                || (TITLES.contains(&next_word.to_lowercase().trim_end_matches('.'))
+                    && after_title);
             if next_word.starts_with(char::is_uppercase)
                 && !SUFFIXES.contains(&next_word)
                 && !next_name
@@ -299,19 +312,30 @@ fn locative_before(text: &str, at: usize) -> bool {
         .trim_end()
         .rsplit([' ', '\n'])
         .next()
-        .is_some_and(|w| ["in", "at", "near", "from", "outside"].contains(&w))
+        .is_some_and(|w| {
+            ["in", "at", "near", "from", "outside"].contains(&w.to_lowercase().as_str())
+        })
 }
 
 /// Auxiliaries that open a question ("Will Toronto's airport cope?", "Can Biden
-/// win?"): before a name in a sentence that ends in a question mark they are no first
-/// name.
+/// win?"): before a name at the start of a sentence that ends in a question mark they
+/// are no first name.
 const QUESTION_OPENERS: &[&str] = &[
     "will", "can", "could", "would", "should", "shall", "may", "might", "must", "does", "did",
     "do", "is", "are", "was", "were", "has", "have", "had",
 ];
 
 fn opens_question(text: &str, span: &ner::Span, lower_word: &str) -> bool {
+    // At the start of the question, not inside it: "Did you see Will Smith's speech?"
+    let after_a_word = text[..span.start]
+        .trim_end()
+        .rsplit([' ', '\n'])
+        .next()
+        .is_some_and(|w| {
+            w.starts_with(char::is_lowercase) && !w.ends_with(['.', '!', '?', ':', ';', '"', '”'])
+        });
     QUESTION_OPENERS.contains(&lower_word)
+        && !after_a_word
         && text[span.end..]
             .split_inclusive(['.', '!', '?', '\n'])
             .next()
@@ -363,11 +387,11 @@ fn join_particle_names(
 /// it names no person. No lower-case word but a particle or a connector ("Duke of
 /// Cambridge"): "MacBook [Pro has] a Touch Bar", "[Pro and MacBook Air]". Nor after a
 /// product's number or a name that starts in lower case: "iPhone 11 [Pro]", "iPad
-/// [Pro]". Nor after "a" or "an": one counts things and kinds ("has a Touch Bar"),
-/// and a person named so ("a Kennedy") is a kind of person, not one named; nor after
-/// a possessive determiner, which owns things ("my MacBook Pro"; not "her", which
-/// may be the object before a name: "told her Trump won"). Nor one word of capitals
-/// and dots or hyphens ("D-N.Y.").
+/// [Pro]". Nor after "a", "an" or a possessive determiner when the name ends its
+/// phrase: one counts and owns things ("has a Touch Bar.", "my MacBook Pro when");
+/// "a Trump supporter" names the person its noun follows, and "her" may be the
+/// object before a name ("told her Trump won"). Nor one word of capitals and dots or
+/// hyphens ("D-N.Y.").
 fn person_span(text: &str, span: &mut ner::Span) -> bool {
     let mut at = span.start;
     for word in text[span.start..span.end].split(' ') {
@@ -383,10 +407,15 @@ fn person_span(text: &str, span: &mut ner::Span) -> bool {
     let product =
         word.starts_with(char::is_lowercase) && word.chars().skip(1).any(char::is_uppercase);
     let number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
-    let article = matches!(
-        word.to_lowercase().as_str(),
-        "a" | "an" | "my" | "your" | "our" | "their" | "its" | "his"
-    );
+    let next = text[span.end..]
+        .trim_start_matches(['’', '\''])
+        .split_whitespace()
+        .next();
+    let ends_phrase = next.is_none_or(|w| {
+        !w.starts_with(char::is_alphanumeric)
+            || PHRASE_ENDS.contains(&w.trim_end_matches([',', '.', ';', ':']))
+    });
+    let article = OWNING.contains(&word.to_lowercase().as_str()) && ends_phrase;
     // "Chuck Schumer, D-N.Y.,": a party and a state's abbreviation.
     let surface = &text[span.start..span.end];
     let abbreviation =

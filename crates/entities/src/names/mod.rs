@@ -127,8 +127,13 @@ impl<'g> Tagger<'g> {
         let headlines = spans::title_case_lines(&segs, &context.lower_words);
         names.retain(|n| !headlines.iter().any(|h| h.contains(&n.start)));
         propagate::propagate_people(&mut names, text);
+        // A city big enough to be named alone: a surname that is also a small town
+        // ("Murray") is no club's.
         acting::organisations_acting(&mut names, text, &context.lower_words, |name| {
-            !self.gazetteer.lookup(strip_possessive(name)).is_empty()
+            self.gazetteer
+                .lookup(strip_possessive(name))
+                .iter()
+                .any(|p| !p.is_country && p.population >= self.min_population_alone)
         });
         propagate::first_names_alone(&mut names, text);
         things::drop_things(&mut names, text);

@@ -9,15 +9,18 @@ use crate::gazetteer::fold;
 use crate::lexicon::THING_NOUNS;
 use newsprep_core::document::Label;
 
-/// Units of a thing's size or capacity after a number: "16-inch", "64GB".
+/// Units of a thing's size or capacity after a number: "16-inch", "64GB". Not a
+/// person's height: "the 7-foot Embiid", "the 190cm Smith".
 const UNITS: &[&str] = &[
-    "inch", "in", "cm", "mm", "ft", "foot", "gb", "tb", "mb", "mp", "mah", "hz", "ghz", "k", "w",
-    "kw", "kwh", "nm", "core",
+    "inch", "gb", "tb", "mb", "mp", "mah", "hz", "ghz", "w", "kw", "kwh", "nm", "core",
 ];
+
+/// Words before a thing one has or counts: "a MacBook Pro", "my iPad".
+pub(super) const OWNING: &[&str] = &["a", "an", "my", "your", "our", "their", "his", "its"];
 
 /// Words that follow a noun phrase, not a noun it qualifies: "a MacBook Pro to the
 /// limit".
-const PHRASE_ENDS: &[&str] = &[
+pub(super) const PHRASE_ENDS: &[&str] = &[
     "to", "when", "with", "and", "or", "in", "on", "at", "for", "from", "while", "that", "which",
     "is", "was", "has", "had", "will", "can", "but",
 ];
@@ -82,7 +85,17 @@ fn said_to_be_a_thing(text: &str, start: usize, end: usize) -> bool {
     }
     // Something one has or counts: "charging a MacBook Pro —", "in my MacBook Pro
     // when". Not "a Trump supporter", where the name qualifies the noun after it.
-    let owned = ["a", "an", "my", "your", "our", "their"].contains(&previous);
+    // Only a name shaped as a product's ("MacBook", "iPad", "Galaxy S10"): "a Kennedy
+    // has run", "a London that works" name a person and a place.
+    let name = &text[start..end];
+    let product_shaped = name.split(' ').any(|w| {
+        w.contains(|c: char| c.is_ascii_digit())
+            || w.chars()
+                .skip(1)
+                .zip(w.chars())
+                .any(|(c, before)| c.is_uppercase() && before.is_lowercase())
+    });
+    let owned = OWNING.contains(&previous) && product_shaped;
     let next = text[end..]
         .trim_start_matches(['’', '\''])
         .split_whitespace()
@@ -141,6 +154,9 @@ mod tests {
         assert!(said("push a MacBook Pro to the limit", "MacBook Pro"));
         assert!(said("battery in my MacBook Pro when", "MacBook Pro"));
         assert!(!said("He is a Trump supporter.", "Trump"));
+        assert!(!said("the first time a Kennedy has run", "Kennedy"));
+        assert!(!said("He built a London that works.", "London"));
+        assert!(!said("the 7-foot Embiid scored", "Embiid"));
         assert!(!said("In 2019 Smith was charged.", "Smith"));
         assert!(!said("Trump, who played the game, left.", "Trump"));
         assert!(!said("Biden, the app's fiercest critic, spoke.", "Biden"));

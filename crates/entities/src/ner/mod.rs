@@ -145,9 +145,7 @@ impl Model {
                 }
             }
         };
-        match decode(sentence, BEAM, add, None) {
-            Decoded::Tags(tags) | Decoded::Violation(tags) => tags,
-        }
+        decode(sentence, BEAM, add, None).into_tags()
     }
 
     /// The names in `text`. Sentences written mostly in capitals (headlines,
@@ -169,10 +167,18 @@ impl Model {
             let prepared = sentence_features(&words, lexicon, &doc);
             let tags = self.tag_sentence(&prepared);
             for (a, mut b, kind) in spans_of(&tags) {
-                // "Napoli 28, Roma 25": a place or a person ends in no bare number (an
-                // organisation may: "Channel 4").
+                // "Napoli 28, Roma 25": in a list of names and numbers, a place or a
+                // person ends before its number ("Route 66" and "Area 51" keep theirs,
+                // as an organisation's "Channel 4" does).
                 let number = |t: &Token<'_>| t.text.bytes().all(|c| c.is_ascii_digit());
-                while matches!(kind, Kind::Loc | Kind::Per) && b - a > 1 && number(&sentence[b - 1])
+                let listed = sentence.get(b).is_some_and(|t| t.text == ",")
+                    && sentence
+                        .get(b + 1)
+                        .is_some_and(|t| t.text.starts_with(char::is_uppercase));
+                if matches!(kind, Kind::Loc | Kind::Per)
+                    && b - a > 1
+                    && listed
+                    && number(&sentence[b - 1])
                 {
                     b -= 1;
                 }
@@ -191,7 +197,8 @@ impl Model {
 /// settles each token before seeing the next, so "Bank" is tagged before "of
 /// America" is read; a few sequences let the better reading of the whole name win.
 /// The history features look two tags back, so sequences that end in the same two
-/// tags are merged (the lower can never overtake the higher): 81 would be exact.
+/// tags are merged (the lower can never overtake the higher): a beam as wide as the
+/// pairs of tags that may follow each other would be exact.
 pub const BEAM: usize = 6;
 
 /// What [`decode`] gives: the best tags, or, when it was given the gold tags and the
@@ -201,6 +208,15 @@ pub const BEAM: usize = 6;
 pub enum Decoded {
     Tags(Vec<usize>),
     Violation(Vec<usize>),
+}
+
+impl Decoded {
+    /// The tags found, whole or up to the violation.
+    pub fn into_tags(self) -> Vec<usize> {
+        match self {
+            Decoded::Tags(tags) | Decoded::Violation(tags) => tags,
+        }
+    }
 }
 
 /// One sequence in the beam: its last two tags, its summed score, where its tags are

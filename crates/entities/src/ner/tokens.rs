@@ -24,8 +24,8 @@ const ABBREVIATIONS: &[&str] = &[
     "sgt", "capt", "cpl", "maj", "rep", "sen", "gov", "prof", "rev", "vs", "no", "mt", "ft", "jan",
     "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "approx",
 ];
-/// Sentences longer than this are cut: greedy decoding is linear, but a page of
-/// words with no full stop is no sentence, and its features mean little.
+/// Sentences longer than this are cut: decoding is linear in the tokens, but a page
+/// of words with no full stop is no sentence, and its features mean little.
 const MAX_SENTENCE: usize = 150;
 
 /// The sentences of `text`, each a list of tokens. A sentence ends at `.`, `!`, `?`
