@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet;
 
 use super::label::{known_org, likeliest, names_event};
 use super::spans::sentence_start;
-use super::things::{OWNING, PHRASE_ENDS};
+use super::things::{ends_phrase, OWNING};
 use super::{strip_possessive, Context, Name, Seg, Tagger, PARTICLES};
 use crate::known;
 use crate::lexicon::{
@@ -407,15 +407,7 @@ fn person_span(text: &str, span: &mut ner::Span) -> bool {
     let product =
         word.starts_with(char::is_lowercase) && word.chars().skip(1).any(char::is_uppercase);
     let number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
-    let next = text[span.end..]
-        .trim_start_matches(['’', '\''])
-        .split_whitespace()
-        .next();
-    let ends_phrase = next.is_none_or(|w| {
-        !w.starts_with(char::is_alphanumeric)
-            || PHRASE_ENDS.contains(&w.trim_end_matches([',', '.', ';', ':']))
-    });
-    let article = OWNING.contains(&word.to_lowercase().as_str()) && ends_phrase;
+    let article = OWNING.contains(&word.to_lowercase().as_str()) && ends_phrase(text, span.end);
     // "Chuck Schumer, D-N.Y.,": a party and a state's abbreviation.
     let surface = &text[span.start..span.end];
     let abbreviation =

@@ -18,9 +18,22 @@ const UNITS: &[&str] = &[
 /// Words before a thing one has or counts: "a MacBook Pro", "my iPad".
 pub(super) const OWNING: &[&str] = &["a", "an", "my", "your", "our", "their", "his", "its"];
 
-/// Words that follow a noun phrase, not a noun it qualifies: "a MacBook Pro to the
-/// limit".
-pub(super) const PHRASE_ENDS: &[&str] = &[
+/// Whether the name ending at `end` ends its noun phrase: punctuation or a word that
+/// follows a phrase comes next ("a MacBook Pro to the limit"), not a noun the name
+/// qualifies ("a Trump supporter").
+pub(super) fn ends_phrase(text: &str, end: usize) -> bool {
+    let next = text[end..]
+        .trim_start_matches(['’', '\''])
+        .split_whitespace()
+        .next();
+    next.is_none_or(|w| {
+        !w.starts_with(char::is_alphanumeric)
+            || PHRASE_ENDS.contains(&w.trim_end_matches([',', '.', ';', ':']))
+    })
+}
+
+/// Words that follow a noun phrase, not a noun it qualifies.
+const PHRASE_ENDS: &[&str] = &[
     "to", "when", "with", "and", "or", "in", "on", "at", "for", "from", "while", "that", "which",
     "is", "was", "has", "had", "will", "can", "but",
 ];
@@ -96,15 +109,7 @@ fn said_to_be_a_thing(text: &str, start: usize, end: usize) -> bool {
                 .any(|(c, before)| c.is_uppercase() && before.is_lowercase())
     });
     let owned = OWNING.contains(&previous) && product_shaped;
-    let next = text[end..]
-        .trim_start_matches(['’', '\''])
-        .split_whitespace()
-        .next();
-    let phrase_ends = next.is_none_or(|w| {
-        !w.starts_with(char::is_alphanumeric)
-            || PHRASE_ENDS.contains(&w.trim_end_matches([',', '.', ';', ':']))
-    });
-    if owned && phrase_ends {
+    if owned && ends_phrase(text, end) {
         return true;
     }
     let Some(apposition) = text[end..].strip_prefix(", ") else {
